@@ -1,0 +1,378 @@
+//! `storyline`: the command-line interface to the Storyline pipeline.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use storyline::ingest::{DEFAULT_MAX_FILE_SIZE, IngestOptions};
+use storyline::pipeline::{self, IngestReport, Progress};
+use storyline::store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "storyline",
+    version,
+    about = "Turn a pile or a stream of news articles into stories.",
+    after_help = "Example:\n  storyline --db news.db ingest corpus/\n  storyline --db news.db search \"chemical attack\""
+)]
+struct Cli {
+    /// The database file (created if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "STORYLINE_DB",
+        default_value = "storyline.db"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles from files, directories or standard input into the database.
+    #[command(
+        after_help = "Formats (detected from content, then extension): plain text (first line the \
+headline), JSONL (fields id, url, title, text or html, source, date, author), HTML pages, WARC \
+archives (.warc, .warc.gz) and RSS/Atom feeds; any of them gzipped. Directories are read \
+recursively (article file types only; .ignore and .gitignore files are honoured). `-` reads JSONL \
+from standard input.\n\nExit status: 0 when every record was stored or already stored, 2 when some \
+were skipped (all are listed), 1 when nothing could be done.\n\nExamples:\n  storyline ingest corpus/\n  \
+storyline ingest --json feed.xml crawl.warc.gz\n  cat articles.jsonl | storyline ingest -"
+    )]
+    Ingest {
+        /// Files, directories, or `-` for JSONL on standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Skip files larger than this (bytes, or with a K, M or G suffix).
+        #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
+    /// List stored articles.
+    #[command(after_help = "Example:\n  storyline articles --json --limit 10")]
+    Articles {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// At most this many articles.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip this many articles first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// Show one article with its text and sentences.
+    #[command(
+        after_help = "ID is an article id, or the input's own id (its `ref`); force one \
+reading with `id:N` or `ref:X`.\n\nExamples:\n  storyline article 12\n  storyline article --json ref:1_10ecbplus"
+    )]
+    Article {
+        /// Article id or input id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search, best matches first (bm25, headline weighted).
+    #[command(
+        after_help = "Words match by stem; \"quoted phrases\", prefix* and OR/NOT work.\n\n\
+Example:\n  storyline search --json \"chemical attack\" Syria"
+    )]
+    Search {
+        /// Query words.
+        #[arg(required = true)]
+        query: Vec<String>,
+        /// Print a JSON array of hits.
+        #[arg(long)]
+        json: bool,
+        /// At most this many hits.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Skip this many hits first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// Counts of what is stored.
+    #[command(after_help = "Example:\n  storyline stats --json")]
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .map(|n| n.saturating_mul(mult))
+        .map_err(|_| format!("{s:?} is not a size: use bytes or a number with K, M or G"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("storyline: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(db: &PathBuf) -> Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Ingest {
+            paths,
+            json,
+            max_file_size,
+        } => {
+            let mut store = open(&cli.db)?;
+            let opts = IngestOptions { max_file_size };
+            let bar = progress_bar();
+            let report = pipeline::ingest(&mut store, &paths, &opts, &|p: Progress| {
+                if let Some(bar) = &bar {
+                    bar.set_length(p.files_total);
+                    bar.set_position(p.files_done);
+                    bar.set_message(format!("{} records", p.records_done));
+                }
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            if json {
+                print_json(&report)?;
+            } else {
+                print_ingest_report(&report, &store, &cli.db)?;
+            }
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Command::Articles {
+            json,
+            limit,
+            offset,
+        } => {
+            let store = open(&cli.db)?;
+            let list = store.articles(limit.unwrap_or(usize::MAX >> 1), offset)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                for a in &list {
+                    writeln!(
+                        out,
+                        "{:>6}  {:<10}  {:<18}  {}",
+                        a.id,
+                        a.date
+                            .as_deref()
+                            .map(|d| &d[..d.len().min(10)])
+                            .unwrap_or("-"),
+                        clip(a.source.as_deref().unwrap_or("-"), 18),
+                        a.title.as_deref().unwrap_or("(untitled)")
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Article { id, json } => {
+            let store = open(&cli.db)?;
+            let Some(found) = store.resolve(&id)? else {
+                eprintln!("storyline: no article with id or ref {id:?}");
+                return Ok(ExitCode::from(1));
+            };
+            let article = store
+                .article(found)?
+                .context("the article vanished while being read")?;
+            if json {
+                print_json(&article)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{}", article.title.as_deref().unwrap_or("(untitled)"))?;
+                let meta: Vec<String> = [
+                    Some(format!("#{}", article.id)),
+                    article.ref_id.as_ref().map(|r| format!("ref {r}")),
+                    article.source.clone(),
+                    article.author.as_ref().map(|a| format!("by {a}")),
+                    article.date.clone(),
+                    article.url.clone(),
+                    Some(format!(
+                        "{} words, {} sentences",
+                        article.words,
+                        article.sentences.len()
+                    )),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                writeln!(out, "{}\n", meta.join(" · "))?;
+                writeln!(out, "{}", article.text)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            query,
+            json,
+            limit,
+            offset,
+        } => {
+            let store = open(&cli.db)?;
+            let hits = store.search(&query.join(" "), limit, offset)?;
+            if json {
+                print_json(&hits)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                if hits.is_empty() {
+                    writeln!(out, "no matches")?;
+                }
+                for h in &hits {
+                    let a = &h.article;
+                    writeln!(
+                        out,
+                        "{:>6}  {}  ({})",
+                        a.id,
+                        a.title.as_deref().unwrap_or("(untitled)"),
+                        a.source.as_deref().unwrap_or("-")
+                    )?;
+                    let snippet = h
+                        .snippet
+                        .replace("<mark>", "\x1b[1m")
+                        .replace("</mark>", "\x1b[0m");
+                    let snippet = if std::io::stdout().is_terminal() {
+                        snippet
+                    } else {
+                        h.snippet.replace("<mark>", "").replace("</mark>", "")
+                    };
+                    writeln!(out, "        {snippet}")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json } => {
+            let store = open(&cli.db)?;
+            let stats = store.stats()?;
+            if json {
+                print_json(&stats)?;
+            } else {
+                print_stats(&stats, &cli.db)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn print_ingest_report(r: &IngestReport, store: &Store, db: &std::path::Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Read {} records from {} files in {:.2} s.",
+        r.records, r.files, r.seconds
+    )?;
+    let formats: Vec<String> = r.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    writeln!(
+        out,
+        "  added      {:>6}{}",
+        r.added,
+        if formats.is_empty() {
+            String::new()
+        } else {
+            format!("   ({})", formats.join(", "))
+        }
+    )?;
+    writeln!(out, "  unchanged  {:>6}   (already stored)", r.unchanged)?;
+    if r.updated > 0 {
+        writeln!(out, "  updated    {:>6}", r.updated)?;
+    }
+    writeln!(out, "  skipped    {:>6}", r.errors.len())?;
+    for e in &r.errors {
+        let mut at = e.source.clone().unwrap_or_default();
+        if let Some(l) = e.line {
+            at.push_str(&format!(":{l}"));
+        }
+        if let Some(rec) = e.record {
+            at.push_str(&format!(" record {rec}"));
+        }
+        writeln!(out, "    {at}: {}", e.message)?;
+    }
+    let stats = store.stats()?;
+    writeln!(out)?;
+    print_stats_to(&mut out, &stats, db)
+}
+
+fn print_stats(stats: &storyline::store::Stats, db: &std::path::Path) -> Result<()> {
+    print_stats_to(&mut std::io::stdout().lock(), stats, db)
+}
+
+fn print_stats_to(
+    out: &mut impl Write,
+    s: &storyline::store::Stats,
+    db: &std::path::Path,
+) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} articles from {} sources, {} sentences, {} words.",
+        db.display(),
+        s.articles,
+        s.sources,
+        s.sentences,
+        s.words
+    )?;
+    let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    if !formats.is_empty() {
+        writeln!(out, "  by format: {}", formats.join(", "))?;
+    }
+    if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
+        writeln!(out, "  dates: {a} to {b}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! The one error type of the library.
+//!
+//! Modelled on ripgrep's `ignore::Error`: leaf variants say what went wrong,
+//! and the `WithPath`, `WithLineNumber` and `WithRecord` variants wrap any
+//! error with where it happened, so a report can name the file and the line
+//! or record of bad input.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Storyline.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An error tied to a file (or `-` for standard input).
+    #[error("{}: {err}", path.display())]
+    WithPath {
+        /// The file the error happened in.
+        path: PathBuf,
+        /// The error itself.
+        err: Box<Error>,
+    },
+    /// An error tied to a line of a line-oriented input such as JSONL.
+    #[error("line {line}: {err}")]
+    WithLineNumber {
+        /// 1-based line number.
+        line: u64,
+        /// The error itself.
+        err: Box<Error>,
+    },
+    /// An error tied to a record of a multi-record input (WARC record, feed item).
+    #[error("record {record}: {err}")]
+    WithRecord {
+        /// 1-based record number.
+        record: u64,
+        /// The error itself.
+        err: Box<Error>,
+    },
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// A JSON record could not be parsed.
+    #[error("not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The input is empty.
+    #[error("empty input")]
+    Empty,
+    /// The input is binary data, not a format Storyline reads.
+    #[error("binary data, not text, HTML, JSONL, WARC or a feed")]
+    Binary,
+    /// The input is not valid UTF-8 where UTF-8 is required.
+    #[error("invalid UTF-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The input is over the configured size limit.
+    #[error("{size} bytes is over the size limit of {limit} bytes (see --max-file-size)")]
+    TooLarge {
+        /// Size of the input in bytes.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A compressed input could not be decompressed (truncated or corrupt).
+    #[error("cannot decompress: {0}")]
+    Decompress(String),
+    /// An HTML page had no article in it.
+    #[error("{0}")]
+    Extract(#[from] crate::ingest::html::ExtractError),
+    /// A record is well-formed but unusable (e.g. a JSONL object without text).
+    #[error("{0}")]
+    Invalid(String),
+    /// A feed could not be parsed.
+    #[error("not a valid RSS or Atom feed: {0}")]
+    Feed(String),
+    /// A WARC file or record could not be parsed.
+    #[error("corrupt WARC: {0}")]
+    Warc(String),
+    /// A lookup found nothing.
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+/// Where an error happened, for reports: the file, and the line or record in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file, or `-` for standard input.
+    pub source: Option<String>,
+    /// 1-based line, for line-oriented inputs.
+    pub line: Option<u64>,
+    /// 1-based record, for multi-record inputs.
+    pub record: Option<u64>,
+}
+
+impl Error {
+    /// Wraps the error with the file it happened in.
+    pub fn with_path(self, path: impl AsRef<Path>) -> Error {
+        Error::WithPath {
+            path: path.as_ref().to_path_buf(),
+            err: Box::new(self),
+        }
+    }
+
+    /// Wraps the error with the line it happened on.
+    pub fn with_line(self, line: u64) -> Error {
+        Error::WithLineNumber {
+            line,
+            err: Box::new(self),
+        }
+    }
+
+    /// Wraps the error with the record it happened in.
+    pub fn with_record(self, record: u64) -> Error {
+        Error::WithRecord {
+            record,
+            err: Box::new(self),
+        }
+    }
+
+    /// Short for `Error::Invalid(msg.to_string())`.
+    pub fn invalid(msg: impl fmt::Display) -> Error {
+        Error::Invalid(msg.to_string())
+    }
+
+    /// Where the error happened, collected from every wrapper.
+    pub fn location(&self) -> Location {
+        let mut loc = Location::default();
+        let mut err = self;
+        loop {
+            match err {
+                Error::WithPath { path, err: inner } => {
+                    loc.source.get_or_insert_with(|| path.display().to_string());
+                    err = inner;
+                }
+                Error::WithLineNumber { line, err: inner } => {
+                    loc.line.get_or_insert(*line);
+                    err = inner;
+                }
+                Error::WithRecord { record, err: inner } => {
+                    loc.record.get_or_insert(*record);
+                    err = inner;
+                }
+                _ => return loc,
+            }
+        }
+    }
+
+    /// The innermost error, without location wrappers.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::WithPath { err, .. }
+            | Error::WithLineNumber { err, .. }
+            | Error::WithRecord { err, .. } => err.root(),
+            other => other,
+        }
+    }
+
+    /// The message of the innermost error, without its location.
+    pub fn message(&self) -> String {
+        self.root().to_string()
+    }
+}

@@ -1,0 +1,135 @@
+//! RSS and Atom feeds: one article per item, from its full content when the
+//! feed carries it, else from its summary, with its link and date.
+
+use super::{RawArticle, markup};
+use crate::error::{Error, Result};
+
+/// Reads a feed into its items; each item is numbered (1-based) so a bad one
+/// can be reported and skipped while the others go in.
+pub fn parse_feed(bytes: &[u8]) -> Result<Vec<(u64, Result<RawArticle>)>> {
+    let feed = feed_rs::parser::parse(bytes).map_err(|e| Error::Feed(e.to_string()))?;
+    let feed_title = feed.title.as_ref().map(|t| clean_line(&t.content));
+    let site = feed
+        .links
+        .iter()
+        .find_map(|l| url::Url::parse(&l.href).ok())
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        });
+    let source = feed_title.clone().or(site);
+    let items = feed
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let record = i as u64 + 1;
+            (record, item(entry, source.clone()))
+        })
+        .collect();
+    Ok(items)
+}
+
+fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArticle> {
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.as_deref())
+        .filter(|b| !b.trim().is_empty());
+    let (body, from_summary) = match content {
+        Some(b) => (b.to_string(), false),
+        None => match entry
+            .summary
+            .as_ref()
+            .filter(|s| !s.content.trim().is_empty())
+        {
+            Some(s) => (s.content.clone(), true),
+            None => return Err(Error::invalid("feed item has no content or summary")),
+        },
+    };
+    let text = markup::fragment_to_text(&body);
+    if text.trim().is_empty() {
+        return Err(Error::invalid("feed item has no text"));
+    }
+    let url = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or(entry.links.first())
+        .map(|l| l.href.clone());
+    let authors: Vec<String> = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.clone())
+        .collect();
+    let mut metadata = serde_json::Map::new();
+    if from_summary {
+        metadata.insert("feed_summary_only".into(), true.into());
+    }
+    if !entry.id.is_empty() {
+        metadata.insert("feed_item_id".into(), entry.id.clone().into());
+    }
+    Ok(RawArticle {
+        ref_id: None,
+        url,
+        title: entry
+            .title
+            .map(|t| clean_line(&markup::fragment_to_text(&t.content))),
+        text,
+        source,
+        author: (!authors.is_empty()).then(|| authors.join(", ")),
+        published: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
+        metadata,
+        ..RawArticle::default()
+    })
+}
+
+fn clean_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_items_with_content_or_summary() {
+        let rss = br#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Wire</title><link>https://wire.example/</link>
+<item><title>One</title><link>https://wire.example/1</link><pubDate>Wed, 12 Apr 2017 10:00:00 GMT</pubDate>
+<description>Short.</description><content:encoded><![CDATA[<p>Full one.</p><p>Second para.</p>]]></content:encoded></item>
+<item><title>Two</title><link>https://wire.example/2</link><description>Only &lt;b&gt;summary&lt;/b&gt;.</description></item>
+<item><title>Three</title></item>
+</channel></rss>"#;
+        let items = parse_feed(rss).unwrap();
+        assert_eq!(items.len(), 3);
+        let one = items[0].1.as_ref().unwrap();
+        assert_eq!(one.url.as_deref(), Some("https://wire.example/1"));
+        assert_eq!(one.source.as_deref(), Some("Wire"));
+        assert!(
+            one.published
+                .as_deref()
+                .unwrap()
+                .starts_with("2017-04-12T10:00:00")
+        );
+        assert_eq!(
+            crate::text::normalize(&one.text),
+            "Full one.\n\nSecond para."
+        );
+        let two = items[1].1.as_ref().unwrap();
+        assert_eq!(crate::text::normalize(&two.text), "Only summary.");
+        assert_eq!(two.metadata["feed_summary_only"], true);
+        assert_eq!(items[2].0, 3);
+        assert!(items[2].1.is_err());
+    }
+
+    #[test]
+    fn not_xml_is_an_error() {
+        assert!(matches!(
+            parse_feed(b"<rss><channel><item>"),
+            Err(Error::Feed(_))
+        ));
+        assert!(parse_feed(b"hello").is_err());
+    }
+}

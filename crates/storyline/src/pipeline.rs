@@ -1,0 +1,243 @@
+//! Runs the stages in order, from inputs to the store: read records,
+//! prepare them in parallel (parse, extract, normalise, split), and store
+//! them in batches while the next batch is being prepared.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::article::NewArticle;
+use crate::error::{Error, Result};
+use crate::ingest::{self, IngestOptions, RawArticle, Record};
+use crate::store::{Outcome, Store};
+use crate::text;
+
+/// Articles per transaction.
+const BATCH: usize = 512;
+
+/// A record that was reported and skipped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedRecord {
+    /// The file, or `-` for standard input.
+    pub source: Option<String>,
+    /// 1-based line, for JSONL.
+    pub line: Option<u64>,
+    /// 1-based record, for WARC archives, feeds and JSON arrays.
+    pub record: Option<u64>,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl From<&Error> for SkippedRecord {
+    fn from(e: &Error) -> Self {
+        let loc = e.location();
+        SkippedRecord {
+            source: loc.source,
+            line: loc.line,
+            record: loc.record,
+            message: e.message(),
+        }
+    }
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngestReport {
+    /// New articles stored.
+    pub added: u64,
+    /// Articles already stored, unchanged.
+    pub unchanged: u64,
+    /// Articles stored before under the same identity, now replaced.
+    pub updated: u64,
+    /// Records reported and skipped.
+    pub errors: Vec<SkippedRecord>,
+    /// Input files read.
+    pub files: u64,
+    /// Records read (stored, unchanged or skipped).
+    pub records: u64,
+    /// Articles stored or updated per input format.
+    pub formats: BTreeMap<String, u64>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Progress of a running ingest, for a progress bar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Input files in all.
+    pub files_total: u64,
+    /// Input files read so far.
+    pub files_done: u64,
+    /// Records stored or skipped so far.
+    pub records_done: u64,
+}
+
+/// Reads `inputs` and stores their articles. Bad records are reported in
+/// the result and skipped; only a failing database is an error.
+pub fn ingest(
+    store: &mut Store,
+    paths: &[std::path::PathBuf],
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IngestReport> {
+    let started = Instant::now();
+    let (inputs, walk_errors) = ingest::expand(paths);
+    let mut report = IngestReport {
+        errors: walk_errors.iter().map(SkippedRecord::from).collect(),
+        ..IngestReport::default()
+    };
+    let mut progress = Progress {
+        files_total: inputs.len() as u64,
+        ..Progress::default()
+    };
+    on_progress(progress);
+    let (tx, rx) = mpsc::sync_channel::<Vec<Result<NewArticle>>>(2);
+    std::thread::scope(|scope| -> Result<()> {
+        let writer = scope.spawn(move || -> Result<IngestReport> {
+            let mut part = IngestReport::default();
+            for batch in rx {
+                let mut ok = Vec::with_capacity(batch.len());
+                for item in batch {
+                    match item {
+                        Ok(a) => ok.push(a),
+                        Err(e) => part.errors.push(SkippedRecord::from(&e)),
+                    }
+                }
+                let outcomes = store.insert_batch(&ok)?;
+                for (a, o) in ok.iter().zip(outcomes) {
+                    match o {
+                        Outcome::Added(_) => part.added += 1,
+                        Outcome::Unchanged(_) => part.unchanged += 1,
+                        Outcome::Updated(_) => part.updated += 1,
+                    }
+                    if !matches!(o, Outcome::Unchanged(_)) {
+                        *part.formats.entry(a.format.name().to_string()).or_default() += 1;
+                    }
+                }
+            }
+            Ok(part)
+        });
+        let mut batch: Vec<Result<Record>> = Vec::with_capacity(BATCH);
+        let flush = |batch: &mut Vec<Result<Record>>, progress: &mut Progress| -> bool {
+            let prepared: Vec<Result<NewArticle>> = std::mem::take(batch)
+                .into_par_iter()
+                .map(|r| r.and_then(prepare))
+                .collect();
+            progress.records_done += prepared.len() as u64;
+            on_progress(*progress);
+            tx.send(prepared).is_ok()
+        };
+        'inputs: for input in &inputs {
+            for record in ingest::read_input(input, opts) {
+                report.records += 1;
+                batch.push(record);
+                if batch.len() >= BATCH && !flush(&mut batch, &mut progress) {
+                    break 'inputs;
+                }
+            }
+            report.files += 1;
+            progress.files_done += 1;
+        }
+        if !batch.is_empty() {
+            flush(&mut batch, &mut progress);
+        }
+        drop(tx);
+        let part = writer
+            .join()
+            .map_err(|_| Error::invalid("the store writer thread panicked"))??;
+        report.added = part.added;
+        report.unchanged = part.unchanged;
+        report.updated = part.updated;
+        report.formats = part.formats;
+        report.errors.extend(part.errors);
+        on_progress(progress);
+        Ok(())
+    })?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The parallel half of ingest: parse and extract a record, run the text
+/// stage, and work out the article's identity.
+pub fn prepare(record: Record) -> Result<NewArticle> {
+    let format = record.format;
+    let origin = record.location.clone();
+    let raw = record.into_article()?;
+    new_article(raw, format, origin.clone()).map_err(|e| ingest::locate(e, &origin))
+}
+
+/// Builds a storable article from a raw one.
+pub fn new_article(
+    raw: RawArticle,
+    format: ingest::Format,
+    origin: crate::error::Location,
+) -> Result<NewArticle> {
+    let analyzed = text::analyze(&raw.text);
+    if analyzed.words == 0 {
+        return Err(Error::invalid("the article has no words"));
+    }
+    let clean = |s: Option<String>| {
+        s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+    };
+    let mut metadata = raw.metadata;
+    let title = clean(raw.title.map(|t| text::normalize(&t))).or_else(|| {
+        let first = analyzed.sentences.first()?;
+        let s = &analyzed.text[first.start..first.end];
+        metadata.insert("title_from_text".into(), true.into());
+        Some(truncate_words(s, 16))
+    });
+    let date = match raw.published.as_deref() {
+        Some(d) => match ingest::normalize_date(d) {
+            Some(n) => Some(n),
+            None => {
+                metadata.insert("date_unparsed".into(), d.into());
+                None
+            }
+        },
+        None => metadata
+            .get("captured")
+            .and_then(|c| c.as_str())
+            .and_then(ingest::normalize_date),
+    };
+    let url = raw
+        .url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let key = ingest::identity_key(url.as_deref(), &analyzed.text);
+    let source = clean(raw.source);
+    let author = clean(raw.author);
+    let mut h = Xxh3::new();
+    for part in [&title, &url, &source, &author, &date, &raw.ref_id] {
+        h.update(part.as_deref().unwrap_or("").as_bytes());
+        h.update(&[0]);
+    }
+    h.update(analyzed.text.as_bytes());
+    Ok(NewArticle {
+        key,
+        content_hash: format!("{:032x}", h.digest128()),
+        ref_id: raw.ref_id,
+        url,
+        title,
+        source,
+        author,
+        date,
+        format,
+        origin,
+        metadata,
+        analyzed,
+    })
+}
+
+fn truncate_words(s: &str, n: usize) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", words[..n].join(" "))
+    }
+}

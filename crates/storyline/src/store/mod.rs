@@ -1,0 +1,539 @@
+//! The store: SQLite (through rusqlite, bundled) in WAL mode, so readers
+//! run while an ingest writes. Every stage's results live here, and only
+//! this module speaks SQL, so moving to another engine touches one module.
+//!
+//! Writes come in batches, one transaction each: a process killed mid-ingest
+//! leaves every finished batch in place and nothing of the unfinished one,
+//! and running the same ingest again adds exactly what is missing.
+
+mod migrations;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::article::{Article, ArticleSummary, NewArticle, Sentence};
+use crate::error::{Error, Result};
+
+/// What storing one article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A new article.
+    Added(i64),
+    /// Already stored, identical: nothing changed (its input id was recorded).
+    Unchanged(i64),
+    /// Already stored under the same URL with different content: replaced.
+    Updated(i64),
+}
+
+/// A full-text search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// The article.
+    #[serde(flatten)]
+    pub article: ArticleSummary,
+    /// bm25 relevance (higher is better).
+    pub score: f64,
+    /// The best passage, with matches wrapped in `<mark>`…`</mark>`.
+    pub snippet: String,
+}
+
+/// Counts of what is stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Articles.
+    pub articles: u64,
+    /// Sentences over all articles.
+    pub sentences: u64,
+    /// Words over all articles.
+    pub words: u64,
+    /// Distinct sources.
+    pub sources: u64,
+    /// Input ids recorded.
+    pub refs: u64,
+    /// Articles per input format.
+    pub formats: std::collections::BTreeMap<String, u64>,
+    /// Earliest article date.
+    pub first_date: Option<String>,
+    /// Latest article date.
+    pub last_date: Option<String>,
+    /// Schema version.
+    pub schema_version: u32,
+}
+
+/// A Storyline database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let conn = Connection::open(path).map_err(|e| Error::from(e).with_path(path))?;
+        Self::setup(conn).map_err(|e| e.with_path(path))
+    }
+
+    /// An in-memory database, for tests and one-off runs.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let target = migrations::MIGRATIONS.len() as u32;
+        if version > target {
+            return Err(Error::invalid(format!(
+                "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
+            )));
+        }
+        for (i, sql) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(version as usize)
+        {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as u32 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Stores a batch of articles in one transaction.
+    pub fn insert_batch(&mut self, articles: &[NewArticle]) -> Result<Vec<Outcome>> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self.conn.transaction()?;
+        let mut outcomes = Vec::with_capacity(articles.len());
+        {
+            let mut find =
+                tx.prepare_cached("SELECT id, content_hash FROM articles WHERE key = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET content_hash = ?2, title = ?3, source = ?4, url = ?5, author = ?6, date = ?7,
+                 text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13 WHERE id = ?1",
+            )?;
+            let mut clear_sentences =
+                tx.prepare_cached("DELETE FROM sentences WHERE article_id = ?1")?;
+            let mut add_sentence = tx.prepare_cached(
+                "INSERT INTO sentences (article_id, idx, paragraph, start, end) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut add_ref = tx.prepare_cached(
+                "INSERT OR IGNORE INTO article_refs (ref_id, article_id) VALUES (?1, ?2)",
+            )?;
+            for a in articles {
+                let origin = serde_json::to_string(&a.origin).map_err(Error::Json)?;
+                let metadata = serde_json::to_string(&a.metadata).map_err(Error::Json)?;
+                let existing: Option<(i64, String)> = find
+                    .query_row([&a.key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let fields = params![
+                    a.content_hash,
+                    a.title,
+                    a.source,
+                    a.url,
+                    a.author,
+                    a.date,
+                    a.analyzed.text,
+                    a.analyzed.words as i64,
+                    a.format.name(),
+                    origin,
+                    metadata,
+                    now
+                ];
+                let outcome = match existing {
+                    // A text-keyed article has the same text by definition:
+                    // the first copy's title and source stand, and the later
+                    // copy's input id becomes another ref of it.
+                    Some((id, hash)) if hash == a.content_hash || a.key.starts_with("text:") => {
+                        Outcome::Unchanged(id)
+                    }
+                    Some((id, _)) => {
+                        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&id];
+                        p.extend_from_slice(fields);
+                        update.execute(p.as_slice())?;
+                        clear_sentences.execute([id])?;
+                        Outcome::Updated(id)
+                    }
+                    None => {
+                        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&a.key];
+                        p.extend_from_slice(fields);
+                        insert.execute(p.as_slice())?;
+                        Outcome::Added(tx.last_insert_rowid())
+                    }
+                };
+                if let Outcome::Added(id) | Outcome::Updated(id) = outcome {
+                    for (i, s) in a.analyzed.sentences.iter().enumerate() {
+                        add_sentence.execute(params![
+                            id,
+                            i as i64,
+                            s.paragraph as i64,
+                            s.start as i64,
+                            s.end as i64
+                        ])?;
+                    }
+                }
+                if let (
+                    Some(r),
+                    Outcome::Added(id) | Outcome::Unchanged(id) | Outcome::Updated(id),
+                ) = (&a.ref_id, outcome)
+                {
+                    add_ref.execute(params![r, id])?;
+                }
+                outcomes.push(outcome);
+            }
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    /// Articles in store order, `limit` from `offset`.
+    pub fn articles(&self, limit: usize, offset: usize) -> Result<Vec<ArticleSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a ORDER BY a.id LIMIT ?1 OFFSET ?2"
+        ))?;
+        let rows = stmt.query_map(params![limit as i64, offset as i64], summary_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Resolves an article reference: `id:N`, `ref:X`, a bare number (an
+    /// article id, else an input id) or any other input id.
+    pub fn resolve(&self, reference: &str) -> Result<Option<i64>> {
+        let by_id = |id: i64| -> Result<Option<i64>> {
+            Ok(self
+                .conn
+                .query_row("SELECT id FROM articles WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?)
+        };
+        let by_ref = |r: &str| -> Result<Option<i64>> {
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT article_id FROM article_refs WHERE ref_id = ?1 ORDER BY article_id LIMIT 1",
+                    [r],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        };
+        if let Some(id) = reference.strip_prefix("id:") {
+            return match id.parse() {
+                Ok(id) => by_id(id),
+                Err(_) => Ok(None),
+            };
+        }
+        if let Some(r) = reference.strip_prefix("ref:") {
+            return by_ref(r);
+        }
+        if let Ok(id) = reference.parse::<i64>() {
+            if let Some(found) = by_id(id)? {
+                return Ok(Some(found));
+            }
+        }
+        by_ref(reference)
+    }
+
+    /// One article with its text and sentences.
+    pub fn article(&self, id: i64) -> Result<Option<Article>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text
+                 FROM articles WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, i64>(7)?,
+                        r.get::<_, String>(8)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, String>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, String>(12)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((
+            id,
+            key,
+            title,
+            source,
+            url,
+            author,
+            date,
+            words,
+            format,
+            origin,
+            ingested_at,
+            metadata,
+            text,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let refs = self.refs(id)?;
+        let sentences = self.sentences(id, &text)?;
+        Ok(Some(Article {
+            id,
+            ref_id: refs.first().cloned(),
+            refs,
+            key,
+            title,
+            source,
+            url,
+            author,
+            date,
+            words: words as usize,
+            format,
+            origin: serde_json::from_str(&origin).unwrap_or(serde_json::Value::Null),
+            ingested_at,
+            metadata: serde_json::from_str(&metadata).unwrap_or(serde_json::Value::Null),
+            text,
+            sentences,
+        }))
+    }
+
+    fn refs(&self, id: i64) -> Result<Vec<String>> {
+        // rowid order is insertion order for WITHOUT ROWID tables only by key,
+        // so the first input id is the smallest; good enough and stable.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ref_id FROM article_refs WHERE article_id = ?1 ORDER BY ref_id",
+        )?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn sentences(&self, id: i64, text: &str) -> Result<Vec<Sentence>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT idx, paragraph, start, end FROM sentences WHERE article_id = ?1 ORDER BY idx",
+        )?;
+        let spans: Vec<(i64, i64, i64, i64)> = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let chars = CharOffsets::new(text);
+        Ok(spans
+            .into_iter()
+            .filter_map(|(idx, paragraph, start, end)| {
+                let (start, end) = (start as usize, end as usize);
+                let sentence = text.get(start..end)?;
+                Some(Sentence {
+                    index: idx as usize,
+                    paragraph: paragraph as usize,
+                    start: chars.at(start),
+                    end: chars.at(end),
+                    text: sentence.to_string(),
+                })
+            })
+            .collect())
+    }
+
+    /// Full-text search (FTS5, bm25 with the headline weighted 4x),
+    /// best first. Words are matched by their stems; `"quoted phrases"`,
+    /// `prefix*`, `OR` and `NOT` work as in FTS5.
+    pub fn search(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
+        let fts = fts_query(query);
+        if fts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, -bm25(articles_fts, 4.0, 1.0),
+                    snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24)
+             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+             WHERE articles_fts MATCH ?1
+             ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![fts, limit as i64, offset as i64], |r| {
+            Ok(SearchHit {
+                article: summary_row(r)?,
+                score: r.get(7)?,
+                snippet: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts of what is stored.
+    pub fn stats(&self) -> Result<Stats> {
+        let (articles, words, sources, first_date, last_date) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(words), 0), count(DISTINCT source), min(date), max(date) FROM articles",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        let sentences: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sentences", [], |r| r.get(0))?;
+        let refs: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM article_refs", [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT format, count(*) FROM articles GROUP BY format ORDER BY format",
+        )?;
+        let formats = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Stats {
+            articles: articles as u64,
+            sentences: sentences as u64,
+            words: words as u64,
+            sources: sources as u64,
+            refs: refs as u64,
+            formats,
+            first_date,
+            last_date,
+            schema_version: self.schema_version()?,
+        })
+    }
+
+    /// Checks the database file and the full-text index for corruption.
+    pub fn check_integrity(&self) -> Result<()> {
+        let ok: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(Error::invalid(format!(
+                "database integrity check failed: {ok}"
+            )));
+        }
+        self.conn.execute(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
+            [],
+        )?;
+        Ok(())
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words";
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        ref_id: r.get(1)?,
+        title: r.get(2)?,
+        source: r.get(3)?,
+        url: r.get(4)?,
+        date: r.get(5)?,
+        words: r.get::<_, i64>(6)? as usize,
+    })
+}
+
+/// Maps byte offsets of a text to character offsets.
+struct CharOffsets {
+    starts: Vec<usize>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        CharOffsets {
+            starts: text.char_indices().map(|(b, _)| b).collect(),
+        }
+    }
+
+    fn at(&self, byte: usize) -> usize {
+        self.starts.partition_point(|&b| b < byte)
+    }
+}
+
+/// Turns a user's query into FTS5 syntax: each word quoted (so punctuation
+/// cannot break the query), `"phrases"` kept, `word*` kept as a prefix, and
+/// upper-case `OR`/`NOT` kept as operators.
+fn fts_query(query: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = query;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        if let Some(after) = rest.strip_prefix('"') {
+            let end = after.find('"').unwrap_or(after.len());
+            let phrase = after[..end].replace('"', "");
+            if phrase.chars().any(char::is_alphanumeric) {
+                parts.push(format!("\"{phrase}\""));
+            }
+            rest = after.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[end..];
+        if matches!(word, "OR" | "NOT" | "AND") {
+            if !parts.is_empty() {
+                parts.push(word.to_string());
+            }
+            continue;
+        }
+        let prefix = word.ends_with('*');
+        let clean: String = word
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+        if clean.is_empty() {
+            continue;
+        }
+        parts.push(if prefix {
+            format!("\"{clean}\"*")
+        } else {
+            format!("\"{clean}\"")
+        });
+    }
+    while parts
+        .last()
+        .is_some_and(|p| matches!(p.as_str(), "OR" | "NOT" | "AND"))
+    {
+        parts.pop();
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_are_safe() {
+        assert_eq!(fts_query("Putin's veto"), "\"Putin s\" \"veto\"");
+        assert_eq!(
+            fts_query("\"chemical attack\" OR sarin*"),
+            "\"chemical attack\" OR \"sarin\"*"
+        );
+        assert_eq!(fts_query("OR ( ) NOT"), "");
+        assert_eq!(fts_query("U.S.-Russia"), "\"U S Russia\"");
+    }
+
+    #[test]
+    fn char_offsets() {
+        let c = CharOffsets::new("é a");
+        assert_eq!((c.at(0), c.at(2), c.at(3), c.at(4)), (0, 1, 2, 3));
+    }
+}
