@@ -274,10 +274,19 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
     } else {
         Box::new(file)
     };
-    let head = peek(&mut reader, 8192).map_err(|e| io_error(e, compressed))?;
+    let (head, failure) = peek(&mut reader, 8192);
+    if head.is_empty() {
+        if let Some(e) = failure {
+            return Err(io_error(e, compressed));
+        }
+    }
     let format = detect::detect(&path, &head)?;
+    let rest: Box<dyn BufRead + Send> = match failure {
+        Some(e) => Box::new(BufReader::new(Deferred(Some(e)))),
+        None => reader,
+    };
     let reader: Box<dyn BufRead + Send> =
-        Box::new(BufReader::new(io::Cursor::new(head).chain(reader)));
+        Box::new(BufReader::new(io::Cursor::new(head).chain(rest)));
     let loc = move |record: Option<u64>| Location {
         source: Some(name.clone()),
         line: None,
@@ -365,10 +374,27 @@ fn io_error(e: io::Error, compressed: bool) -> Error {
     }
 }
 
-fn peek(reader: &mut dyn BufRead, n: usize) -> io::Result<Vec<u8>> {
+/// Reads up to `n` bytes for format detection. A read error (a truncated
+/// gzip stream) is kept for the reader to meet at its place in the stream,
+/// so the records before the damage still go in.
+fn peek(reader: &mut dyn BufRead, n: usize) -> (Vec<u8>, Option<io::Error>) {
     let mut head = Vec::with_capacity(n);
-    reader.take(n as u64).read_to_end(&mut head)?;
-    Ok(head)
+    match reader.take(n as u64).read_to_end(&mut head) {
+        Ok(_) => (head, None),
+        Err(e) => (head, Some(e)),
+    }
+}
+
+/// A reader that fails with a stored error, then ends.
+struct Deferred(Option<io::Error>);
+
+impl Read for Deferred {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
 }
 
 fn read_limited(reader: impl Read, limit: u64, compressed: bool) -> Result<Vec<u8>> {

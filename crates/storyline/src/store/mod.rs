@@ -92,27 +92,28 @@ impl Store {
         Ok(store)
     }
 
+    /// Applies pending migrations. Each runs in an immediate (write-locked)
+    /// transaction that re-reads the version first, so two processes opening
+    /// a new database at once cannot both apply the same step.
     fn migrate(&mut self) -> Result<()> {
-        let version: u32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         let target = migrations::MIGRATIONS.len() as u32;
-        if version > target {
-            return Err(Error::invalid(format!(
-                "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
-            )));
-        }
-        for (i, sql) in migrations::MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(version as usize)
-        {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version > target {
+                return Err(Error::invalid(format!(
+                    "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
+                )));
+            }
+            if version == target {
+                return Ok(());
+            }
+            tx.execute_batch(migrations::MIGRATIONS[version as usize])?;
+            tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
-        Ok(())
     }
 
     /// The schema version in force.
