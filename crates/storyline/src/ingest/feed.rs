@@ -80,7 +80,6 @@ fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArtic
         author: (!authors.is_empty()).then(|| authors.join(", ")),
         published: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
         metadata,
-        ..RawArticle::default()
     })
 }
 

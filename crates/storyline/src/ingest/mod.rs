@@ -201,10 +201,10 @@ fn page_article(
     if let Some(l) = doc.lang {
         metadata.insert("lang".into(), l.into());
     }
-    if let (Some(u), Some(c)) = (&url, &doc.canonical_url) {
-        if u != c {
-            metadata.insert("fetched_url".into(), u.clone().into());
-        }
+    if let (Some(u), Some(c)) = (&url, &doc.canonical_url)
+        && u != c
+    {
+        metadata.insert("fetched_url".into(), u.clone().into());
     }
     Ok(RawArticle {
         ref_id: None,
@@ -275,10 +275,10 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
         Box::new(file)
     };
     let (head, failure) = peek(&mut reader, 8192);
-    if head.is_empty() {
-        if let Some(e) = failure {
-            return Err(io_error(e, compressed));
-        }
+    if head.is_empty()
+        && let Some(e) = failure
+    {
+        return Err(io_error(e, compressed));
     }
     let format = detect::detect(&path, &head)?;
     let rest: Box<dyn BufRead + Send> = match failure {

@@ -21,13 +21,11 @@ pub fn parse_plain(text: &str) -> Result<RawArticle> {
         end -= 1;
     }
     let mut author = None;
-    if end > 0 {
-        if let Some(name) = byline(body[end - 1]) {
-            let blank_before = end < 2 || body[end - 2].trim().is_empty();
-            if blank_before {
-                author = Some(name);
-                end -= 1;
-            }
+    if let Some(name) = end.checked_sub(1).and_then(|last| byline(body[last])) {
+        let blank_before = end < 2 || body[end - 2].trim().is_empty();
+        if blank_before {
+            author = Some(name);
+            end -= 1;
         }
     }
     let body = body[..end].join("\n");

@@ -250,10 +250,10 @@ impl Store {
         if let Some(r) = reference.strip_prefix("ref:") {
             return by_ref(r);
         }
-        if let Ok(id) = reference.parse::<i64>() {
-            if let Some(found) = by_id(id)? {
-                return Ok(Some(found));
-            }
+        if let Ok(id) = reference.parse::<i64>()
+            && let Some(found) = by_id(id)?
+        {
+            return Ok(Some(found));
         }
         by_ref(reference)
     }
