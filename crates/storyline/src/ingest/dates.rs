@@ -49,6 +49,13 @@ pub fn normalize_date(raw: &str) -> Option<String> {
             return Some(d.format("%Y-%m-%d").to_string());
         }
     }
+    // A day followed by something unreadable ("2017-04-12 at noon").
+    let head = s.get(..10)?;
+    for f in ["%Y-%m-%d", "%Y/%m/%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(head, f) {
+            return Some(d.format("%Y-%m-%d").to_string());
+        }
+    }
     None
 }
 

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
+use super::normalize_date;
+
 /// Metadata and main text of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HtmlDocument {
@@ -247,48 +249,6 @@ fn json_ld(doc: &Document) -> JsonLdMeta {
         }
     }
     meta
-}
-
-/// Normalize a date string to RFC 3339 (datetime) or `YYYY-MM-DD` (date only).
-fn normalize_date(s: &str) -> Option<String> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d.to_rfc3339());
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%z",
-        "%Y-%m-%d %H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M:%S %z",
-    ] {
-        if let Ok(d) = DateTime::parse_from_str(s, f) {
-            return Some(d.to_rfc3339());
-        }
-    }
-    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Some(d.to_rfc3339());
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(d.format("%Y-%m-%dT%H:%M:%S").to_string());
-        }
-    }
-    let head = s.get(..10).unwrap_or(s);
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(head, f) {
-            return Some(d.format("%Y-%m-%d").to_string());
-        }
-    }
-    None
 }
 
 fn absolutize(href: &str, base: Option<&url::Url>) -> Option<String> {
@@ -793,7 +753,7 @@ mod tests {
         assert_eq!(doc.title.as_deref(), Some("Council passes budget"));
         assert_eq!(doc.site_name.as_deref(), Some("Example News"));
         assert_eq!(doc.author.as_deref(), Some("Maria Lopez"));
-        assert_eq!(doc.published.as_deref(), Some("2024-03-05T10:30:00+01:00"));
+        assert_eq!(doc.published.as_deref(), Some("2024-03-05T09:30:00Z"));
         assert_eq!(
             doc.canonical_url.as_deref(),
             Some("https://news.example.com/2024/03/budget.html")
@@ -831,7 +791,7 @@ mod tests {
             "<time datetime=\"2019-11-18 23:04\">Nov 18</time><h1>",
         );
         let doc = extract(&page, None).unwrap();
-        assert_eq!(doc.published.as_deref(), Some("2019-11-18T23:04:00"));
+        assert_eq!(doc.published.as_deref(), Some("2019-11-18T23:04:00Z"));
         // A relative canonical link cannot be made absolute without the page address.
         assert_eq!(doc.canonical_url, None);
     }
