@@ -51,8 +51,9 @@ fi
 # Other work on the machine (a cargo build, say) skews the figures: wait for compilers to finish
 # (at most QUIET_WAIT seconds in all, default 300) and note the load average of each run.
 QUIET_LEFT="${QUIET_WAIT:-300}"
+compilers() { { pgrep -x rustc; pgrep -x cc1; pgrep -x cc1plus; } 2>/dev/null | wc -l || true; }
 wait_quiet() {
-    while [ "$QUIET_LEFT" -gt 0 ] && pgrep -x 'rustc|cc1|cc1plus' >/dev/null 2>&1; do
+    while [ "$QUIET_LEFT" -gt 0 ] && [ "$(compilers)" -gt 0 ]; do
         log "waiting for a running compiler to finish (${QUIET_LEFT}s left)"
         sleep 10; QUIET_LEFT=$((QUIET_LEFT - 10))
     done
@@ -65,7 +66,7 @@ measure() {
     local t0 t1 rc=0 busy load
     wait_quiet
     load=$(cut -d' ' -f1 /proc/loadavg)
-    busy=$(pgrep -x 'rustc|cc1|cc1plus' | wc -l)
+    busy=$(compilers)
     t0=$(date +%s.%N)
     if [ -n "$TIME_BIN" ]; then
         "$TIME_BIN" -v -o "$RUNS/$name.gnutime" "$@" > "$RUNS/$name.out" || rc=$?

@@ -345,31 +345,25 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_goes_in() {
 
     // Everything good went in: the earlier article, the lines before the
     // gzip cut, two JSONL lines and two WARC pages.
-    let refs: Vec<String> = json(
+    let stored = json(
         &storyline(&db)
             .args(["articles", "--json"])
             .output()
             .unwrap(),
-    )
-    .as_array()
-    .unwrap()
-    .iter()
-    .filter_map(|a| a["ref"].as_str().map(str::to_string))
-    .collect();
+    );
+    let field = |key: &str| -> Vec<String> {
+        stored
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a[key].as_str().map(str::to_string))
+            .collect()
+    };
+    let refs = field("ref");
     assert!(refs.contains(&"j1".to_string()) && refs.contains(&"j4".to_string()));
     let gz_in = refs.iter().filter(|r| r.starts_with('g')).count();
     assert!(gz_in > 0 && gz_in < 200, "{gz_in} gzipped lines stored");
-    let titles: Vec<String> = json(
-        &storyline(&db)
-            .args(["articles", "--json"])
-            .output()
-            .unwrap(),
-    )
-    .as_array()
-    .unwrap()
-    .iter()
-    .filter_map(|a| a["title"].as_str().map(str::to_string))
-    .collect();
+    let titles = field("title");
     assert!(titles.contains(&"Talks in Moscow".to_string()));
     assert!(
         titles.contains(&"First page".to_string()) && titles.contains(&"Third page".to_string())

@@ -39,7 +39,7 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 }
 
 /// The extension of a path, lower-cased, ignoring a trailing `.gz`.
-fn extension(path: &Path) -> String {
+pub(crate) fn extension(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())

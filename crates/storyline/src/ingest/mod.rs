@@ -97,13 +97,7 @@ const ARTICLE_EXTENSIONS: &[&str] = &[
 ];
 
 fn is_article_file(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| ARTICLE_EXTENSIONS.contains(&ext))
+    ARTICLE_EXTENSIONS.contains(&detect::extension(path).as_str())
 }
 
 /// Expands command-line paths into inputs: `-` is standard input, a file is

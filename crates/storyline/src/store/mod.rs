@@ -260,69 +260,42 @@ impl Store {
 
     /// One article with its text and sentences.
     pub fn article(&self, id: i64) -> Result<Option<Article>> {
-        let row = self
+        let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::Null);
+        let found = self
             .conn
             .query_row(
                 "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text
                  FROM articles WHERE id = ?1",
                 [id],
                 |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, i64>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, String>(10)?,
-                        r.get::<_, String>(11)?,
-                        r.get::<_, String>(12)?,
-                    ))
+                    Ok(Article {
+                        id: r.get(0)?,
+                        ref_id: None,
+                        refs: Vec::new(),
+                        key: r.get(1)?,
+                        title: r.get(2)?,
+                        source: r.get(3)?,
+                        url: r.get(4)?,
+                        author: r.get(5)?,
+                        date: r.get(6)?,
+                        words: r.get::<_, i64>(7)? as usize,
+                        format: r.get(8)?,
+                        origin: json(r.get(9)?),
+                        ingested_at: r.get(10)?,
+                        metadata: json(r.get(11)?),
+                        text: r.get(12)?,
+                        sentences: Vec::new(),
+                    })
                 },
             )
             .optional()?;
-        let Some((
-            id,
-            key,
-            title,
-            source,
-            url,
-            author,
-            date,
-            words,
-            format,
-            origin,
-            ingested_at,
-            metadata,
-            text,
-        )) = row
-        else {
+        let Some(mut article) = found else {
             return Ok(None);
         };
-        let refs = self.refs(id)?;
-        let sentences = self.sentences(id, &text)?;
-        Ok(Some(Article {
-            id,
-            ref_id: refs.first().cloned(),
-            refs,
-            key,
-            title,
-            source,
-            url,
-            author,
-            date,
-            words: words as usize,
-            format,
-            origin: serde_json::from_str(&origin).unwrap_or(serde_json::Value::Null),
-            ingested_at,
-            metadata: serde_json::from_str(&metadata).unwrap_or(serde_json::Value::Null),
-            text,
-            sentences,
-        }))
+        article.refs = self.refs(id)?;
+        article.ref_id = article.refs.first().cloned();
+        article.sentences = self.sentences(id, &article.text)?;
+        Ok(Some(article))
     }
 
     fn refs(&self, id: i64) -> Result<Vec<String>> {
