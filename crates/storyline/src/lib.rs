@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod article;
+pub mod copies;
 mod error;
 pub mod ingest;
 pub mod pipeline;

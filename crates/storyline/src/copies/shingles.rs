@@ -1,0 +1,112 @@
+//! Word shingles for near-duplicate detection.
+//!
+//! Near-duplicate detection compares sets of overlapping word n-grams
+//! ("shingles"). Tokenising for it needs no linguistics, only speed and
+//! stability across copies: words are maximal runs of alphanumeric
+//! characters, lower-cased, so punctuation, quote style and layout never
+//! change a shingle.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Words per shingle. Five-word shingles make unrelated news on the same
+/// topic share almost nothing while copies share most.
+pub const SHINGLE_WORDS: usize = 5;
+
+/// The hashes of a text's word tokens, lower-cased.
+pub fn word_hashes(text: &str) -> Vec<u64> {
+    let mut hashes = Vec::with_capacity(text.len() / 6);
+    let mut word = String::with_capacity(32);
+    let mut flush = |word: &mut String| {
+        if !word.is_empty() {
+            hashes.push(xxh3_64(word.as_bytes()));
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                word.extend(c.to_lowercase());
+            }
+        } else {
+            flush(&mut word);
+        }
+    }
+    flush(&mut word);
+    hashes
+}
+
+/// The set of shingle hashes of a text: sorted, without repeats, 32 bits
+/// each (collisions at that width move a Jaccard estimate by far less than
+/// MinHash's own error, and halve the memory).
+pub fn shingle_set(text: &str) -> Vec<u32> {
+    shingles_of_words(&word_hashes(text))
+}
+
+/// Shingle hashes of a word-hash sequence. A text shorter than one shingle
+/// is a single shingle of all its words; an empty text has none.
+pub fn shingles_of_words(words: &[u64]) -> Vec<u32> {
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let n = SHINGLE_WORDS.min(words.len());
+    let mut set: Vec<u32> = words
+        .windows(n)
+        .map(|w| {
+            let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
+            for &x in w {
+                h = (h.rotate_left(23) ^ x).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            }
+            (h ^ (h >> 32)) as u32
+        })
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Exact Jaccard similarity of two sorted, repeat-free sets.
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_and_case_do_not_change_shingles() {
+        assert_eq!(
+            shingle_set("The talks, in Moscow, were \u{201C}frank\u{201D}."),
+            shingle_set("the talks in moscow were \"frank\"")
+        );
+    }
+
+    #[test]
+    fn jaccard_of_overlapping_texts() {
+        let a = shingle_set("one two three four five six seven eight");
+        let b = shingle_set("one two three four five six seven nine");
+        // 4 shingles each, 3 shared.
+        assert_eq!(a.len(), 4);
+        assert!((jaccard(&a, &b) - 3.0 / 5.0).abs() < 1e-9);
+        assert_eq!(jaccard(&a, &a), 1.0);
+        assert_eq!(shingle_set("short text").len(), 1);
+        assert!(shingle_set(" ,. ").is_empty());
+    }
+}
