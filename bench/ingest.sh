@@ -51,10 +51,10 @@ fi
 # Other work on the machine (a cargo build, say) skews the figures: wait for compilers to finish
 # (at most QUIET_WAIT seconds in all, default 300) and note the load average of each run.
 QUIET_LEFT="${QUIET_WAIT:-300}"
-compilers() { { pgrep -x rustc; pgrep -x cc1; pgrep -x cc1plus; } 2>/dev/null | wc -l || true; }
+compilers() { { pgrep -x rustc; pgrep -x cc1; pgrep -x cc1plus; pgrep -x cargo; } 2>/dev/null | wc -l || true; }
 wait_quiet() {
     while [ "$QUIET_LEFT" -gt 0 ] && [ "$(compilers)" -gt 0 ]; do
-        log "waiting for a running compiler to finish (${QUIET_LEFT}s left)"
+        log "waiting for a running cargo/compiler to finish (${QUIET_LEFT}s left)"
         sleep 10; QUIET_LEFT=$((QUIET_LEFT - 10))
     done
 }
@@ -158,7 +158,7 @@ if [ "$SCALING" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------- 3. HTML
-html_stamp="html v1 pages=$HTML_PAGES"
+html_stamp="html v2 pages=$HTML_PAGES"
 if ! { [ -f "$OUT/html/.bench-stamp" ] && [ "$(cat "$OUT/html/.bench-stamp")" = "$html_stamp" ]; }; then
     log "generating ~$HTML_PAGES HTML pages in target/bench/html"
     rm -rf "$OUT/html"; mkdir -p "$OUT/html"
@@ -173,7 +173,7 @@ for p in sorted(src.glob("*.html*")):
     pages.append((p.name.split(".html")[0], raw))
 head = re.compile(rb"<head(?:\s[^>]*)?>", re.I)
 html = re.compile(rb"<html(?:\s[^>]*)?>", re.I)
-copies = max(1, math.ceil(want / len(pages)))
+copies = max(1, round(want / len(pages)))
 for c in range(copies):
     for pid, raw in pages:
         if c:
@@ -312,7 +312,7 @@ if res["html"]["added"] != res["html"]["pages"]:
     print(f"note: HTML added {res['html']['added']} of {res['html']['pages']} pages ({res['html']['errors']} skipped)")
 busy = [name for name, f in ((p.stem, p) for p in runs.glob("*.time")) if timing(name).get("compilers_running")]
 if busy:
-    print(f"warning: a compiler was running at the start of: {', '.join(sorted(busy))} (figures may be low)")
+    print(f"warning: cargo or a compiler was running at the start of: {', '.join(sorted(busy))} (figures may be low)")
 if "ratios" in res:
     r = res["ratios"]
     print(f"storyline HTML pages/s / trafilatura 1 process: {r['storyline_vs_trafilatura_single']:.1f}x;"

@@ -1,9 +1,158 @@
 //! The copies stage: exact and near-duplicate articles, sentences reused
 //! across articles (verbatim or reworded), and spun or stitched articles,
 //! each with its evidence.
+//!
+//! The stage is pure: [`fingerprint`] runs per article in parallel at
+//! ingest, and the functions that judge a pair or an article take what the
+//! store has found. [`crate::pipeline`] runs it incrementally as articles
+//! arrive and the [`crate::store`] keeps the index and the results.
+//!
+//! - Near-duplicates: word 5-gram shingles, MinHash signatures (126
+//!   functions), LSH banding (42 bands of 3 rows), every candidate verified
+//!   by exact Jaccard ([`minhash`]).
+//! - Reused sentences: candidate sentences share a band of a small MinHash
+//!   over their content-word stems; each candidate pair is scored by a
+//!   paraphrase model trained on MSRP ([`paraphrase`]), and shown as a
+//!   word-level diff ([`diff`]).
+//! - Spin and stitching: evidence against the likely source where the
+//!   store has it, and source-free signals in the text ([`signals`],
+//!   [`verdict`]).
 
+pub mod diff;
+mod lexicon;
 pub mod minhash;
+pub mod paraphrase;
 pub mod shingles;
+pub mod signals;
+pub mod verdict;
 
+pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};
+pub use verdict::{SentenceMatch, SpinVerdict, StitchVerdict, assess_spin, assess_stitch};
+
+use std::sync::LazyLock;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::text::{AnalyzedText, TextAnalyzer, filters::StopWordFilter, fingerprint_text};
+
+/// Hash functions of a sentence's content-word MinHash.
+const SENTENCE_HASHES: usize = 20;
+/// Rows per band of the sentence MinHash: pairs sharing half their content
+/// stems become candidates with probability 0.94, a fifth with 0.34.
+const SENTENCE_ROWS: usize = 2;
+/// Sentences with fewer content words are too generic to track.
+pub const MIN_CONTENT_WORDS: usize = 4;
+
+static SENTENCE_HASHER: LazyLock<MinHasher> =
+    LazyLock::new(|| MinHasher::new(SENTENCE_HASHES, 0x53454e54454e4345));
+static CONTENT: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+    TextAnalyzer::new()
+        .filter(crate::text::filters::LongTokenRemover::limit(40))
+        .filter(crate::text::filters::LowerCaser)
+        .filter(StopWordFilter)
+        .filter(crate::text::filters::Stemmer::english())
+});
+
+/// What the copies stage keeps about an article to find its copies.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fingerprint {
+    /// Hash of the text with case, punctuation and layout ignored: equal
+    /// hashes are exact duplicates.
+    pub text_hash: u64,
+    /// Word 5-gram shingle set.
+    pub shingles: Vec<u32>,
+    /// LSH bucket keys of the article.
+    pub bands: Vec<u64>,
+    /// LSH bucket keys of each sentence (empty for sentences too short to
+    /// track).
+    pub sentence_bands: Vec<Vec<u64>>,
+}
+
+/// Computes an article's fingerprint.
+pub fn fingerprint(text: &AnalyzedText) -> Fingerprint {
+    let shingles = shingle_set(&text.text);
+    let bands = minhash::band_keys(&MinHasher::default().signature(&shingles));
+    let sentence_bands = text
+        .sentences
+        .iter()
+        .map(|s| sentence_bands(&text.text[s.start..s.end]))
+        .collect();
+    Fingerprint {
+        text_hash: xxh3_64(fingerprint_text(&text.text).as_bytes()) & (i64::MAX as u64),
+        shingles,
+        bands,
+        sentence_bands,
+    }
+}
+
+/// LSH keys of a sentence's content-word stems.
+pub fn sentence_bands(sentence: &str) -> Vec<u64> {
+    let mut stems: Vec<u32> = CONTENT
+        .tokens(sentence)
+        .iter()
+        .map(|t| xxh3_64(t.text.as_bytes()) as u32)
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
+    if stems.len() < MIN_CONTENT_WORDS {
+        return Vec::new();
+    }
+    SENTENCE_HASHER
+        .signature(&stems)
+        .chunks(SENTENCE_ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut h = 0xA076_1D64_78BD_642F ^ band as u64;
+            for &r in rows {
+                h = (h ^ r as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB);
+                h ^= h >> 31;
+            }
+            h & (i64::MAX as u64)
+        })
+        .collect()
+}
+
+/// Whether two sentences are the same words, ignoring case and punctuation.
+pub fn verbatim(a: &str, b: &str) -> bool {
+    fingerprint_text(a) == fingerprint_text(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyze;
+
+    #[test]
+    fn reworded_sentences_share_a_band_and_unrelated_ones_do_not() {
+        let a = sentence_bands(
+            "Russia suspended the agreement after the Trump administration fired cruise missiles at a Syrian airbase.",
+        );
+        let b = sentence_bands(
+            "Russian Federation suspended the agreement after the Trump administration fired cruise missiles at a Syrian airbase.",
+        );
+        let c =
+            sentence_bands("Lindsay Lohan checked into the Betty Ford Center on Thursday night.");
+        assert!(a.iter().any(|k| b.contains(k)));
+        assert!(!a.iter().any(|k| c.contains(k)));
+        assert!(sentence_bands("He said so.").is_empty());
+    }
+
+    #[test]
+    fn fingerprint_covers_every_sentence() {
+        let t =
+            analyze("Tillerson met Putin in Moscow on Wednesday for two hours.\n\nThey talked.");
+        let f = fingerprint(&t);
+        assert_eq!(f.sentence_bands.len(), 2);
+        assert_eq!(f.sentence_bands[0].len(), SENTENCE_HASHES / SENTENCE_ROWS);
+        assert!(f.sentence_bands[1].is_empty());
+        assert_eq!(
+            f.text_hash,
+            fingerprint(&analyze(
+                "tillerson met putin in moscow on wednesday for two hours. They talked!"
+            ))
+            .text_hash
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Source-free signals of spinning and stitching: what can be seen in one
+//! article without the reports it was made from.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use super::lexicon::{
+    CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
+    VOWEL_LETTER_CONSONANT_SOUND,
+};
+use crate::text::{AnalyzedText, tokenize};
+
+/// One piece of evidence found in the text itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signal {
+    /// What kind of evidence: `article_noun` ("an global"), `spun_phrase`
+    /// ("worldwide law"), `mixed_variants` ("Russia" and "Russian
+    /// Federation"), `odd_modifier` ("the USA ambassador"), `fragment`,
+    /// `glued`, `dangling_connective`.
+    pub kind: &'static str,
+    /// The words concerned, as written.
+    pub text: String,
+    /// What news writing would usually say, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usual: Option<String>,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
+}
+
+fn sentence_of(text: &AnalyzedText, offset: usize) -> usize {
+    text.sentences
+        .iter()
+        .position(|s| offset < s.end)
+        .unwrap_or(text.sentences.len().saturating_sub(1))
+}
+
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(SPUN_PHRASES.iter().map(|(spun, _)| spun))
+        .expect("spun phrase patterns compile")
+});
+
+/// Signals of synonym spinning: broken article-noun agreement, spun
+/// collocations, a name in two variants, country names used oddly as
+/// modifiers.
+pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
+    let t = &text.text;
+    let mut out = Vec::new();
+    let tokens = tokenize(t);
+    for pair in tokens.windows(2) {
+        let (art, word) = (&pair[0], &pair[1]);
+        let article = &t[art.offset_from..art.offset_to];
+        if !matches!(article, "a" | "an" | "A" | "An") || word.offset_from != art.offset_to + 1 {
+            continue;
+        }
+        let w = &t[word.offset_from..word.offset_to];
+        if let Some(wrong) = article_disagrees(article, w) {
+            out.push(Signal {
+                kind: "article_noun",
+                text: format!("{article} {w}"),
+                usual: Some(format!("{wrong} {w}")),
+                sentence: sentence_of(text, art.offset_from),
+            });
+        }
+    }
+    for m in PHRASES.find_iter(t) {
+        if is_word_boundary(t, m.start(), m.end()) {
+            out.push(Signal {
+                kind: "spun_phrase",
+                text: t[m.start()..m.end()].to_string(),
+                usual: Some(SPUN_PHRASES[m.pattern().as_usize()].1.to_string()),
+                sentence: sentence_of(text, m.start()),
+            });
+        }
+    }
+    for (long, usual) in NAME_VARIANTS {
+        let Some(at) = find_word(t, long) else {
+            continue;
+        };
+        if let Some(short) = usual
+            .iter()
+            .find(|u| find_word(&t.replace(long, ""), u).is_some())
+        {
+            out.push(Signal {
+                kind: "mixed_variants",
+                text: format!("{long} / {short}"),
+                usual: Some((*short).to_string()),
+                sentence: sentence_of(text, at),
+            });
+        }
+    }
+    for m in ODD_MODIFIERS {
+        let mut from = 0;
+        while let Some(at) = t[from..].find(m).map(|i| i + from) {
+            from = at + m.len();
+            if !is_word_boundary(t, at, from) {
+                continue;
+            }
+            let next = t[from..].split_whitespace().next().unwrap_or("");
+            let before = t[..at].split_whitespace().next_back().unwrap_or("");
+            let modifies = next.chars().next().is_some_and(char::is_lowercase)
+                && next.chars().all(char::is_alphabetic)
+                && matches!(before, "the" | "The" | "a" | "an" | "of" | "by" | "to");
+            if modifies
+                && !matches!(
+                    next,
+                    "and" | "or" | "is" | "was" | "has" | "had" | "will" | "said"
+                )
+            {
+                out.push(Signal {
+                    kind: "odd_modifier",
+                    text: format!("{m} {next}"),
+                    usual: None,
+                    sentence: sentence_of(text, at),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn find_word(t: &str, w: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = t[from..].find(w).map(|i| i + from) {
+        if is_word_boundary(t, at, at + w.len()) {
+            return Some(at);
+        }
+        from = at + w.len();
+    }
+    None
+}
+
+/// The article that `word` wants, when `article` is the other one.
+fn article_disagrees(article: &str, word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    let first = lower.chars().next()?;
+    if !first.is_alphabetic() {
+        return None;
+    }
+    // Acronyms are read letter by letter: "an FBI agent", "a UN envoy".
+    let acronym = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
+    let vowel_sound = if acronym {
+        matches!(
+            first,
+            'a' | 'e' | 'f' | 'h' | 'i' | 'l' | 'm' | 'n' | 'o' | 'r' | 's' | 'x'
+        )
+    } else if "aeiou".contains(first) {
+        !VOWEL_LETTER_CONSONANT_SOUND
+            .iter()
+            .any(|p| lower.starts_with(p))
+    } else {
+        CONSONANT_LETTER_VOWEL_SOUND
+            .iter()
+            .any(|p| lower.starts_with(p))
+    };
+    let is_an = article.eq_ignore_ascii_case("an");
+    match (is_an, vowel_sound) {
+        (true, false) => Some(if article == "An" { "A" } else { "a" }),
+        (false, true) if word.len() > 1 => Some(if article == "A" { "An" } else { "an" }),
+        _ => None,
+    }
+}
+
+/// Signals of stitching: sentences that start mid-clause, sentences glued
+/// without a space, and paragraphs that open with a connective although
+/// nothing before them prepares it.
+pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
+    let t = &text.text;
+    let mut out = Vec::new();
+    let mut last_paragraph = usize::MAX;
+    for (i, s) in text.sentences.iter().enumerate() {
+        let sentence = &t[s.start..s.end];
+        let first = sentence.chars().next().unwrap_or(' ');
+        let second = sentence.chars().nth(1).unwrap_or(' ');
+        let fragment = first.is_lowercase()
+            || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')') && second.is_alphanumeric());
+        if fragment {
+            out.push(Signal {
+                kind: "fragment",
+                text: clip(sentence),
+                usual: None,
+                sentence: i,
+            });
+        }
+        let new_paragraph = s.paragraph != last_paragraph;
+        last_paragraph = s.paragraph;
+        if new_paragraph {
+            let opener = sentence
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if CONNECTIVES.contains(&opener)
+                && (i == 0 || sentence[opener.len()..].starts_with(','))
+            {
+                out.push(Signal {
+                    kind: "dangling_connective",
+                    text: clip(sentence),
+                    usual: None,
+                    sentence: i,
+                });
+            }
+        }
+        // The splitter cuts "stalled.The rest" in two: a sentence that
+        // begins where the last one ended, with no space, was glued.
+        if i > 0 && !new_paragraph && text.sentences[i - 1].end == s.start {
+            let prev = &text.sentences[i - 1];
+            let tail_from = t[..prev.end]
+                .char_indices()
+                .rev()
+                .nth(20)
+                .map_or(prev.start, |(b, _)| b.max(prev.start));
+            out.push(Signal {
+                kind: "glued",
+                text: clip(&t[tail_from..s.end]),
+                usual: None,
+                sentence: i,
+            });
+        }
+    }
+    out
+}
+
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyze;
+
+    fn kinds(signals: &[Signal]) -> Vec<&str> {
+        signals.iter().map(|s| s.kind).collect()
+    }
+
+    #[test]
+    fn spinner_traces_in_a_seed_paragraph() {
+        let t = analyze(
+            "Earlier in the day, the USA and Russian Federation separately agreed to work together on an global investigation. \
+             Russia said the strike broke worldwide law. Nikki Haley, the USA ambassador to the United Nations, spoke.",
+        );
+        let s = spin_signals(&t);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert!(texts.contains(&"an global"), "{s:?}");
+        assert!(texts.contains(&"worldwide law"));
+        assert!(texts.contains(&"Russian Federation / Russia"));
+        assert!(texts.contains(&"USA ambassador"));
+    }
+
+    #[test]
+    fn ordinary_news_prose_has_no_spin_signals() {
+        let t = analyze(
+            "An hour later, a UN envoy and an FBI agent met a university official. \
+             The US ambassador said international law was clear, as it was last year. An investigation began.",
+        );
+        assert!(spin_signals(&t).is_empty(), "{:?}", spin_signals(&t));
+    }
+
+    #[test]
+    fn stitching_traces() {
+        let t = analyze(
+            "Tillerson travelled to Moscow. Rather, they argue, any deal must take Moscow into account.\n\n\
+             -Russian relations to one of the lowest points since the Cold War.\n\n\
+             But while Lavrov agreed, the talks stalled.The rest followed.",
+        );
+        let found = stitch_signals(&t);
+        let k = kinds(&found);
+        assert!(k.contains(&"fragment"), "{k:?}");
+        assert!(k.contains(&"glued"), "{k:?}");
+    }
+}
