@@ -98,6 +98,36 @@ Example:\n  storyline search --json \"chemical attack\" Syria"
         #[arg(long, default_value_t = 0)]
         offset: usize,
     },
+    /// Copies: duplicate groups, reused sentences, and spun or stitched articles.
+    #[command(after_help = "Near-duplicates are pairs whose word 5-gram shingles have a Jaccard \
+similarity of at least --threshold (0.5 to 1; found with MinHash LSH and verified exactly). \
+A sentence is reused when another article carries it verbatim or reworded (a paraphrase model \
+trained on MSRP decides). Spin and stitch verdicts come with their evidence.\n\nExamples:\n  \
+storyline copies --json\n  storyline copies --explain 12\n  storyline copies --threshold 0.6")]
+    Copies {
+        /// Print JSON: {"threshold", "duplicate_groups", "reuse_pairs", "articles"}.
+        #[arg(long)]
+        json: bool,
+        /// Explain one article readably: its copies, reused sentences with word diffs, verdicts.
+        #[arg(long, value_name = "ID")]
+        explain: Option<String>,
+        /// Jaccard similarity at which two articles are copies.
+        #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
+        threshold: f64,
+        /// At most this many reuse pairs and article verdicts.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Delete articles and everything derived from them.
+    #[command(after_help = "Example:\n  storyline delete 12 ref:1_10ecb")]
+    Delete {
+        /// Article ids or input ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats {
@@ -105,6 +135,16 @@ Example:\n  storyline search --json \"chemical attack\" Syria"
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    let t: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    let floor = storyline::copies::minhash::MIN_THRESHOLD;
+    if (floor..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("the threshold must be between {floor} and 1"))
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -211,7 +251,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .article(found)?
                 .context("the article vanished while being read")?;
             if json {
-                print_json(&article)?;
+                let mut value = serde_json::to_value(&article)?;
+                let copies = store.article_copies(found, DEFAULT_THRESHOLD)?;
+                if let (Some(obj), serde_json::Value::Object(extra)) =
+                    (value.as_object_mut(), serde_json::to_value(copies)?)
+                {
+                    obj.extend(extra);
+                }
+                print_json(&value)?;
             } else {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{}", article.title.as_deref().unwrap_or("(untitled)"))?;
@@ -274,6 +321,60 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Copies {
+            json,
+            explain,
+            threshold,
+            limit,
+        } => {
+            let store = open(&cli.db)?;
+            if let Some(id) = explain {
+                let Some(found) = store.resolve(&id)? else {
+                    eprintln!("storyline: no article with id or ref {id:?}");
+                    return Ok(ExitCode::from(1));
+                };
+                let copies = store.article_copies(found, threshold)?;
+                if json {
+                    print_json(&copies)?;
+                } else {
+                    let article = store.article(found)?.context("the article vanished")?;
+                    explain_copies(&article, &copies)?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = store.copies_report(threshold, limit.unwrap_or(usize::MAX >> 1))?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_copies(&report)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Delete { ids, json } => {
+            let mut store = open(&cli.db)?;
+            let mut found = Vec::new();
+            let mut missing = Vec::new();
+            for id in &ids {
+                match store.resolve(id)? {
+                    Some(n) => found.push(n),
+                    None => missing.push(id.clone()),
+                }
+            }
+            let deleted = storyline::pipeline::copies::delete(&mut store, &found)?;
+            if json {
+                print_json(&serde_json::json!({ "deleted": deleted, "missing": missing }))?;
+            } else {
+                println!("deleted {deleted} articles");
+                for m in &missing {
+                    println!("  not found: {m}");
+                }
+            }
+            Ok(if missing.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
         Command::Stats { json } => {
             let store = open(&cli.db)?;
             let stats = store.stats()?;
@@ -285,6 +386,99 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Near-duplicate threshold for the article view.
+const DEFAULT_THRESHOLD: f64 = 0.8;
+
+fn render_diff(edits: &[storyline::copies::Edit]) -> String {
+    use storyline::copies::Edit;
+    edits
+        .iter()
+        .map(|e| match e {
+            Edit::Equal { text } => text.clone(),
+            Edit::Replace { from, to } => format!("[-{from}-]{{+{to}+}}"),
+            Edit::Delete { text } => format!("[-{text}-]"),
+            Edit::Insert { text } => format!("{{+{text}+}}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn explain_copies(
+    article: &storyline::Article,
+    c: &storyline::store::copies::ArticleCopies,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "#{} {}", article.id, article.title.as_deref().unwrap_or("(untitled)"))?;
+    let near = c.copies["near_duplicates"].as_array().cloned().unwrap_or_default();
+    if near.is_empty() {
+        writeln!(out, "\nNo near-duplicates at Jaccard >= {}.", c.copies["threshold"])?;
+    } else {
+        writeln!(out, "\nCopies (original: #{}):", c.copies["original"])?;
+        for n in near {
+            writeln!(
+                out,
+                "  #{} {:.2}{} {}",
+                n["id"],
+                n["jaccard"].as_f64().unwrap_or(0.0),
+                if n["exact"].as_bool() == Some(true) { " exact" } else { "" },
+                n["title"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    writeln!(out, "\nReused sentences: {} of {}", c.reused_sentences.len(), article.sentences.len())?;
+    for r in &c.reused_sentences {
+        writeln!(out, "  [{}] {}", r.sentence, r.text)?;
+        for m in &r.matches {
+            let who = if m.earlier { "from" } else { "copied by" };
+            writeln!(
+                out,
+                "      {who} #{} ({}, {:.2}): {}",
+                m.article,
+                m.kind,
+                m.score,
+                render_diff(&m.diff)
+            )?;
+        }
+    }
+    for (name, v, key) in [("Spin", &c.spin, "spun"), ("Stitch", &c.stitch, "stitched")] {
+        writeln!(
+            out,
+            "\n{name}: {} (score {:.2})",
+            if v[key].as_bool() == Some(true) { key } else { "no" },
+            v["score"].as_f64().unwrap_or(0.0)
+        )?;
+        for s in v["substitutions"].as_array().into_iter().flatten() {
+            writeln!(out, "  substitution: {} -> {} (sentence {}, source #{})", s["from"], s["to"], s["sentence"], s["source_article"])?;
+        }
+        for s in v["source_articles"].as_array().into_iter().flatten() {
+            writeln!(out, "  source #{}: {} sentences", s[0], s[1])?;
+        }
+        for s in v["signals"].as_array().into_iter().flatten() {
+            let usual = s["usual"].as_str().map(|u| format!(" (usually {u:?})")).unwrap_or_default();
+            writeln!(out, "  {}: {}{usual}", s["kind"].as_str().unwrap_or(""), s["text"])?;
+        }
+    }
+    Ok(())
+}
+
+fn print_copies(r: &storyline::store::CopiesReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} groups of copies (Jaccard >= {}):", r.duplicate_groups.len(), r.threshold)?;
+    for g in &r.duplicate_groups {
+        let ids: Vec<String> = g.articles.iter().map(|a| format!("#{}", a.id)).collect();
+        let title = g.articles[0].title.as_deref().unwrap_or("(untitled)");
+        writeln!(out, "  {}  {}", ids.join(" "), title)?;
+    }
+    let reworded = r.reuse_pairs.iter().filter(|p| p.kind == "reworded").count();
+    writeln!(out, "\n{} reused sentences ({} reworded).", r.reuse_pairs.len(), reworded)?;
+    let spun: Vec<String> = r.articles.iter().filter(|a| a["spin"]["spun"] == true).map(|a| format!("#{}", a["id"])).collect();
+    let stitched: Vec<String> = r.articles.iter().filter(|a| a["stitch"]["stitched"] == true).map(|a| format!("#{}", a["id"])).collect();
+    writeln!(out, "Spun: {}", if spun.is_empty() { "none".into() } else { spun.join(" ") })?;
+    writeln!(out, "Stitched: {}", if stitched.is_empty() { "none".into() } else { stitched.join(" ") })?;
+    writeln!(out, "\nSee one article with: storyline copies --explain ID")?;
+    Ok(())
 }
 
 fn progress_bar() -> Option<ProgressBar> {

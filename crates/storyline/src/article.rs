@@ -35,6 +35,8 @@ pub struct NewArticle {
     pub metadata: serde_json::Map<String, serde_json::Value>,
     /// The text after the text stage.
     pub analyzed: AnalyzedText,
+    /// What the copies stage keeps to find the article's copies.
+    pub fingerprint: crate::copies::Fingerprint,
 }
 
 /// One line of an article listing.

@@ -210,6 +210,19 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
                 });
             }
         }
+        // A dash that lost its space on one side: "as illegal -and accused".
+        for (at, _) in sentence.match_indices(" -") {
+            let rest = &sentence[at + 2..];
+            let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            if word.len() >= 2 && word.chars().all(char::is_lowercase) {
+                out.push(Signal {
+                    kind: "glued",
+                    text: clip(&sentence[at.saturating_sub(12).min(at)..]),
+                    usual: Some(format!("- {word}")),
+                    sentence: i,
+                });
+            }
+        }
         // The splitter cuts "stalled.The rest" in two: a sentence that
         // begins where the last one ended, with no space, was glued.
         if i > 0 && !new_paragraph && text.sentences[i - 1].end == s.start {
@@ -274,11 +287,11 @@ mod tests {
         let t = analyze(
             "Tillerson travelled to Moscow. Rather, they argue, any deal must take Moscow into account.\n\n\
              -Russian relations to one of the lowest points since the Cold War.\n\n\
-             But while Lavrov agreed, the talks stalled.The rest followed.",
+             But while Lavrov agreed, the talks stalled.The rest followed. He called it illegal -and left.",
         );
         let found = stitch_signals(&t);
         let k = kinds(&found);
         assert!(k.contains(&"fragment"), "{k:?}");
-        assert!(k.contains(&"glued"), "{k:?}");
+        assert_eq!(k.iter().filter(|k| **k == "glued").count(), 2, "{found:?}");
     }
 }

@@ -55,4 +55,54 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     "#,
+    // 2: the copies stage: fingerprints and LSH buckets of articles and
+    // sentences, near-duplicate pairs, reused sentences, verdicts.
+    r#"
+    CREATE TABLE copy_fingerprints (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        text_hash INTEGER NOT NULL,
+        shingles BLOB NOT NULL
+    );
+    CREATE INDEX copy_fingerprints_text ON copy_fingerprints(text_hash);
+    CREATE TABLE lsh_buckets (
+        bucket INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (bucket, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX lsh_buckets_article ON lsh_buckets(article_id);
+    CREATE TABLE sentence_buckets (
+        bucket INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        sentence INTEGER NOT NULL,
+        PRIMARY KEY (bucket, article_id, sentence)
+    ) WITHOUT ROWID;
+    CREATE INDEX sentence_buckets_article ON sentence_buckets(article_id);
+    CREATE TABLE near_duplicates (
+        a INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        jaccard REAL NOT NULL,
+        exact INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    CREATE INDEX near_duplicates_b ON near_duplicates(b);
+    CREATE TABLE sentence_reuse (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        sentence INTEGER NOT NULL,
+        other_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        other_sentence INTEGER NOT NULL,
+        score REAL NOT NULL,
+        verbatim INTEGER NOT NULL,
+        PRIMARY KEY (article_id, sentence, other_id, other_sentence)
+    ) WITHOUT ROWID;
+    CREATE INDEX sentence_reuse_other ON sentence_reuse(other_id);
+    CREATE TABLE copy_verdicts (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        spun INTEGER NOT NULL,
+        spin_score REAL NOT NULL,
+        stitched INTEGER NOT NULL,
+        stitch_score REAL NOT NULL,
+        spin TEXT NOT NULL,
+        stitch TEXT NOT NULL
+    );
+    "#,
 ];

@@ -6,6 +6,7 @@
 //! leaves every finished batch in place and nothing of the unfinished one,
 //! and running the same ingest again adds exactly what is missing.
 
+pub mod copies;
 mod migrations;
 
 use std::path::Path;
@@ -40,93 +41,16 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// Counts of what is stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Stats {
-    /// Articles.
-    pub articles: u64,
-    /// Sentences over all articles.
-    pub sentences: u64,
-    /// Words over all articles.
-    pub words: u64,
-    /// Distinct sources.
-    pub sources: u64,
-    /// Input ids recorded.
-    pub refs: u64,
-    /// Articles per input format.
-    pub formats: std::collections::BTreeMap<String, u64>,
-    /// Earliest article date.
-    pub first_date: Option<String>,
-    /// Latest article date.
-    pub last_date: Option<String>,
-    /// Schema version.
-    pub schema_version: u32,
+/// A write transaction on the store (see [`Store::begin`]).
+pub struct Batch<'a> {
+    tx: rusqlite::Transaction<'a>,
 }
 
-/// A Storyline database.
-pub struct Store {
-    conn: Connection,
-}
-
-impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its
-    /// schema up to date.
-    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref();
-        let conn = Connection::open(path).map_err(|e| Error::from(e).with_path(path))?;
-        Self::setup(conn).map_err(|e| e.with_path(path))
-    }
-
-    /// An in-memory database, for tests and one-off runs.
-    pub fn open_in_memory() -> Result<Store> {
-        Self::setup(Connection::open_in_memory()?)
-    }
-
-    fn setup(conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// Applies pending migrations. Each runs in an immediate (write-locked)
-    /// transaction that re-reads the version first, so two processes opening
-    /// a new database at once cannot both apply the same step.
-    fn migrate(&mut self) -> Result<()> {
-        let target = migrations::MIGRATIONS.len() as u32;
-        loop {
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version > target {
-                return Err(Error::invalid(format!(
-                    "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
-                )));
-            }
-            if version == target {
-                return Ok(());
-            }
-            tx.execute_batch(migrations::MIGRATIONS[version as usize])?;
-            tx.pragma_update(None, "user_version", version + 1)?;
-            tx.commit()?;
-        }
-    }
-
-    /// The schema version in force.
-    pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
-    }
-
-    /// Stores a batch of articles in one transaction.
-    pub fn insert_batch(&mut self, articles: &[NewArticle]) -> Result<Vec<Outcome>> {
+impl Batch<'_> {
+    /// Stores articles.
+    pub fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<Outcome>> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let tx = self.conn.transaction()?;
+        let tx = &self.tx;
         let mut outcomes = Vec::with_capacity(articles.len());
         {
             let mut find =
@@ -209,8 +133,129 @@ impl Store {
                 outcomes.push(outcome);
             }
         }
-        tx.commit()?;
         Ok(outcomes)
+    }
+
+    /// Makes the batch's writes permanent.
+    pub fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+}
+
+/// Counts of what is stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Articles.
+    pub articles: u64,
+    /// Sentences over all articles.
+    pub sentences: u64,
+    /// Words over all articles.
+    pub words: u64,
+    /// Distinct sources.
+    pub sources: u64,
+    /// Input ids recorded.
+    pub refs: u64,
+    /// Articles per input format.
+    pub formats: std::collections::BTreeMap<String, u64>,
+    /// Earliest article date.
+    pub first_date: Option<String>,
+    /// Latest article date.
+    pub last_date: Option<String>,
+    /// Schema version.
+    pub schema_version: u32,
+}
+
+/// A Storyline database.
+pub struct Store {
+    conn: Connection,
+}
+
+pub use copies::{CopiesReport, DuplicateGroup, ReusePair};
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let conn = Connection::open(path).map_err(|e| Error::from(e).with_path(path))?;
+        Self::setup(conn).map_err(|e| e.with_path(path))
+    }
+
+    /// An in-memory database, for tests and one-off runs.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations. Each runs in an immediate (write-locked)
+    /// transaction that re-reads the version first, so two processes opening
+    /// a new database at once cannot both apply the same step.
+    fn migrate(&mut self) -> Result<()> {
+        let target = migrations::MIGRATIONS.len() as u32;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version > target {
+                return Err(Error::invalid(format!(
+                    "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
+                )));
+            }
+            if version == target {
+                return Ok(());
+            }
+            tx.execute_batch(migrations::MIGRATIONS[version as usize])?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+    }
+
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Starts a write transaction: everything done through the [`Batch`]
+    /// lands together at [`Batch::commit`], or not at all.
+    pub fn begin(&mut self) -> Result<Batch<'_>> {
+        Ok(Batch {
+            tx: self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
+        })
+    }
+
+    /// Stores a batch of articles in one transaction.
+    pub fn insert_batch(&mut self, articles: &[NewArticle]) -> Result<Vec<Outcome>> {
+        let batch = self.begin()?;
+        let outcomes = batch.insert_articles(articles)?;
+        batch.commit()?;
+        Ok(outcomes)
+    }
+
+    /// Deletes articles and everything derived from them. Returns how many
+    /// existed.
+    pub fn delete_articles(&mut self, ids: &[i64]) -> Result<usize> {
+        let batch = self.begin()?;
+        let mut n = 0;
+        for id in ids {
+            n += batch.tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+        }
+        batch.commit()?;
+        Ok(n)
     }
 
     /// Articles in store order, `limit` from `offset`.

@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
+pub mod copies;
+
 use crate::article::NewArticle;
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions, RawArticle, Record};
@@ -107,7 +109,18 @@ pub fn ingest(
                         Err(e) => part.errors.push(SkippedRecord::from(&e)),
                     }
                 }
-                let outcomes = store.insert_batch(&ok)?;
+                let batch = store.begin()?;
+                let outcomes = batch.insert_articles(&ok)?;
+                let changed: Vec<(i64, &NewArticle)> = outcomes
+                    .iter()
+                    .zip(&ok)
+                    .filter_map(|(o, a)| match o {
+                        Outcome::Added(id) | Outcome::Updated(id) => Some((*id, a)),
+                        Outcome::Unchanged(_) => None,
+                    })
+                    .collect();
+                copies::update(&batch, &changed)?;
+                batch.commit()?;
                 for (a, o) in ok.iter().zip(outcomes) {
                     match o {
                         Outcome::Added(_) => part.added += 1,
@@ -217,7 +230,9 @@ pub fn new_article(
         h.update(&[0]);
     }
     h.update(analyzed.text.as_bytes());
+    let fingerprint = crate::copies::fingerprint(&analyzed);
     Ok(NewArticle {
+        fingerprint,
         key,
         content_hash: format!("{:032x}", h.digest128()),
         ref_id: raw.ref_id,

@@ -1,0 +1,168 @@
+//! Runs the copies stage on newly stored articles, inside the transaction
+//! that stored them: find their near-duplicates and reused sentences in
+//! the store, then judge them and the articles they were matched with.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::article::NewArticle;
+use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
+use crate::copies::{
+    self, SentenceMatch, assess_spin, assess_stitch, jaccard, minhash::MIN_THRESHOLD, word_diff,
+};
+use crate::error::Result;
+use crate::store::copies::{StoredText, earlier, near_duplicates_of, reuse_of, stored_text};
+use crate::store::{Batch, Store};
+use crate::text::AnalyzedText;
+
+/// At most this many candidate sentences are scored per sentence: a line
+/// carried by thousands of articles (a boilerplate footer) must not make
+/// each new article cost thousands of comparisons.
+const MAX_CANDIDATES_PER_SENTENCE: usize = 64;
+
+/// Texts read during one step, so each is read once.
+#[derive(Default)]
+struct Texts {
+    cache: HashMap<i64, Option<StoredText>>,
+}
+
+impl Texts {
+    fn get(&mut self, batch: &Batch<'_>, id: i64) -> Result<Option<&StoredText>> {
+        if !self.cache.contains_key(&id) {
+            let t = stored_text(batch.conn(), id)?;
+            self.cache.insert(id, t);
+        }
+        Ok(self.cache.get(&id).and_then(Option::as_ref))
+    }
+}
+
+/// Finds the copies of `changed` articles (already stored in `batch`) and
+/// updates the verdicts of every article whose evidence changed.
+pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
+    let mut texts = Texts::default();
+    let mut affected: BTreeSet<i64> = BTreeSet::new();
+    for &(id, article) in changed {
+        let fp = &article.fingerprint;
+        batch.save_fingerprint(id, fp)?;
+        for (other, hash, shingles) in batch.near_duplicate_candidates(id, &fp.bands)? {
+            let j = jaccard(&fp.shingles, &shingles);
+            if j >= MIN_THRESHOLD {
+                batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
+            }
+        }
+        let text = &article.analyzed;
+        let mut per_sentence: HashMap<usize, usize> = HashMap::new();
+        let mut mine: HashMap<usize, SentenceProfile> = HashMap::new();
+        for (i, other, j) in batch.sentence_candidates(id, &fp.sentence_bands)? {
+            let seen = per_sentence.entry(i).or_default();
+            if *seen >= MAX_CANDIDATES_PER_SENTENCE {
+                continue;
+            }
+            *seen += 1;
+            let Some(other_text) = texts.get(batch, other)? else { continue };
+            let theirs = other_text.sentence(j);
+            let s = text.sentences[i];
+            let ours = &text.text[s.start..s.end];
+            let verbatim = copies::verbatim(ours, theirs);
+            let score = if verbatim {
+                1.0
+            } else {
+                let a = mine.entry(i).or_insert_with(|| SentenceProfile::new(ours));
+                score_profiles(a, &SentenceProfile::new(theirs))
+            };
+            if score >= PARAPHRASE_THRESHOLD {
+                batch.save_reuse(
+                    id,
+                    &SentenceMatch {
+                        sentence: i,
+                        other_article: other,
+                        other_sentence: j,
+                        score,
+                        verbatim,
+                    },
+                )?;
+                affected.insert(other);
+            }
+        }
+        affected.insert(id);
+    }
+    for id in affected {
+        judge(batch, id, &mut texts)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the spin and stitch verdicts of one article from what the
+/// store holds now.
+fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
+    let conn = batch.conn();
+    let Some(me) = texts.get(batch, id)?.cloned() else {
+        return Ok(());
+    };
+    let matches = reuse_of(conn, id)?;
+    let mut best: HashMap<usize, SentenceMatch> = HashMap::new();
+    let mut dates: HashMap<i64, Option<String>> = HashMap::new();
+    for m in matches {
+        if !dates.contains_key(&m.other_article) {
+            let d = texts.get(batch, m.other_article)?.and_then(|t| t.date.clone());
+            dates.insert(m.other_article, d);
+        }
+        let other_date = dates[&m.other_article].as_deref();
+        if !earlier((m.other_article, other_date), (id, me.date.as_deref())) {
+            continue;
+        }
+        match best.get(&m.sentence) {
+            Some(b) if b.score >= m.score => {}
+            _ => {
+                best.insert(m.sentence, m);
+            }
+        }
+    }
+    let mut from: Vec<SentenceMatch> = best.into_values().collect();
+    from.sort_by_key(|m| m.sentence);
+    let mut with_diffs = Vec::with_capacity(from.len());
+    for m in &from {
+        let source = texts
+            .get(batch, m.other_article)?
+            .map(|t| t.sentence(m.other_sentence).to_string())
+            .unwrap_or_default();
+        with_diffs.push((m.clone(), word_diff(&source, me.sentence(m.sentence))));
+    }
+    let analyzed = AnalyzedText {
+        text: me.text.clone(),
+        sentences: me.sentences.clone(),
+        words: 0,
+    };
+    let spin = assess_spin(&analyzed, &with_diffs);
+    let mut groups: HashMap<i64, i64> = HashMap::new();
+    for m in &from {
+        if !groups.contains_key(&m.other_article) {
+            let root = near_duplicates_of(conn, m.other_article)?
+                .into_iter()
+                .map(|(o, _, _)| o)
+                .chain([m.other_article])
+                .min()
+                .unwrap_or(m.other_article);
+            groups.insert(m.other_article, root);
+        }
+    }
+    let stitch = assess_stitch(&analyzed, &from, |a| groups.get(&a).copied().unwrap_or(a));
+    batch.save_verdicts(id, &spin, &stitch)
+}
+
+/// Deletes articles and re-judges the articles that were matched with them.
+pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
+    let mut partners = BTreeSet::new();
+    for &id in ids {
+        for m in store.reuse_of(id)? {
+            partners.insert(m.other_article);
+        }
+    }
+    let n = store.delete_articles(ids)?;
+    let batch = store.begin()?;
+    let mut texts = Texts::default();
+    for id in partners.difference(&ids.iter().copied().collect()) {
+        judge(&batch, *id, &mut texts)?;
+    }
+    batch.commit()?;
+    Ok(n)
+}
