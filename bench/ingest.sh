@@ -27,7 +27,6 @@ PEERS="${PEERS:-1}"
 SHARED="$(cd "${STORYLINE_SHARED:-$ROOT/../shared}" && pwd)"
 OUT="$ROOT/target/bench"
 RUNS="$OUT/runs"
-BIN="$ROOT/target/release/storyline"
 VENV="$ROOT/target/peers-venv"
 mkdir -p "$OUT" "$RUNS"
 rm -f "$RUNS"/*
@@ -37,6 +36,9 @@ log() { echo "== $*" >&2; }
 # ---------------------------------------------------------------- 1. build
 log "building storyline-cli (release)"
 cargo build --release -p storyline-cli >&2
+# Run a private copy: a concurrent `cargo build` must not swap the binary between two runs.
+cp "$ROOT/target/release/storyline" "$OUT/storyline"
+BIN="$OUT/storyline"
 
 # Peak RSS comes from GNU time; install it if missing (we are root on the bench machines).
 TIME_BIN=""
@@ -63,10 +65,12 @@ wait_quiet() {
 # wall seconds, exit status and (from GNU time, else by polling /proc/PID/status VmHWM) peak RSS.
 measure() {
     local name="$1"; shift
-    local t0 t1 rc=0 busy load
+    local t0 t1 rc=0 load sampler
     wait_quiet
     load=$(cut -d' ' -f1 /proc/loadavg)
-    busy=$(compilers)
+    # Note, twice a second, how many cargo/compiler processes are running alongside.
+    (while :; do compilers; sleep 0.5; done) > "$RUNS/$name.busy" 2>/dev/null &
+    sampler=$!
     t0=$(date +%s.%N)
     if [ -n "$TIME_BIN" ]; then
         "$TIME_BIN" -v -o "$RUNS/$name.gnutime" "$@" > "$RUNS/$name.out" || rc=$?
@@ -82,6 +86,9 @@ measure() {
         echo "Maximum resident set size (kbytes): $hwm" > "$RUNS/$name.gnutime"
     fi
     t1=$(date +%s.%N)
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    local busy
+    busy=$(awk '$1 > 0 { b++ } END { printf "%d/%d", b, NR }' "$RUNS/$name.busy")
     { awk -v a="$t0" -v b="$t1" 'BEGIN { printf "wall %.3f\n", b - a }'; echo "rc $rc"; echo "load $load"; echo "compilers $busy"; cat "$RUNS/$name.gnutime"; } > "$RUNS/$name.time"
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
         log "$name failed (exit $rc)"; cat "$RUNS/$name.out" >&2; return 1
@@ -231,7 +238,10 @@ def timing(name):
         if line.startswith("wall "): t["wall_s"] = float(line.split()[1])
         elif line.startswith("rc "): t["exit"] = int(line.split()[1])
         elif line.startswith("load "): t["loadavg_1min_before"] = float(line.split()[1])
-        elif line.startswith("compilers "): t["compilers_running"] = int(line.split()[1])
+        elif line.startswith("compilers "):
+            b, total = line.split()[1].split("/")
+            t["busy_samples"] = f"{b}/{total}"  # half-second samples with cargo/rustc running alongside
+            t["contended"] = int(b) > 0
         elif line.startswith("Maximum resident set size"): t["peak_rss_mb"] = int(line.rsplit(":", 1)[1]) / 1024
         elif line.startswith("User time"): t["user_s"] = float(line.rsplit(":", 1)[1])
         elif line.startswith("System time"): t["sys_s"] = float(line.rsplit(":", 1)[1])
@@ -310,9 +320,9 @@ if res["jsonl_reingest"]["unchanged"] != res["jsonl_reingest"]["articles"]:
     print(f"note: JSONL re-ingest found {res['jsonl_reingest']['unchanged']} unchanged of {res['jsonl_reingest']['articles']}")
 if res["html"]["added"] != res["html"]["pages"]:
     print(f"note: HTML added {res['html']['added']} of {res['html']['pages']} pages ({res['html']['errors']} skipped)")
-busy = [name for name, f in ((p.stem, p) for p in runs.glob("*.time")) if timing(name).get("compilers_running")]
+busy = [f"{p.stem} ({timing(p.stem)['busy_samples']} samples)" for p in sorted(runs.glob("*.time")) if timing(p.stem).get("contended")]
 if busy:
-    print(f"warning: cargo or a compiler was running at the start of: {', '.join(sorted(busy))} (figures may be low)")
+    print(f"warning: cargo or a compiler ran alongside: {', '.join(busy)}; those figures are low, run again on a quiet machine")
 if "ratios" in res:
     r = res["ratios"]
     print(f"storyline HTML pages/s / trafilatura 1 process: {r['storyline_vs_trafilatura_single']:.1f}x;"

@@ -35,7 +35,24 @@ def shingles(text):
         return set()
     if len(words) < 5:
         return {" ".join(words)}
-    return {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
+    return set(map(" ".join, zip(words, words[1:], words[2:], words[3:], words[4:])))
+
+
+def sketch_in_chunks(texts, sketch, keep_sets, chunk=1000):
+    """Shingles and signatures chunk by chunk, so that the shingle sets of the
+    whole corpus are held only when exact verification needs them."""
+    t_tok = t_sig = 0.0
+    sigs, sets = [], []
+    for start in range(0, len(texts), chunk):
+        t = time.perf_counter()
+        part = [shingles(x) for x in texts[start : start + chunk]]
+        t_tok += time.perf_counter() - t
+        t = time.perf_counter()
+        sigs.extend(sketch(part))
+        t_sig += time.perf_counter() - t
+        if keep_sets:
+            sets.extend(part)
+    return sigs, sets, {"shingles": t_tok, "signatures": t_sig}
 
 
 def rensa_default_bands(threshold, num_perm):
@@ -62,14 +79,14 @@ def exact_jaccard(a, b):
     return inter / (len(a) + len(b) - inter)
 
 
-def run_datasketch(sets, threshold, num_perm, params, verify):
+def run_datasketch(texts, threshold, num_perm, params, verify):
     from datasketch import MinHash, MinHashLSH
 
-    phases = {}
-    t = time.perf_counter()
     # MinHash.bulk hashes with sha1 and applies the permutations with numpy.
-    mhs = MinHash.bulk([[s.encode("utf8") for s in st] for st in sets], num_perm=num_perm)
-    phases["signatures"] = time.perf_counter() - t
+    def sketch(part):
+        return MinHash.bulk([[s.encode("utf8") for s in st] for st in part], num_perm=num_perm)
+
+    mhs, sets, phases = sketch_in_chunks(texts, sketch, verify == "exact")
     t = time.perf_counter()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=params)
     with lsh.insertion_session() as session:
@@ -95,13 +112,13 @@ def run_datasketch(sets, threshold, num_perm, params, verify):
     return pairs, phases, bands, cands
 
 
-def run_rensa(sets, threshold, num_perm, bands, verify):
+def run_rensa(texts, threshold, num_perm, bands, verify):
     from rensa import RMinHash, RMinHashLSH
 
-    phases = {}
-    t = time.perf_counter()
-    mhs = RMinHash.from_token_sets(sets, num_perm=num_perm, seed=42)
-    phases["signatures"] = time.perf_counter() - t
+    def sketch(part):
+        return RMinHash.from_token_sets(part, num_perm=num_perm, seed=42)
+
+    mhs, sets, phases = sketch_in_chunks(texts, sketch, verify == "exact")
     t = time.perf_counter()
     lsh = RMinHashLSH(threshold, num_perm, bands)
     lsh.insert_many(mhs)
@@ -155,16 +172,13 @@ def main():
     threshold = args.threshold
 
     t0 = time.perf_counter()
-    sets = [shingles(t) for t in texts]
-    t_tok = time.perf_counter() - t0
     if args.system == "datasketch":
         params = (b, r) if b else None
-        pairs, phases, bands, cands = run_datasketch(sets, threshold, num_perm, params, args.verify)
+        pairs, phases, bands, cands = run_datasketch(texts, threshold, num_perm, params, args.verify)
     else:
         bands_n = b if b else rensa_default_bands(threshold, num_perm)
-        pairs, phases, bands, cands = run_rensa(sets, threshold, num_perm, bands_n, args.verify)
+        pairs, phases, bands, cands = run_rensa(texts, threshold, num_perm, bands_n, args.verify)
     seconds = time.perf_counter() - t0
-    phases = {"shingles": t_tok, **phases}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
     truth = set()

@@ -610,7 +610,7 @@ def main():
         sp, paras, title = spin_paras(krng, rate, units_of(doc), title_of(doc))
         emit("spun", krng, [doc["id"]], title, paras, True, False,
              {"spin_rate": rate, "spin_candidates": sp.candidates, "spin_replacements": len(sp.log),
-              "broken_articles": sp.broken_articles, "spin_examples": sp.log[:8]})
+              "broken_articles": sp.broken_articles, "spin_log": sp.log})
         spin_stats.append(len(sp.log))
 
     # --- stitched and spun-stitched
@@ -632,7 +632,7 @@ def main():
                 sp, paras, title = spin_paras(krng, rate, paras, title)
                 extra.update({"spin_rate": rate, "spin_candidates": sp.candidates,
                               "spin_replacements": len(sp.log), "broken_articles": sp.broken_articles,
-                              "spin_examples": sp.log[:8]})
+                              "spin_log": sp.log})
             used_src = sorted({u["src"] for p in paras for u in p})
             emit(kind, krng, used_src, title, paras, spun, True, extra)
 

@@ -1,31 +1,14 @@
 //! End-to-end tests of the `storyline` command on the bundled corpus and on
 //! bad input.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
+use common::{json, repo, storyline};
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn storyline(db: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_storyline"));
-    cmd.arg("--db").arg(db).env_remove("STORYLINE_DB");
-    cmd
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 fn manifest() -> Value {
     let text = std::fs::read_to_string(repo().join("corpus/manifest.json")).unwrap();
