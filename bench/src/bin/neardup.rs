@@ -11,6 +11,8 @@
 //! The corpus holds research-licensed text: write it under `target/` only.
 //!
 //! `cargo run --release -p storyline-bench --bin neardup -- make-corpus --out target/neardup/corpus.jsonl`
+// Numerical loops over parallel arrays read best with indices.
+#![allow(clippy::needless_range_loop, clippy::type_complexity)]
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufWriter, Write};
@@ -532,7 +534,7 @@ fn truth(corpus: &Path, out: &Path, min: f64) -> Result<()> {
             pairs.push((a, b, 1.0));
         }
     }
-    pairs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    pairs.sort_unstable_by_key(|p| (p.0, p.1));
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -691,7 +693,9 @@ fn run(
             let t = Instant::now();
             let sets: Vec<Vec<u32>> = texts
                 .par_iter()
-                .map_init(fast::Scratch::default, |sc, t| fast::shingle_set_with(t, sc))
+                .map_init(fast::Scratch::default, |sc, t| {
+                    fast::shingle_set_with(t, sc)
+                })
                 .collect();
             phases.insert("shingles".into(), json!(t.elapsed().as_secs_f64()));
             let t = Instant::now();
@@ -699,7 +703,10 @@ fn run(
                 .par_iter()
                 .map(|s| minhash::band_keys(&fast::oph_signature(s, minhash::NUM_HASHES)))
                 .collect();
-            phases.insert("signatures + band keys".into(), json!(t.elapsed().as_secs_f64()));
+            phases.insert(
+                "signatures + band keys".into(),
+                json!(t.elapsed().as_secs_f64()),
+            );
             let t = Instant::now();
             let mut entries: Vec<(u64, u32)> = Vec::with_capacity(n * minhash::BANDS);
             for (d, ks) in keys.iter().enumerate() {
@@ -725,7 +732,10 @@ fn run(
             cand.par_sort_unstable();
             cand.dedup();
             candidates = cand.len();
-            phases.insert("buckets + candidate pairs".into(), json!(t.elapsed().as_secs_f64()));
+            phases.insert(
+                "buckets + candidate pairs".into(),
+                json!(t.elapsed().as_secs_f64()),
+            );
             let t = Instant::now();
             let pairs: Vec<(u32, u32, f64)> = cand
                 .par_iter()
@@ -734,7 +744,10 @@ fn run(
                         .map(|j| (a, b, j))
                 })
                 .collect();
-            phases.insert("verification (exact Jaccard)".into(), json!(t.elapsed().as_secs_f64()));
+            phases.insert(
+                "verification (exact Jaccard)".into(),
+                json!(t.elapsed().as_secs_f64()),
+            );
             pairs
         }
     };
@@ -746,7 +759,10 @@ fn run(
             .par_iter()
             .filter(|t| fast::shingle_set(t) != shingle_set(t))
             .count();
-        phases.insert("check: docs whose fast shingles differ".into(), json!(differ));
+        phases.insert(
+            "check: docs whose fast shingles differ".into(),
+            json!(differ),
+        );
     }
 
     let truth = read_truth(truth_path, threshold)?;
@@ -790,7 +806,10 @@ fn profile(corpus: &Path) -> Result<()> {
     let mut time = |name: &str, f: &mut dyn FnMut() -> usize| {
         let t = Instant::now();
         let n = f();
-        out.insert(name.to_string(), json!({"seconds": t.elapsed().as_secs_f64(), "items": n}));
+        out.insert(
+            name.to_string(),
+            json!({"seconds": t.elapsed().as_secs_f64(), "items": n}),
+        );
     };
     let mut words: Vec<Vec<u64>> = Vec::new();
     time("tokenise + hash words (library word_hashes)", &mut || {
@@ -802,29 +821,43 @@ fn profile(corpus: &Path) -> Result<()> {
             .iter()
             .map(|w| {
                 w.windows(5)
-                    .map(|x| x.iter().fold(0u64, |h, &y| (h.rotate_left(23) ^ y).wrapping_mul(0xBF58_476D_1CE4_E5B9)))
+                    .map(|x| {
+                        x.iter().fold(0u64, |h, &y| {
+                            (h.rotate_left(23) ^ y).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+                        })
+                    })
                     .fold(0u64, |a, b| a ^ b) as usize
                     & 1
             })
             .sum()
     });
     let mut sets: Vec<Vec<u32>> = Vec::new();
-    time("shingles_of_words (window hashes + sort + dedup)", &mut || {
-        sets = words.iter().map(|w| shingles_of_words(w)).collect();
-        sets.iter().map(Vec::len).sum()
-    });
+    time(
+        "shingles_of_words (window hashes + sort + dedup)",
+        &mut || {
+            sets = words.iter().map(|w| shingles_of_words(w)).collect();
+            sets.iter().map(Vec::len).sum()
+        },
+    );
     time("shingle_set end to end (library)", &mut || {
         texts.iter().map(|t| shingle_set(t).len()).sum()
     });
     let hasher = MinHasher::default();
     let mut sigs: Vec<Vec<u32>> = Vec::new();
-    time("MinHasher::signature (126 multiply-shift per shingle)", &mut || {
-        sigs = sets.iter().map(|s| hasher.signature(s)).collect();
-        sigs.len()
+    time(
+        "MinHasher::signature (126 multiply-shift per shingle)",
+        &mut || {
+            sigs = sets.iter().map(|s| hasher.signature(s)).collect();
+            sigs.len()
+        },
+    );
+    time("band_keys", &mut || {
+        sigs.iter().map(|s| minhash::band_keys(s).len()).sum()
     });
-    time("band_keys", &mut || sigs.iter().map(|s| minhash::band_keys(s).len()).sum());
     time("prototype one-permutation signature", &mut || {
-        sets.iter().map(|s| fast::oph_signature(s, minhash::NUM_HASHES).len()).sum()
+        sets.iter()
+            .map(|s| fast::oph_signature(s, minhash::NUM_HASHES).len())
+            .sum()
     });
     time("LshIndex::insert x N (signature + buckets)", &mut || {
         let mut index = LshIndex::new();
@@ -837,7 +870,11 @@ fn profile(corpus: &Path) -> Result<()> {
     let mut entries: Vec<(u64, u32)> = sigs
         .iter()
         .enumerate()
-        .flat_map(|(d, s)| minhash::band_keys(s).into_iter().map(move |k| (k, d as u32)))
+        .flat_map(|(d, s)| {
+            minhash::band_keys(s)
+                .into_iter()
+                .map(move |k| (k, d as u32))
+        })
         .collect();
     entries.sort_unstable();
     let mut cand = Vec::new();
@@ -851,16 +888,24 @@ fn profile(corpus: &Path) -> Result<()> {
     cand.sort_unstable();
     cand.dedup();
     for t in [0.5, 0.8] {
-        time(&format!("jaccard (library) on {} candidates, J>={t}", cand.len()), &mut || {
-            cand.iter()
-                .filter(|&&(a, b)| jaccard(&sets[a as usize], &sets[b as usize]) >= t)
-                .count()
-        });
-        time(&format!("prototype size filter + early-exit merge, J>={t}"), &mut || {
-            cand.iter()
-                .filter(|&&(a, b)| fast::jaccard_at_least(&sets[a as usize], &sets[b as usize], t).is_some())
-                .count()
-        });
+        time(
+            &format!("jaccard (library) on {} candidates, J>={t}", cand.len()),
+            &mut || {
+                cand.iter()
+                    .filter(|&&(a, b)| jaccard(&sets[a as usize], &sets[b as usize]) >= t)
+                    .count()
+            },
+        );
+        time(
+            &format!("prototype size filter + early-exit merge, J>={t}"),
+            &mut || {
+                cand.iter()
+                    .filter(|&&(a, b)| {
+                        fast::jaccard_at_least(&sets[a as usize], &sets[b as usize], t).is_some()
+                    })
+                    .count()
+            },
+        );
     }
     println!("{}", serde_json::to_string_pretty(&Value::Object(out))?);
     Ok(())

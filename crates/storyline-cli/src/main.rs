@@ -99,11 +99,13 @@ Example:\n  storyline search --json \"chemical attack\" Syria"
         offset: usize,
     },
     /// Copies: duplicate groups, reused sentences, and spun or stitched articles.
-    #[command(after_help = "Near-duplicates are pairs whose word 5-gram shingles have a Jaccard \
+    #[command(
+        after_help = "Near-duplicates are pairs whose word 5-gram shingles have a Jaccard \
 similarity of at least --threshold (0.5 to 1; found with MinHash LSH and verified exactly). \
 A sentence is reused when another article carries it verbatim or reworded (a paraphrase model \
 trained on MSRP decides). Spin and stitch verdicts come with their evidence.\n\nExamples:\n  \
-storyline copies --json\n  storyline copies --explain 12\n  storyline copies --threshold 0.6")]
+storyline copies --json\n  storyline copies --explain 12\n  storyline copies --threshold 0.6"
+    )]
     Copies {
         /// Print JSON: {"threshold", "duplicate_groups", "reuse_pairs", "articles"}.
         #[arg(long)]
@@ -410,10 +412,22 @@ fn explain_copies(
     c: &storyline::store::copies::ArticleCopies,
 ) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "#{} {}", article.id, article.title.as_deref().unwrap_or("(untitled)"))?;
-    let near = c.copies["near_duplicates"].as_array().cloned().unwrap_or_default();
+    writeln!(
+        out,
+        "#{} {}",
+        article.id,
+        article.title.as_deref().unwrap_or("(untitled)")
+    )?;
+    let near = c.copies["near_duplicates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if near.is_empty() {
-        writeln!(out, "\nNo near-duplicates at Jaccard >= {}.", c.copies["threshold"])?;
+        writeln!(
+            out,
+            "\nNo near-duplicates at Jaccard >= {}.",
+            c.copies["threshold"]
+        )?;
     } else {
         writeln!(out, "\nCopies (original: #{}):", c.copies["original"])?;
         for n in near {
@@ -422,12 +436,21 @@ fn explain_copies(
                 "  #{} {:.2}{} {}",
                 n["id"],
                 n["jaccard"].as_f64().unwrap_or(0.0),
-                if n["exact"].as_bool() == Some(true) { " exact" } else { "" },
+                if n["exact"].as_bool() == Some(true) {
+                    " exact"
+                } else {
+                    ""
+                },
                 n["title"].as_str().unwrap_or("")
             )?;
         }
     }
-    writeln!(out, "\nReused sentences: {} of {}", c.reused_sentences.len(), article.sentences.len())?;
+    writeln!(
+        out,
+        "\nReused sentences: {} of {}",
+        c.reused_sentences.len(),
+        article.sentences.len()
+    )?;
     for r in &c.reused_sentences {
         writeln!(out, "  [{}] {}", r.sentence, r.text)?;
         for m in &r.matches {
@@ -446,18 +469,34 @@ fn explain_copies(
         writeln!(
             out,
             "\n{name}: {} (score {:.2})",
-            if v[key].as_bool() == Some(true) { key } else { "no" },
+            if v[key].as_bool() == Some(true) {
+                key
+            } else {
+                "no"
+            },
             v["score"].as_f64().unwrap_or(0.0)
         )?;
         for s in v["substitutions"].as_array().into_iter().flatten() {
-            writeln!(out, "  substitution: {} -> {} (sentence {}, source #{})", s["from"], s["to"], s["sentence"], s["source_article"])?;
+            writeln!(
+                out,
+                "  substitution: {} -> {} (sentence {}, source #{})",
+                s["from"], s["to"], s["sentence"], s["source_article"]
+            )?;
         }
         for s in v["source_articles"].as_array().into_iter().flatten() {
             writeln!(out, "  source #{}: {} sentences", s[0], s[1])?;
         }
         for s in v["signals"].as_array().into_iter().flatten() {
-            let usual = s["usual"].as_str().map(|u| format!(" (usually {u:?})")).unwrap_or_default();
-            writeln!(out, "  {}: {}{usual}", s["kind"].as_str().unwrap_or(""), s["text"])?;
+            let usual = s["usual"]
+                .as_str()
+                .map(|u| format!(" (usually {u:?})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {}: {}{usual}",
+                s["kind"].as_str().unwrap_or(""),
+                s["text"]
+            )?;
         }
     }
     Ok(())
@@ -465,18 +504,58 @@ fn explain_copies(
 
 fn print_copies(r: &storyline::store::CopiesReport) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{} groups of copies (Jaccard >= {}):", r.duplicate_groups.len(), r.threshold)?;
+    writeln!(
+        out,
+        "{} groups of copies (Jaccard >= {}):",
+        r.duplicate_groups.len(),
+        r.threshold
+    )?;
     for g in &r.duplicate_groups {
         let ids: Vec<String> = g.articles.iter().map(|a| format!("#{}", a.id)).collect();
         let title = g.articles[0].title.as_deref().unwrap_or("(untitled)");
         writeln!(out, "  {}  {}", ids.join(" "), title)?;
     }
-    let reworded = r.reuse_pairs.iter().filter(|p| p.kind == "reworded").count();
-    writeln!(out, "\n{} reused sentences ({} reworded).", r.reuse_pairs.len(), reworded)?;
-    let spun: Vec<String> = r.articles.iter().filter(|a| a["spin"]["spun"] == true).map(|a| format!("#{}", a["id"])).collect();
-    let stitched: Vec<String> = r.articles.iter().filter(|a| a["stitch"]["stitched"] == true).map(|a| format!("#{}", a["id"])).collect();
-    writeln!(out, "Spun: {}", if spun.is_empty() { "none".into() } else { spun.join(" ") })?;
-    writeln!(out, "Stitched: {}", if stitched.is_empty() { "none".into() } else { stitched.join(" ") })?;
+    let reworded = r
+        .reuse_pairs
+        .iter()
+        .filter(|p| p.kind == "reworded")
+        .count();
+    writeln!(
+        out,
+        "\n{} reused sentences ({} reworded).",
+        r.reuse_pairs.len(),
+        reworded
+    )?;
+    let spun: Vec<String> = r
+        .articles
+        .iter()
+        .filter(|a| a["spin"]["spun"] == true)
+        .map(|a| format!("#{}", a["id"]))
+        .collect();
+    let stitched: Vec<String> = r
+        .articles
+        .iter()
+        .filter(|a| a["stitch"]["stitched"] == true)
+        .map(|a| format!("#{}", a["id"]))
+        .collect();
+    writeln!(
+        out,
+        "Spun: {}",
+        if spun.is_empty() {
+            "none".into()
+        } else {
+            spun.join(" ")
+        }
+    )?;
+    writeln!(
+        out,
+        "Stitched: {}",
+        if stitched.is_empty() {
+            "none".into()
+        } else {
+            stitched.join(" ")
+        }
+    )?;
     writeln!(out, "\nSee one article with: storyline copies --explain ID")?;
     Ok(())
 }

@@ -46,7 +46,10 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
     let corpus = corpus_articles();
     let a = &corpus["1_8ecbplus"]; // Lohan leaves Morningside, 2013-05-03
     let b = &corpus["1_2ecbplus"]; // Lohan checks into Morningside, 2013-05-02
-    let (pa, pb) = (paragraphs(a["text"].as_str().unwrap()), paragraphs(b["text"].as_str().unwrap()));
+    let (pa, pb) = (
+        paragraphs(a["text"].as_str().unwrap()),
+        paragraphs(b["text"].as_str().unwrap()),
+    );
     let stitched = [pb[0], pa[2], pb[1], pa[3], pb[5], pa[4]].join("\n\n");
     let derived = [
         json!({"id": "copy", "url": "https://reprints.example/lohan", "title": "Lohan back at Betty Ford", "date": "2013-05-04", "text": a["text"]}),
@@ -54,7 +57,11 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
         json!({"id": "stitched", "url": "https://farm.example/lohan-2", "title": "Lohan rehab drama", "date": "2013-05-05", "text": stitched}),
     ];
     let file = dir.path().join("derived.jsonl");
-    std::fs::write(&file, derived.iter().map(|d| format!("{d}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        &file,
+        derived.iter().map(|d| format!("{d}\n")).collect::<String>(),
+    )
+    .unwrap();
 
     let out = storyline(&db)
         .arg("ingest")
@@ -62,8 +69,17 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let id_of = |r: &str| run_json(&db, &["article", &format!("ref:{r}")])["id"].as_i64().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id_of = |r: &str| {
+        run_json(&db, &["article", &format!("ref:{r}")])["id"]
+            .as_i64()
+            .unwrap()
+    };
     let (id_a, id_b) = (id_of("1_8ecbplus"), id_of("1_2ecbplus"));
 
     // The verbatim reprint is an exact copy, and the earlier article is the original.
@@ -77,15 +93,25 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
     assert_eq!(copy["stitch"]["stitched"], false);
     let report = run_json(&db, &["copies"]);
     let groups = report["duplicate_groups"].as_array().unwrap();
-    let group = groups.iter().find(|g| g["original"] == id_a).expect("a group for 1_8ecbplus");
-    assert!(group["articles"].as_array().unwrap().iter().any(|m| m["ref"] == "copy"));
+    let group = groups
+        .iter()
+        .find(|g| g["original"] == id_a)
+        .expect("a group for 1_8ecbplus");
+    assert!(
+        group["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["ref"] == "copy")
+    );
 
     // The spun copy: reworded sentences with their substitutions against the source.
     let spun = run_json(&db, &["article", "ref:spun"]);
     assert_eq!(spun["spin"]["spun"], true, "{}", spun["spin"]);
     let subs = spun["spin"]["substitutions"].as_array().unwrap();
     assert!(
-        subs.iter().any(|s| s["from"] == "attorney" && s["to"] == "lawyer"),
+        subs.iter()
+            .any(|s| s["from"] == "attorney" && s["to"] == "lawyer"),
         "{subs:?}"
     );
     let reused = spun["reused_sentences"].as_array().unwrap();
@@ -94,7 +120,13 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
         .flat_map(|r| r["matches"].as_array().unwrap())
         .find(|m| m["kind"] == "reworded" && m["earlier"] == true)
         .expect("a reworded sentence");
-    assert!(reworded["diff"].as_array().unwrap().iter().any(|e| e["op"] == "replace"));
+    assert!(
+        reworded["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["op"] == "replace")
+    );
     assert_eq!(spun["stitch"]["stitched"], false, "{}", spun["stitch"]);
 
     // The stitched article: its sentences come from both reports.
@@ -107,7 +139,10 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
         .map(|s| s["article"].as_i64().unwrap())
         .collect();
     assert!(sources.contains(&id_b), "{sources:?}");
-    assert!(sources.contains(&id_a) || sources.iter().any(|s| *s == id_of("copy")), "{sources:?}");
+    assert!(
+        sources.contains(&id_a) || sources.iter().any(|s| *s == id_of("copy")),
+        "{sources:?}"
+    );
     assert_eq!(st["spin"]["spun"], false, "{}", st["spin"]);
 
     // The reports themselves are neither.
@@ -121,14 +156,23 @@ fn copies_spin_and_stitching_are_found_with_their_evidence() {
     let del = run_json(&db, &["delete", "ref:copy"]);
     assert_eq!(del["deleted"], 1);
     let after = run_json(&db, &["article", "ref:1_8ecbplus"]);
-    assert!(after["copies"]["near_duplicates"].as_array().unwrap().is_empty());
+    assert!(
+        after["copies"]["near_duplicates"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn the_seeds_are_spun_with_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    storyline(&db).arg("ingest").arg(repo().join("corpus/seeds")).output().unwrap();
+    storyline(&db)
+        .arg("ingest")
+        .arg(repo().join("corpus/seeds"))
+        .output()
+        .unwrap();
     let a = run_json(&db, &["article", "1"]);
     assert_eq!(a["spin"]["spun"], true);
     let signals: Vec<String> = a["spin"]["signals"]
@@ -138,7 +182,10 @@ fn the_seeds_are_spun_with_the_evidence() {
         .map(|s| s["text"].as_str().unwrap().to_string())
         .collect();
     for expected in ["an global", "worldwide law", "Russian Federation / Russia"] {
-        assert!(signals.iter().any(|s| s == expected), "{expected} not in {signals:?}");
+        assert!(
+            signals.iter().any(|s| s == expected),
+            "{expected} not in {signals:?}"
+        );
     }
     assert_eq!(a["stitch"]["stitched"], true, "{}", a["stitch"]);
     assert!(
@@ -146,13 +193,23 @@ fn the_seeds_are_spun_with_the_evidence() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["kind"] == "fragment" && s["text"].as_str().unwrap().starts_with("-Russian relations")),
+            .any(|s| s["kind"] == "fragment"
+                && s["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("-Russian relations")),
         "{}",
         a["stitch"]
     );
     let b = run_json(&db, &["article", "2"]);
     assert_eq!(b["spin"]["spun"], true);
-    let explain = storyline(&db).args(["copies", "--explain", "1"]).output().unwrap();
+    let explain = storyline(&db)
+        .args(["copies", "--explain", "1"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&explain.stdout);
-    assert!(text.contains("Spin: spun") && text.contains("Stitch: stitched"), "{text}");
+    assert!(
+        text.contains("Spin: spun") && text.contains("Stitch: stitched"),
+        "{text}"
+    );
 }

@@ -11,7 +11,7 @@
 //! the bands are chosen so that pairs at the lowest supported threshold are
 //! found with probability above 0.99, and verification removes the rest.
 
-use super::shingles::jaccard;
+use super::shingles::jaccard_at_least;
 
 /// Hash functions per signature.
 pub const NUM_HASHES: usize = 126;
@@ -23,13 +23,18 @@ pub const BANDS: usize = NUM_HASHES / ROWS;
 /// similar are found with probability `1 - (1 - 0.5^3)^42` = 0.996.
 pub const MIN_THRESHOLD: f64 = 0.5;
 
-/// Computes MinHash signatures with `k` multiply-shift hash functions
-/// applied to the 32-bit shingle hashes. Fixed seeds: signatures stored
-/// today stay comparable with those computed tomorrow.
+/// Computes MinHash signatures by one-permutation hashing with optimal
+/// densification (Shrivastava, ICML 2017): each shingle is hashed once and
+/// falls into one of `k` bins, each bin keeps its smallest hash, and empty
+/// bins borrow from a pseudo-randomly chosen full bin. Two signatures agree
+/// at a position with probability close to the sets' Jaccard similarity,
+/// like `k` independent MinHashes, at the cost of one hash per shingle
+/// instead of `k`. Fixed seed: signatures stored today stay comparable
+/// with those computed tomorrow.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
-    a: Vec<u64>,
-    b: Vec<u64>,
+    k: usize,
+    seed: u64,
 }
 
 impl Default for MinHasher {
@@ -38,34 +43,51 @@ impl Default for MinHasher {
     }
 }
 
+/// A 64-bit finaliser (splitmix64): good avalanche for hashing integers.
+fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 impl MinHasher {
-    /// A hasher with `k` functions drawn from `seed`.
+    /// A hasher with `k` bins, seeded by `seed`.
     pub fn new(k: usize, seed: u64) -> Self {
-        let mut state = seed;
-        let mut next = || {
-            // splitmix64
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
-        let a = (0..k).map(|_| next() | 1).collect();
-        let b = (0..k).map(|_| next()).collect();
-        MinHasher { a, b }
+        MinHasher { k: k.max(1), seed }
     }
 
-    /// The signature of a shingle set: for each function, the minimum of
-    /// the top 32 bits of `a * x + b` (multiply-shift hashing) over the set.
+    /// The signature of a shingle set (`k` values; all `u32::MAX` for an
+    /// empty set).
     pub fn signature(&self, shingles: &[u32]) -> Vec<u32> {
-        let mut sig = vec![u32::MAX; self.a.len()];
+        let k = self.k;
+        let mut sig = vec![u32::MAX; k];
+        let mut full = vec![false; k];
         for &s in shingles {
-            let x = s as u64;
-            for ((m, a), b) in sig.iter_mut().zip(&self.a).zip(&self.b) {
-                let h = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
-                if h < *m {
-                    *m = h;
+            let h = mix64(s as u64 ^ self.seed);
+            let bin = (((h >> 32) * k as u64) >> 32) as usize;
+            let v = h as u32;
+            if !full[bin] || v < sig[bin] {
+                sig[bin] = v;
+                full[bin] = true;
+            }
+        }
+        if shingles.is_empty() {
+            return sig;
+        }
+        for i in 0..k {
+            if full[i] {
+                continue;
+            }
+            let mut attempt = 0u64;
+            loop {
+                let h = mix64(self.seed ^ ((i as u64) << 32) ^ attempt);
+                let j = (((h >> 32) * k as u64) >> 32) as usize;
+                if full[j] {
+                    sig[i] = sig[j];
+                    break;
                 }
+                attempt += 1;
             }
         }
         sig
@@ -97,6 +119,35 @@ pub fn band_keys(signature: &[u32]) -> Vec<u64> {
         .collect()
 }
 
+/// Bucket keys are hashes already: hashing them again (SipHash) is waste.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildKeyHasher;
+
+/// Passes a `u64` key through (see [`BuildKeyHasher`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl std::hash::BuildHasher for BuildKeyHasher {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
 /// Probability that a pair with Jaccard `j` becomes a candidate.
 pub fn candidate_probability(j: f64) -> f64 {
     1.0 - (1.0 - j.powi(ROWS as i32)).powi(BANDS as i32)
@@ -107,7 +158,7 @@ pub fn candidate_probability(j: f64) -> f64 {
 /// the persistent index; this one serves batch runs and benchmarks.
 #[derive(Debug, Default)]
 pub struct LshIndex {
-    buckets: std::collections::HashMap<u64, Vec<u32>>,
+    buckets: std::collections::HashMap<u64, Vec<u32>, BuildKeyHasher>,
     docs: Vec<Option<(Vec<u32>, Vec<u64>)>>,
     hasher: MinHasher,
 }
@@ -156,8 +207,7 @@ impl LshIndex {
             .into_iter()
             .filter_map(|d| {
                 let (set, _) = self.docs[d as usize].as_ref()?;
-                let j = jaccard(shingles, set);
-                (j >= threshold).then_some((d, j))
+                jaccard_at_least(shingles, set, threshold).map(|j| (d, j))
             })
             .collect()
     }
@@ -178,11 +228,10 @@ impl LshIndex {
             candidates.sort_unstable();
             candidates.dedup();
             for d in candidates {
-                if let Some((other, _)) = &self.docs[d as usize] {
-                    let j = jaccard(set, other);
-                    if j >= threshold {
-                        out.push((id as u32, d, j));
-                    }
+                if let Some((other, _)) = &self.docs[d as usize]
+                    && let Some(j) = jaccard_at_least(set, other, threshold)
+                {
+                    out.push((id as u32, d, j));
                 }
             }
         }
@@ -192,7 +241,7 @@ impl LshIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::super::shingles::shingle_set;
+    use super::super::shingles::{jaccard, shingle_set};
     use super::*;
 
     #[test]

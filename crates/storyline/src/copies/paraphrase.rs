@@ -12,11 +12,18 @@
 //!
 //! The weights were fitted on the training half of the Microsoft Research
 //! Paraphrase Corpus (MSRP) by `cargo run --release -p storyline-bench --bin
-//! msrp -- train` (see [`WEIGHTS`] for the figures). Nothing is downloaded
+//! msrp -- train` (figures in the comment above [`MEANS`]). Nothing is downloaded
 //! and nothing is read at run time.
 //!
 //! For speed, build a [`SentenceProfile`] once per sentence and compare
-//! profiles with [`score_profiles`]: a pair then costs about a microsecond.
+//! profiles with [`score_profiles`]: a pair then costs about 3 µs and a
+//! profile about 5 µs (one core, MSRP sentences of ~20 words).
+//!
+//! On MSRP test (1,725 pairs, never used for fitting or choosing anything):
+//! accuracy 0.757, F1 0.823 (P 0.800, R 0.847); 5-fold CV on train 0.782 /
+//! 0.842. Baselines with thresholds tuned on train: stem Jaccard 0.732 /
+//! 0.821, stem LCS ratio 0.724 / 0.798; always "paraphrase" 0.665 / 0.799.
+//! `bash bench/msrp.sh` reproduces the figures.
 //!
 //! ```
 //! use storyline::copies::paraphrase::{is_paraphrase, paraphrase_score};
@@ -30,9 +37,9 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{filters::is_stop_word, tokenize};
 #[cfg(doc)]
 use crate::text::TextAnalyzer;
+use crate::text::{filters::is_stop_word, tokenize};
 
 /// Number of pair features computed by [`features`].
 pub const N_FEATURES: usize = 26;
@@ -172,7 +179,10 @@ impl SentenceProfile {
                 continue;
             }
             lower.clear();
-            if word.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+            if word
+                .bytes()
+                .any(|c| c.is_ascii_uppercase() || !c.is_ascii())
+            {
                 lower.extend(word.chars().flat_map(char::to_lowercase));
             } else {
                 lower.push_str(word);
@@ -429,29 +439,29 @@ pub const STDS: [f64; N_FEATURES] = [
 /// Logistic-regression weights over standardised features.
 pub const WEIGHTS: [f64; N_FEATURES] = [
     -0.123171, // stem_dice
-    2.723216, // stem_cover_min
+    2.723216,  // stem_cover_min
     -1.722828, // stem_cover_max
     -1.353922, // content_dice
-    1.058691, // content_cover_min
-    0.384448, // content_cover_max
-    0.193136, // bigram_dice
-    0.395948, // trigram_dice
-    0.700034, // lcs_over_max
+    1.058691,  // content_cover_min
+    0.384448,  // content_cover_max
+    0.193136,  // bigram_dice
+    0.395948,  // trigram_dice
+    0.700034,  // lcs_over_max
     -0.590586, // lcs_over_min
-    0.648735, // edit_sim
+    0.648735,  // edit_sim
     -1.156427, // bleu
-    0.066097, // has_numbers
+    0.066097,  // has_numbers
     -0.323857, // number_mismatch
     -0.072835, // numbers_equal
-    0.097508, // caps_mismatch
-    0.987394, // len_diff_ratio
-    0.408628, // unmatched_content_min
+    0.097508,  // caps_mismatch
+    0.987394,  // len_diff_ratio
+    0.408628,  // unmatched_content_min
     -1.164046, // unmatched_content_max
-    0.559245, // prefix_content_dice
+    0.559245,  // prefix_content_dice
     -0.001106, // log_len
-    1.021625, // unmatched_prefix_max
+    1.021625,  // unmatched_prefix_max
     -0.274628, // negation_mismatch
-    0.074863, // stop_dice
+    0.074863,  // stop_dice
     -0.682133, // content_bigram_dice
     -0.831098, // unmatched_prefix_min
 ];
@@ -497,8 +507,16 @@ mod tests {
     #[test]
     fn verbatim_and_spun_sentences_are_paraphrases() {
         assert!(paraphrase_score(RUSSIA, RUSSIA) > 0.9);
-        assert!(is_paraphrase(RUSSIA, RUSSIA_SPUN), "{}", paraphrase_score(RUSSIA, RUSSIA_SPUN));
-        assert!(is_paraphrase(PROBE, PROBE_SPUN), "{}", paraphrase_score(PROBE, PROBE_SPUN));
+        assert!(
+            is_paraphrase(RUSSIA, RUSSIA_SPUN),
+            "{}",
+            paraphrase_score(RUSSIA, RUSSIA_SPUN)
+        );
+        assert!(
+            is_paraphrase(PROBE, PROBE_SPUN),
+            "{}",
+            paraphrase_score(PROBE, PROBE_SPUN)
+        );
         // Reordered clauses and a re-attributed quote.
         let a = "\"We will not accept this,\" Foreign Minister Sergei Lavrov told reporters in Moscow on Tuesday.";
         let b = "Foreign Minister Sergei Lavrov told reporters in Moscow on Tuesday: \"We will not accept this.\"";
@@ -523,7 +541,13 @@ mod tests {
         // little; the mismatch itself is a feature the caller can read.
         assert!(changed < verbatim, "{changed} vs {verbatim}");
         let f = features(PROBE, PROBE_NUMBER);
-        assert!(f[FEATURE_NAMES.iter().position(|n| *n == "number_mismatch").unwrap()] > 0.0);
+        assert!(
+            f[FEATURE_NAMES
+                .iter()
+                .position(|n| *n == "number_mismatch")
+                .unwrap()]
+                > 0.0
+        );
     }
 
     #[test]
@@ -539,17 +563,31 @@ mod tests {
         for i in 0..N_FEATURES {
             assert!((fa[i] - fb[i]).abs() < 1e-12, "{}", FEATURE_NAMES[i]);
         }
-        let (pa, pb) = (SentenceProfile::new(RUSSIA), SentenceProfile::new(RUSSIA_SPUN));
-        assert_eq!(score_profiles(&pa, &pb), paraphrase_score(RUSSIA, RUSSIA_SPUN));
+        let (pa, pb) = (
+            SentenceProfile::new(RUSSIA),
+            SentenceProfile::new(RUSSIA_SPUN),
+        );
+        assert_eq!(
+            score_profiles(&pa, &pb),
+            paraphrase_score(RUSSIA, RUSSIA_SPUN)
+        );
         assert_eq!(pa.len(), 17);
         let f = features(RUSSIA, RUSSIA);
         assert_eq!(f[0], 1.0); // stem_dice
-        assert_eq!(f[FEATURE_NAMES.iter().position(|n| *n == "edit_sim").unwrap()], 1.0);
+        assert_eq!(
+            f[FEATURE_NAMES.iter().position(|n| *n == "edit_sim").unwrap()],
+            1.0
+        );
     }
 
     #[test]
     fn empty_and_odd_input_do_not_panic() {
-        for (a, b) in [("", ""), ("", RUSSIA), ("!!! ...", "12,000"), ("日本 は", "日本")] {
+        for (a, b) in [
+            ("", ""),
+            ("", RUSSIA),
+            ("!!! ...", "12,000"),
+            ("日本 は", "日本"),
+        ] {
             let s = paraphrase_score(a, b);
             assert!((0.0..=1.0).contains(&s), "{s}");
         }

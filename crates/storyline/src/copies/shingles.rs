@@ -86,6 +86,43 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
+/// The exact Jaccard similarity of two sorted, repeat-free sets if it is
+/// at least `threshold`, found without a full merge when it cannot be: the
+/// sizes alone bound it (`J <= min / max`), and the merge stops as soon as
+/// the misses seen rule the threshold out.
+pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if large.is_empty() {
+        return (threshold <= 1.0).then_some(1.0);
+    }
+    if (small.len() as f64) < threshold * large.len() as f64 {
+        return None;
+    }
+    // J >= t  <=>  |A ∩ B| >= t (|A| + |B|) / (1 + t).
+    let need = (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold)).ceil() as usize;
+    let max_misses = small.len().saturating_sub(need);
+    let (mut i, mut j, mut inter, mut misses) = (0, 0, 0usize, 0usize);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                misses += 1;
+                if misses > max_misses {
+                    return None;
+                }
+            }
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let jac = inter as f64 / (a.len() + b.len() - inter) as f64;
+    (jac >= threshold).then_some(jac)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +143,9 @@ mod tests {
         assert_eq!(a.len(), 4);
         assert!((jaccard(&a, &b) - 3.0 / 5.0).abs() < 1e-9);
         assert_eq!(jaccard(&a, &a), 1.0);
+        assert_eq!(jaccard_at_least(&a, &b, 0.6), Some(0.6));
+        assert_eq!(jaccard_at_least(&a, &b, 0.61), None);
+        assert_eq!(jaccard_at_least(&a, &a[..1], 0.5), None);
         assert_eq!(shingle_set("short text").len(), 1);
         assert!(shingle_set(" ,. ").is_empty());
     }

@@ -2,22 +2,22 @@
 //! that stored them: find their near-duplicates and reused sentences in
 //! the store, then judge them and the articles they were matched with.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::article::NewArticle;
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
-use crate::copies::{
-    self, SentenceMatch, assess_spin, assess_stitch, jaccard, minhash::MIN_THRESHOLD, word_diff,
-};
+use crate::copies::shingles::jaccard_at_least;
+use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
 use crate::error::Result;
 use crate::store::copies::{StoredText, earlier, near_duplicates_of, reuse_of, stored_text};
 use crate::store::{Batch, Store};
-use crate::text::AnalyzedText;
+use crate::text::{AnalyzedText, fingerprint_text};
 
 /// At most this many candidate sentences are scored per sentence: a line
 /// carried by thousands of articles (a boilerplate footer) must not make
 /// each new article cost thousands of comparisons.
-const MAX_CANDIDATES_PER_SENTENCE: usize = 64;
+const MAX_CANDIDATES_PER_SENTENCE: usize = 32;
 
 /// Texts read during one step, so each is read once.
 #[derive(Default)]
@@ -27,9 +27,8 @@ struct Texts {
 
 impl Texts {
     fn get(&mut self, batch: &Batch<'_>, id: i64) -> Result<Option<&StoredText>> {
-        if !self.cache.contains_key(&id) {
-            let t = stored_text(batch.conn(), id)?;
-            self.cache.insert(id, t);
+        if let Entry::Vacant(e) = self.cache.entry(id) {
+            e.insert(stored_text(batch.conn(), id)?);
         }
         Ok(self.cache.get(&id).and_then(Option::as_ref))
     }
@@ -39,35 +38,84 @@ impl Texts {
 /// updates the verdicts of every article whose evidence changed.
 pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
     let mut texts = Texts::default();
+    let mut theirs_cache: HashMap<(i64, usize), (String, SentenceProfile)> = HashMap::new();
     let mut affected: BTreeSet<i64> = BTreeSet::new();
     for &(id, article) in changed {
         let fp = &article.fingerprint;
-        batch.save_fingerprint(id, fp)?;
+        let first_copy = batch.exact_duplicate_of(id, fp.text_hash)?;
+        batch.save_fingerprint(id, fp, first_copy.is_none())?;
+        affected.insert(id);
+        // A verbatim reprint is linked to the first copy of its text, and
+        // its sentences to that copy's: the rest follows from there. This
+        // keeps a text reprinted a thousand times linear in the store.
+        if let Some(first) = first_copy {
+            batch.save_near_duplicate(id, first, 1.0, true)?;
+            for i in 0..article.analyzed.sentences.len() {
+                batch.save_reuse(
+                    id,
+                    &SentenceMatch {
+                        sentence: i,
+                        other_article: first,
+                        other_sentence: i,
+                        score: 1.0,
+                        verbatim: true,
+                    },
+                )?;
+            }
+            let first_date = texts.get(batch, first)?.and_then(|t| t.date.clone());
+            if earlier(
+                (id, article.date.as_deref()),
+                (first, first_date.as_deref()),
+            ) {
+                affected.insert(first);
+            }
+            continue;
+        }
+        // Exact copies of one text are one source for sentence matching:
+        // only the first of each is compared sentence by sentence.
+        let mut first_of_text: HashMap<u64, i64> = HashMap::new();
+        let mut skip: BTreeSet<i64> = BTreeSet::new();
         for (other, hash, shingles) in batch.near_duplicate_candidates(id, &fp.bands)? {
-            let j = jaccard(&fp.shingles, &shingles);
-            if j >= MIN_THRESHOLD {
+            if let Some(j) = jaccard_at_least(&fp.shingles, &shingles, MIN_THRESHOLD) {
                 batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
+            }
+            let first = first_of_text.entry(hash).or_insert(other);
+            if *first != other {
+                skip.insert(other.max(*first));
+                *first = other.min(*first);
             }
         }
         let text = &article.analyzed;
+        let me_date = article.date.as_deref();
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
-        let mut mine: HashMap<usize, SentenceProfile> = HashMap::new();
+        let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
         for (i, other, j) in batch.sentence_candidates(id, &fp.sentence_bands)? {
+            if skip.contains(&other) {
+                continue;
+            }
             let seen = per_sentence.entry(i).or_default();
             if *seen >= MAX_CANDIDATES_PER_SENTENCE {
                 continue;
             }
             *seen += 1;
-            let Some(other_text) = texts.get(batch, other)? else { continue };
-            let theirs = other_text.sentence(j);
-            let s = text.sentences[i];
-            let ours = &text.text[s.start..s.end];
-            let verbatim = copies::verbatim(ours, theirs);
+            if let Entry::Vacant(e) = theirs_cache.entry((other, j)) {
+                let Some(other_text) = texts.get(batch, other)? else {
+                    continue;
+                };
+                let sentence = other_text.sentence(j);
+                e.insert((fingerprint_text(sentence), SentenceProfile::new(sentence)));
+            }
+            let (their_key, their_profile) = &theirs_cache[&(other, j)];
+            let (our_key, our_profile) = mine.entry(i).or_insert_with(|| {
+                let s = text.sentences[i];
+                let ours = &text.text[s.start..s.end];
+                (fingerprint_text(ours), SentenceProfile::new(ours))
+            });
+            let verbatim = our_key == their_key;
             let score = if verbatim {
                 1.0
             } else {
-                let a = mine.entry(i).or_insert_with(|| SentenceProfile::new(ours));
-                score_profiles(a, &SentenceProfile::new(theirs))
+                score_profiles(our_profile, their_profile)
             };
             if score >= PARAPHRASE_THRESHOLD {
                 batch.save_reuse(
@@ -80,10 +128,14 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
                         verbatim,
                     },
                 )?;
-                affected.insert(other);
+                // The other article's evidence changes only if this one
+                // could be its source.
+                let other_date = texts.get(batch, other)?.and_then(|t| t.date.clone());
+                if earlier((id, me_date), (other, other_date.as_deref())) {
+                    affected.insert(other);
+                }
             }
         }
-        affected.insert(id);
     }
     for id in affected {
         judge(batch, id, &mut texts)?;
@@ -102,9 +154,12 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
     let mut best: HashMap<usize, SentenceMatch> = HashMap::new();
     let mut dates: HashMap<i64, Option<String>> = HashMap::new();
     for m in matches {
-        if !dates.contains_key(&m.other_article) {
-            let d = texts.get(batch, m.other_article)?.and_then(|t| t.date.clone());
-            dates.insert(m.other_article, d);
+        if let Entry::Vacant(e) = dates.entry(m.other_article) {
+            e.insert(
+                texts
+                    .get(batch, m.other_article)?
+                    .and_then(|t| t.date.clone()),
+            );
         }
         let other_date = dates[&m.other_article].as_deref();
         if !earlier((m.other_article, other_date), (id, me.date.as_deref())) {
@@ -135,14 +190,14 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
     let spin = assess_spin(&analyzed, &with_diffs);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
-        if !groups.contains_key(&m.other_article) {
+        if let Entry::Vacant(e) = groups.entry(m.other_article) {
             let root = near_duplicates_of(conn, m.other_article)?
                 .into_iter()
                 .map(|(o, _, _)| o)
                 .chain([m.other_article])
                 .min()
                 .unwrap_or(m.other_article);
-            groups.insert(m.other_article, root);
+            e.insert(root);
         }
     }
     let stitch = assess_stitch(&analyzed, &from, |a| groups.get(&a).copied().unwrap_or(a));

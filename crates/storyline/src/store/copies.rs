@@ -93,15 +93,36 @@ pub(crate) fn near_duplicates_of(conn: &Connection, id: i64) -> Result<Vec<(i64,
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// At most this many articles are checked as near-duplicates of a new one.
+/// A story syndicated a thousand times puts a thousand copies in the same
+/// buckets; linking a new copy to a few hundred of them keeps the group
+/// connected without making each arrival cost the whole group.
+const MAX_NEAR_CANDIDATES: i64 = 256;
+/// At most this many (article, sentence) candidates are read per sentence.
+const MAX_SENTENCE_CANDIDATES: i64 = 128;
+
 impl Batch<'_> {
+    /// The first stored article (lowest id) other than `id` whose text is
+    /// the same as a text with hash `text_hash`.
+    pub fn exact_duplicate_of(&self, id: i64, text_hash: u64) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT min(article_id) FROM copy_fingerprints WHERE text_hash = ?1 AND article_id != ?2",
+            )?
+            .query_row(params![text_hash as i64, id], |r| r.get(0))?)
+    }
+
     /// The connection of the transaction, for reads inside it.
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx
     }
 
-    /// Stores an article's fingerprint and its LSH buckets, replacing any
-    /// earlier ones and the matches found with them.
-    pub fn save_fingerprint(&self, id: i64, fp: &Fingerprint) -> Result<()> {
+    /// Stores an article's fingerprint and, when `indexed`, its LSH
+    /// buckets, replacing any earlier ones and the matches found with them.
+    /// A verbatim reprint is not indexed: the first copy of its text
+    /// answers for it.
+    pub fn save_fingerprint(&self, id: i64, fp: &Fingerprint, indexed: bool) -> Result<()> {
         let tx = &self.tx;
         for table in ["lsh_buckets", "sentence_buckets", "copy_fingerprints"] {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE article_id = ?1"))?
@@ -116,6 +137,9 @@ impl Batch<'_> {
             "INSERT INTO copy_fingerprints (article_id, text_hash, shingles) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![id, fp.text_hash as i64, blob])?;
+        if !indexed {
+            return Ok(());
+        }
         let mut band = tx.prepare_cached(
             "INSERT OR IGNORE INTO lsh_buckets (bucket, article_id) VALUES (?1, ?2)",
         )?;
@@ -143,10 +167,15 @@ impl Batch<'_> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT f.article_id, f.text_hash, f.shingles FROM copy_fingerprints f
              WHERE f.article_id IN (SELECT DISTINCT article_id FROM lsh_buckets
-                                    WHERE bucket IN rarray(?1) AND article_id != ?2)",
+                                    WHERE bucket IN rarray(?1) AND article_id != ?2
+                                    LIMIT ?3)",
         )?;
         let rows = stmt.query_map(
-            params![ids_array(bands.iter().map(|&b| b as i64)), id],
+            params![
+                ids_array(bands.iter().map(|&b| b as i64)),
+                id,
+                MAX_NEAR_CANDIDATES
+            ],
             |r| {
                 let blob: Vec<u8> = r.get(2)?;
                 let shingles = blob
@@ -179,7 +208,7 @@ impl Batch<'_> {
     ) -> Result<Vec<(usize, i64, usize)>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT DISTINCT article_id, sentence FROM sentence_buckets
-             WHERE bucket IN rarray(?1) AND article_id != ?2",
+             WHERE bucket IN rarray(?1) AND article_id != ?2 LIMIT ?3",
         )?;
         let mut out = Vec::new();
         for (i, bands) in sentence_bands.iter().enumerate() {
@@ -187,7 +216,11 @@ impl Batch<'_> {
                 continue;
             }
             let rows = stmt.query_map(
-                params![ids_array(bands.iter().map(|&b| b as i64)), id],
+                params![
+                    ids_array(bands.iter().map(|&b| b as i64)),
+                    id,
+                    MAX_SENTENCE_CANDIDATES
+                ],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize)),
             )?;
             for row in rows {
@@ -361,7 +394,9 @@ impl Store {
             .conn
             .prepare("SELECT a, b, jaccard, exact FROM near_duplicates WHERE jaccard >= ?1")?;
         let pairs: Vec<(i64, i64, f64, bool)> = stmt
-            .query_map([threshold], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([threshold], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut parent: HashMap<i64, i64> = HashMap::new();
         fn find(parent: &mut HashMap<i64, i64>, x: i64) -> i64 {
@@ -417,7 +452,11 @@ impl Store {
                         title,
                         source,
                         date,
-                        jaccard: if id == original { Some(1.0) } else { link.map(|l| l.0) },
+                        jaccard: if id == original {
+                            Some(1.0)
+                        } else {
+                            link.map(|l| l.0)
+                        },
                         exact: id == original || link.is_some_and(|l| l.1),
                     }
                 })
@@ -435,10 +474,28 @@ impl Store {
              FROM sentence_reuse r JOIN articles a ON a.id = r.article_id JOIN articles b ON b.id = r.other_id
              WHERE r.article_id < r.other_id ORDER BY r.article_id, r.sentence, r.other_id LIMIT ?1",
         )?;
-        type Row = (i64, i64, i64, i64, f64, bool, Option<String>, Option<String>);
+        type Row = (
+            i64,
+            i64,
+            i64,
+            i64,
+            f64,
+            bool,
+            Option<String>,
+            Option<String>,
+        );
         let rows: Vec<Row> = stmt
             .query_map([limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut texts: HashMap<i64, StoredText> = HashMap::new();
@@ -456,8 +513,14 @@ impl Store {
                     e.insert(t);
                 }
             }
-            let text = texts.get(&a).map(|t| t.sentence(sa as usize).to_string()).unwrap_or_default();
-            let other_text = texts.get(&b).map(|t| t.sentence(sb as usize).to_string()).unwrap_or_default();
+            let text = texts
+                .get(&a)
+                .map(|t| t.sentence(sa as usize).to_string())
+                .unwrap_or_default();
+            let other_text = texts
+                .get(&b)
+                .map(|t| t.sentence(sb as usize).to_string())
+                .unwrap_or_default();
             out.push(ReusePair {
                 article: a,
                 sentence: sa as usize,
@@ -572,8 +635,16 @@ pub struct ArticleCopies {
     pub stitch: serde_json::Value,
 }
 
+/// Input id, headline, publisher and date of an article.
+type Brief = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 impl Store {
-    fn brief(&self, id: i64) -> Result<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    fn brief(&self, id: i64) -> Result<Brief> {
         Ok(self.conn.query_row(
             "SELECT (SELECT min(ref_id) FROM article_refs WHERE article_id = a.id), title, source, date
              FROM articles a WHERE id = ?1",
@@ -624,20 +695,29 @@ impl Store {
             "near_duplicates": near,
         });
         let mut reused: BTreeMap<usize, ReusedSentence> = BTreeMap::new();
-        let mut others: HashMap<i64, (Option<StoredText>, (Option<String>, Option<String>, Option<String>, Option<String>))> =
-            HashMap::new();
+        let mut others: HashMap<i64, (Option<StoredText>, Brief)> = HashMap::new();
         if let Some(me) = &me {
             for m in self.reuse_of(id)? {
-                if !others.contains_key(&m.other_article) {
-                    let t = self.stored_text(m.other_article)?;
-                    let b = self.brief(m.other_article)?;
-                    others.insert(m.other_article, (t, b));
+                if let std::collections::hash_map::Entry::Vacant(e) = others.entry(m.other_article)
+                {
+                    e.insert((
+                        self.stored_text(m.other_article)?,
+                        self.brief(m.other_article)?,
+                    ));
                 }
                 let (other_text, (ref_id, _, source, date)) = &others[&m.other_article];
-                let theirs = other_text.as_ref().map(|t| t.sentence(m.other_sentence)).unwrap_or("");
+                let theirs = other_text
+                    .as_ref()
+                    .map(|t| t.sentence(m.other_sentence))
+                    .unwrap_or("");
                 let ours = me.sentence(m.sentence);
-                let is_earlier = earlier((m.other_article, date.as_deref()), (id, my_date.as_deref()));
-                let diff = if is_earlier { word_diff(theirs, ours) } else { word_diff(ours, theirs) };
+                let is_earlier =
+                    earlier((m.other_article, date.as_deref()), (id, my_date.as_deref()));
+                let diff = if is_earlier {
+                    word_diff(theirs, ours)
+                } else {
+                    word_diff(ours, theirs)
+                };
                 reused
                     .entry(m.sentence)
                     .or_insert_with(|| ReusedSentence {

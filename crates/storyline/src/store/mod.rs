@@ -68,6 +68,13 @@ impl Batch<'_> {
             let mut add_sentence = tx.prepare_cached(
                 "INSERT INTO sentences (article_id, idx, paragraph, start, end) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
+            let mut fts_add = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut fts_remove = tx.prepare_cached(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                 SELECT 'delete', id, title, text FROM articles WHERE id = ?1",
+            )?;
             let mut add_ref = tx.prepare_cached(
                 "INSERT OR IGNORE INTO article_refs (ref_id, article_id) VALUES (?1, ?2)",
             )?;
@@ -101,7 +108,9 @@ impl Batch<'_> {
                     Some((id, _)) => {
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&id];
                         p.extend_from_slice(fields);
+                        fts_remove.execute([id])?;
                         update.execute(p.as_slice())?;
+                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
                         clear_sentences.execute([id])?;
                         Outcome::Updated(id)
                     }
@@ -109,7 +118,9 @@ impl Batch<'_> {
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&a.key];
                         p.extend_from_slice(fields);
                         insert.execute(p.as_slice())?;
-                        Outcome::Added(tx.last_insert_rowid())
+                        let id = tx.last_insert_rowid();
+                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
+                        Outcome::Added(id)
                     }
                 };
                 if let Outcome::Added(id) | Outcome::Updated(id) = outcome {
@@ -191,6 +202,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The copies stage reads index pages all over the file: a larger
+        // page cache and memory-mapped reads keep it off the disk.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store { conn };
         store.migrate()?;
@@ -252,7 +267,9 @@ impl Store {
         let batch = self.begin()?;
         let mut n = 0;
         for id in ids {
-            n += batch.tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+            n += batch
+                .tx
+                .execute("DELETE FROM articles WHERE id = ?1", [id])?;
         }
         batch.commit()?;
         Ok(n)
