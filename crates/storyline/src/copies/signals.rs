@@ -182,7 +182,14 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
         let sentence = &t[s.start..s.end];
         let first = sentence.chars().next().unwrap_or(' ');
         let second = sentence.chars().nth(1).unwrap_or(' ');
-        let fragment = first.is_lowercase()
+        let first_word: &str = sentence.split_whitespace().next().unwrap_or("");
+        // "iPhone" and "eBay" start lower-case and are whole words.
+        let brand = first_word.chars().skip(1).any(char::is_uppercase);
+        // A paragraph that continues a quotation runs on from the last one.
+        let in_quote = sentence.contains(['"', '\u{201D}'])
+            && !sentence.contains(['\u{201C}'])
+            && sentence.matches('"').count() % 2 == 1;
+        let fragment = (first.is_lowercase() && !brand && !in_quote)
             || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')') && second.is_alphanumeric());
         if fragment {
             out.push(Signal {

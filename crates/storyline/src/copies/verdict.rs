@@ -124,9 +124,19 @@ pub fn assess_spin(
             to,
         }));
     }
-    // Spinners change most sentences a little; an editor changes a few.
-    let source = if aligned >= 2 && subs.len() >= 2 {
-        (substituted as f64 / aligned as f64).min(1.0)
+    // A spun article is a copy of one report with words swapped all
+    // through it: most of its sentences align with a source, and the
+    // changes are short substitutions, one or two per sentence. An editor's
+    // rewrite aligns with few sentences or changes them more heavily.
+    let short = subs
+        .iter()
+        .filter(|s| s.from.split_whitespace().count() <= 2 && s.to.split_whitespace().count() <= 2)
+        .count();
+    let coverage = aligned as f64 / text.sentences.len().max(1) as f64;
+    let per_sentence = subs.len() as f64 / substituted.max(1) as f64;
+    let source = if short >= 2 {
+        let density = if per_sentence > 2.5 { 0.5 } else { 1.0 };
+        saturate(short as f64, 2.5) * (coverage / 0.6).min(1.0) * density
     } else {
         0.0
     };
@@ -167,8 +177,12 @@ pub fn assess_stitch(
         .values()
         .filter(|&&n| n >= 2 || n * 5 >= aligned.max(1))
         .count();
+    // Stitched: most of the article comes from earlier reports, and from
+    // at least two of them. Articles of one story often share a quote or
+    // two with several others; that alone is not stitching.
+    let coverage = aligned as f64 / total as f64;
     let source = if contributing >= 2 {
-        (1.5 * aligned as f64 / total as f64).min(1.0)
+        ((coverage - 0.3) / 0.4).clamp(0.0, 1.0)
     } else {
         0.0
     };
@@ -176,7 +190,11 @@ pub fn assess_stitch(
     let weight: f64 = signals
         .iter()
         .map(|s| match s.kind {
-            "dangling_connective" => 0.5,
+            // Real wire copy has its share of glued sentences and of
+            // paragraphs opening with "However,": weak evidence each.
+            "dangling_connective" if s.sentence == 0 => 0.6,
+            "dangling_connective" => 0.25,
+            "glued" => 0.35,
             _ => 1.0,
         })
         .sum();

@@ -151,8 +151,8 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
         return Ok(());
     };
     let matches = reuse_of(conn, id)?;
-    let mut best: HashMap<usize, SentenceMatch> = HashMap::new();
     let mut dates: HashMap<i64, Option<String>> = HashMap::new();
+    let mut earlier_matches: Vec<SentenceMatch> = Vec::new();
     for m in matches {
         if let Entry::Vacant(e) = dates.entry(m.other_article) {
             e.insert(
@@ -162,11 +162,27 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
             );
         }
         let other_date = dates[&m.other_article].as_deref();
-        if !earlier((m.other_article, other_date), (id, me.date.as_deref())) {
-            continue;
+        if earlier((m.other_article, other_date), (id, me.date.as_deref())) {
+            earlier_matches.push(m);
         }
+    }
+    // Attribute each sentence to the source that supplied the most of the
+    // article (a greedy cover): a sentence that several earlier articles
+    // carry goes to the one the rest of the article came from, so a copy of
+    // one report is not mistaken for a patchwork of its reprints.
+    let mut coverage: HashMap<i64, BTreeSet<usize>> = HashMap::new();
+    for m in &earlier_matches {
+        coverage
+            .entry(m.other_article)
+            .or_default()
+            .insert(m.sentence);
+    }
+    let mut best: HashMap<usize, SentenceMatch> = HashMap::new();
+    for m in earlier_matches {
+        let rank =
+            |x: &SentenceMatch| (coverage[&x.other_article].len(), x.score, -x.other_article);
         match best.get(&m.sentence) {
-            Some(b) if b.score >= m.score => {}
+            Some(b) if rank(b) >= rank(&m) => {}
             _ => {
                 best.insert(m.sentence, m);
             }
