@@ -203,6 +203,20 @@ fn the_seeds_are_spun_with_the_evidence() {
     );
     let b = run_json(&db, &["article", "2"]);
     assert_eq!(b["spin"]["spun"], true);
+    // Trump's quote, trimmed in one seed and merged into a longer one in
+    // the other, is found as the same words.
+    let trump = b["reused_sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().contains("very bad for mankind"))
+        .expect("the mankind quote is matched across the seeds");
+    let m = &trump["matches"][0];
+    assert_eq!(m["article"], 1);
+    assert_eq!(
+        m["text"],
+        "\"I think it's very bad for mankind\", Trump told Fox Business News."
+    );
     let explain = storyline(&db)
         .args(["copies", "--explain", "1"])
         .output()

@@ -96,8 +96,13 @@ pub fn sentence_bands(sentence: &str) -> Vec<u64> {
         .collect();
     stems.sort_unstable();
     stems.dedup();
+    // Quote keys: up to four of a quotation's 5-grams, tagged apart.
+    let quote_keys = quote_shingles(sentence)
+        .into_iter()
+        .take(4)
+        .map(|h| (1u64 << 62) | h as u64);
     if stems.len() < MIN_CONTENT_WORDS {
-        return Vec::new();
+        return quote_keys.collect();
     }
     SENTENCE_HASHER
         .signature(&stems)
@@ -109,9 +114,58 @@ pub fn sentence_bands(sentence: &str) -> Vec<u64> {
                 h = (h ^ r as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB);
                 h ^= h >> 31;
             }
-            h & (i64::MAX as u64)
+            h & ((1u64 << 62) - 1)
         })
+        .chain(quote_keys)
         .collect()
+}
+
+/// The quoted spans of a sentence (double quotes, straight or curly).
+pub fn quotations(sentence: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in sentence.char_indices() {
+        match (c, open) {
+            ('\u{201C}', _) => open = Some(i + c.len_utf8()),
+            ('\u{201D}', Some(o)) | ('"', Some(o)) => {
+                out.push(&sentence[o..i]);
+                open = None;
+            }
+            ('"', None) => open = Some(i + 1),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Word 5-gram shingles of the quotations of a sentence with at least six
+/// quoted words: a quote trimmed, merged into a longer one or given to
+/// another speaker still shares them.
+fn quote_shingles(sentence: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = quotations(sentence)
+        .into_iter()
+        .map(shingles::word_hashes)
+        .filter(|w| w.len() >= 6)
+        .flat_map(|w| shingles::shingles_of_words(&w))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How much of one sentence's quoted words the other sentence carries:
+/// the larger of the two directions' shares of quote 5-grams found in the
+/// other sentence, 0 when neither quotes six words or more.
+pub fn quote_containment(a: &str, b: &str) -> f64 {
+    let one_way = |x: &str, y: &str| {
+        let q = quote_shingles(x);
+        if q.len() < 2 {
+            return 0.0;
+        }
+        let all = shingle_set(y);
+        q.iter().filter(|h| all.binary_search(h).is_ok()).count() as f64 / q.len() as f64
+    };
+    one_way(a, b).max(one_way(b, a))
 }
 
 /// Whether two sentences are the same words, ignoring case and punctuation.
@@ -153,6 +207,23 @@ mod tests {
                 "tillerson met putin in moscow on wednesday for two hours. They talked!"
             ))
             .text_hash
+        );
+    }
+
+    #[test]
+    fn a_trimmed_quote_is_found_in_the_longer_one() {
+        let a = "\"I think it's very bad for mankind\", Trump told Fox Business News.";
+        let b = "\"Putin is backing a person that's truly an evil person, and I think it's very bad for Russian Federation, I think it's very bad for mankind, it's very bad for this world\", Trump added in the interview.";
+        assert!(
+            quote_containment(a, b) >= 0.99,
+            "{}",
+            quote_containment(a, b)
+        );
+        let (ka, kb) = (sentence_bands(a), sentence_bands(b));
+        assert!(ka.iter().any(|k| kb.contains(k)));
+        assert_eq!(
+            quote_containment(a, "Trump told Fox Business News about the strike."),
+            0.0
         );
     }
 }
