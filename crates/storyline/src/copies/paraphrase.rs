@@ -474,6 +474,11 @@ pub const PARAPHRASE_THRESHOLD: f64 = 0.5290;
 
 /// Probability in [0, 1] that two profiled sentences are paraphrases.
 pub fn score_profiles(a: &SentenceProfile, b: &SentenceProfile) -> f64 {
+    // The gate below in its cheap form: most candidate pairs share too few
+    // content words to need the full features.
+    if overlap(&a.content, &b.content).0 <= GATE_FLOOR {
+        return 0.0;
+    }
     let f = profile_features(a, b);
     let mut z = BIAS;
     for i in 0..N_FEATURES {
@@ -483,9 +488,12 @@ pub fn score_profiles(a: &SentenceProfile, b: &SentenceProfile) -> f64 {
     // two sentences with little in common and extrapolates wildly on them
     // (a byline against a long sentence scores 0.96). Sentences sharing
     // few content words are not paraphrases, whatever the model says.
-    let gate = ((f[CONTENT_DICE] - 0.15) / 0.25).clamp(0.0, 1.0);
+    let gate = ((f[CONTENT_DICE] - GATE_FLOOR) / 0.25).clamp(0.0, 1.0);
     gate / (1.0 + (-z).exp())
 }
+
+/// Content-word Dice at or below which two sentences are not paraphrases.
+const GATE_FLOOR: f64 = 0.15;
 
 /// Index of `content_dice` in [`FEATURE_NAMES`].
 const CONTENT_DICE: usize = 3;

@@ -19,6 +19,9 @@ use crate::text::{AnalyzedText, fingerprint_text};
 /// carried by thousands of articles (a boilerplate footer) must not make
 /// each new article cost thousands of comparisons.
 const MAX_CANDIDATES_PER_SENTENCE: usize = 32;
+/// Articles at least this similar (Jaccard of shingles) are close copies:
+/// a new article's sentences are settled against the closest one.
+const FAMILY_THRESHOLD: f64 = 0.8;
 
 /// Texts read during one step, so each is read once.
 #[derive(Default)]
@@ -76,9 +79,18 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
         // only the first of each is compared sentence by sentence.
         let mut first_of_text: HashMap<u64, i64> = HashMap::new();
         let mut skip: BTreeSet<i64> = BTreeSet::new();
+        let mut base: Option<(i64, f64)> = None;
         for (other, hash, shingles) in batch.near_duplicate_candidates(id, &fp.bands)? {
             if let Some(j) = jaccard_at_least(&fp.shingles, &shingles, MIN_THRESHOLD) {
                 batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
+                if j >= FAMILY_THRESHOLD {
+                    // A close copy of an earlier article: its sentences are
+                    // that article's, and its other copies add nothing.
+                    skip.insert(other);
+                    if base.is_none_or(|(b, bj)| j > bj || (j == bj && other < b)) {
+                        base = Some((other, j));
+                    }
+                }
             }
             let first = first_of_text.entry(hash).or_insert(other);
             if *first != other {
@@ -86,11 +98,59 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
                 *first = other.min(*first);
             }
         }
+        // Sentences the closest copy carries word for word are linked to it
+        // and settled; only the rest are indexed and matched, so a story
+        // syndicated a thousand times costs each copy its own changes.
+        let mut settled: BTreeSet<usize> = BTreeSet::new();
+        if let Some((b, _)) = base {
+            skip.remove(&b);
+            if let Some(base_text) = texts.get(batch, b)? {
+                let by_words: HashMap<String, usize> = (0..base_text.sentences.len())
+                    .map(|k| (fingerprint_text(base_text.sentence(k)), k))
+                    .collect();
+                for (i, s) in article.analyzed.sentences.iter().enumerate() {
+                    let key = fingerprint_text(&article.analyzed.text[s.start..s.end]);
+                    if let Some(&k) = by_words.get(&key) {
+                        settled.insert(i);
+                        batch.save_reuse(
+                            id,
+                            &SentenceMatch {
+                                sentence: i,
+                                other_article: b,
+                                other_sentence: k,
+                                score: 1.0,
+                                verbatim: true,
+                            },
+                        )?;
+                    }
+                }
+            }
+            skip.insert(b);
+        }
+        batch.index_sentences(
+            id,
+            fp.sentence_bands
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !settled.contains(i)),
+        )?;
+        let unsettled: Vec<Vec<u64>> = fp
+            .sentence_bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if settled.contains(&i) {
+                    Vec::new()
+                } else {
+                    b.clone()
+                }
+            })
+            .collect();
         let text = &article.analyzed;
         let me_date = article.date.as_deref();
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
         let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
-        for (i, other, j) in batch.sentence_candidates(id, &fp.sentence_bands)? {
+        for (i, other, j) in batch.sentence_candidates(id, &unsettled)? {
             if skip.contains(&other) {
                 continue;
             }

@@ -119,9 +119,9 @@ impl Batch<'_> {
     }
 
     /// Stores an article's fingerprint and, when `indexed`, its LSH
-    /// buckets, replacing any earlier ones and the matches found with them.
-    /// A verbatim reprint is not indexed: the first copy of its text
-    /// answers for it.
+    /// buckets, replacing any earlier ones, its sentence index and the
+    /// matches found with them. A verbatim reprint is not indexed: the
+    /// first copy of its text answers for it.
     pub fn save_fingerprint(&self, id: i64, fp: &Fingerprint, indexed: bool) -> Result<()> {
         let tx = &self.tx;
         for table in ["lsh_buckets", "sentence_buckets", "copy_fingerprints"] {
@@ -146,12 +146,22 @@ impl Batch<'_> {
         for &b in &fp.bands {
             band.execute(params![b as i64, id])?;
         }
-        let mut sband = tx.prepare_cached(
+        Ok(())
+    }
+
+    /// Indexes the given sentences of an article (index, LSH keys) for
+    /// sentence-reuse lookups.
+    pub fn index_sentences<'k>(
+        &self,
+        id: i64,
+        sentences: impl IntoIterator<Item = (usize, &'k Vec<u64>)>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO sentence_buckets (bucket, article_id, sentence) VALUES (?1, ?2, ?3)",
         )?;
-        for (i, bands) in fp.sentence_bands.iter().enumerate() {
+        for (i, bands) in sentences {
             for &b in bands {
-                sband.execute(params![b as i64, id, i as i64])?;
+                stmt.execute(params![b as i64, id, i as i64])?;
             }
         }
         Ok(())
