@@ -103,6 +103,8 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
         // syndicated a thousand times costs each copy its own changes.
         let mut settled: BTreeSet<usize> = BTreeSet::new();
         if let Some((b, _)) = base {
+            // The closest copy stays a candidate for the sentences it does
+            // not carry word for word: they are where a rewrite shows.
             skip.remove(&b);
             if let Some(base_text) = texts.get(batch, b)? {
                 let by_words: HashMap<String, usize> = (0..base_text.sentences.len())
@@ -125,7 +127,6 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
                     }
                 }
             }
-            skip.insert(b);
         }
         batch.index_sentences(
             id,
