@@ -656,5 +656,10 @@ fn print_stats_to(
     if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
         writeln!(out, "  dates: {a} to {b}")?;
     }
+    writeln!(
+        out,
+        "  copies: {} near-duplicate pairs, {} reused sentences, {} spun and {} stitched articles (see: storyline copies)",
+        s.near_duplicate_pairs, s.reused_sentences, s.spun, s.stitched
+    )?;
     Ok(())
 }

@@ -39,8 +39,10 @@ pub enum Edit {
 pub fn word_diff(source: &str, copy: &str) -> Vec<Edit> {
     let a = tokenize(source);
     let b = tokenize(copy);
-    let ka: Vec<String> = a.iter().map(|t| t.text.to_lowercase()).collect();
-    let kb: Vec<String> = b.iter().map(|t| t.text.to_lowercase()).collect();
+    // Case and apostrophe style ("I’m" / "I'm") are not differences.
+    let key = |t: &crate::text::Token| t.text.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+    let ka: Vec<String> = a.iter().map(key).collect();
+    let kb: Vec<String> = b.iter().map(key).collect();
     let span = |text: &str, tokens: &[crate::text::Token], r: std::ops::Range<usize>| -> String {
         if r.is_empty() {
             String::new()
@@ -115,7 +117,10 @@ mod tests {
 
     #[test]
     fn identical_sentences_have_one_equal_edit() {
-        let e = word_diff("The talks ended.", "the talks  ended");
+        let e = word_diff(
+            "The talks ended, I\u{2019}m told.",
+            "the talks  ended, I'm told",
+        );
         assert_eq!(e.len(), 1);
         assert!(matches!(e[0], Edit::Equal { .. }));
     }

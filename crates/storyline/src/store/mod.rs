@@ -174,6 +174,14 @@ pub struct Stats {
     pub last_date: Option<String>,
     /// Schema version.
     pub schema_version: u32,
+    /// Near-duplicate pairs (Jaccard 0.5 or more).
+    pub near_duplicate_pairs: u64,
+    /// Sentences of some article carried by another.
+    pub reused_sentences: u64,
+    /// Articles judged spun.
+    pub spun: u64,
+    /// Articles judged stitched.
+    pub stitched: u64,
 }
 
 /// A Storyline database.
@@ -426,6 +434,9 @@ impl Store {
             [],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get(3)?, r.get(4)?)),
         )?;
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
         let sentences: i64 = self
             .conn
             .query_row("SELECT count(*) FROM sentences", [], |r| r.get(0))?;
@@ -450,6 +461,12 @@ impl Store {
             first_date,
             last_date,
             schema_version: self.schema_version()?,
+            near_duplicate_pairs: count("SELECT count(*) FROM near_duplicates")?,
+            reused_sentences: count(
+                "SELECT count(*) FROM (SELECT DISTINCT article_id, sentence FROM sentence_reuse)",
+            )?,
+            spun: count("SELECT count(*) FROM copy_verdicts WHERE spun")?,
+            stitched: count("SELECT count(*) FROM copy_verdicts WHERE stitched")?,
         })
     }
 
