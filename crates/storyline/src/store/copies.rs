@@ -298,7 +298,8 @@ pub struct DuplicateGroup {
     pub articles: Vec<GroupMember>,
 }
 
-/// One copy in a [`DuplicateGroup`].
+/// One copy of an article: a member of a [`DuplicateGroup`], or a
+/// near-duplicate in an article's view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupMember {
     /// Article id.
@@ -312,10 +313,14 @@ pub struct GroupMember {
     pub source: Option<String>,
     /// Publication date.
     pub date: Option<String>,
-    /// Jaccard similarity of shingles with the original (1 for the original).
+    /// Jaccard similarity of the word 5-gram shingles with the original
+    /// (in a group; 1 for the original) or with the article viewed.
     pub jaccard: Option<f64>,
-    /// Same text as the original, ignoring case, punctuation and layout.
+    /// Same text, ignoring case, punctuation and layout.
     pub exact: bool,
+    /// In an article's view: whether this copy came first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<bool>,
 }
 
 /// A sentence carried by two articles.
@@ -468,6 +473,7 @@ impl Store {
                             link.map(|l| l.0)
                         },
                         exact: id == original || link.is_some_and(|l| l.1),
+                        earlier: None,
                     }
                 })
                 .collect();
@@ -575,28 +581,6 @@ impl Store {
     }
 }
 
-/// One near-duplicate of an article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NearDuplicate {
-    /// The other article.
-    pub id: i64,
-    /// Its input id.
-    #[serde(rename = "ref")]
-    pub ref_id: Option<String>,
-    /// Its headline.
-    pub title: Option<String>,
-    /// Its publisher.
-    pub source: Option<String>,
-    /// Its date.
-    pub date: Option<String>,
-    /// Jaccard similarity of the two articles' word 5-gram shingles.
-    pub jaccard: f64,
-    /// Same text, ignoring case, punctuation and layout.
-    pub exact: bool,
-    /// Whether the other article came first.
-    pub earlier: bool,
-}
-
 /// Another article's version of a sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SentenceCopy {
@@ -674,20 +658,20 @@ impl Store {
                 continue;
             }
             let (ref_id, title, source, date) = self.brief(other)?;
-            near.push(NearDuplicate {
-                earlier: earlier((other, date.as_deref()), (id, my_date.as_deref())),
+            near.push(GroupMember {
+                earlier: Some(earlier((other, date.as_deref()), (id, my_date.as_deref()))),
                 id: other,
                 ref_id,
                 title,
                 source,
                 date,
-                jaccard,
+                jaccard: Some(jaccard),
                 exact,
             });
         }
         let original = near
             .iter()
-            .filter(|n| n.earlier)
+            .filter(|n| n.earlier == Some(true))
             .map(|n| (n.id, n.date.clone()))
             .chain([(id, my_date.clone())])
             .min_by(|a, b| {
