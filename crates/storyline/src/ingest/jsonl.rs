@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 /// Reads one JSON record (an object) into an article, extracting the main
 /// text when the record carries `html` rather than `text`.
 pub fn parse_record(line: &str) -> Result<RawArticle> {
+    // Editors on Windows start files with a byte-order mark.
+    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
     let value: Value = serde_json::from_str(line)?;
     from_value(value)
 }
@@ -129,6 +131,12 @@ mod tests {
         assert_eq!(a.published.as_deref(), Some("2017-04-12"));
         assert_eq!(a.author.as_deref(), Some("A B, C D"));
         assert_eq!(a.metadata["story"], "1ecb");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_are_not_errors() {
+        let a = parse_record("\u{FEFF}{\"id\": \"b1\", \"text\": \"With a BOM.\"}\r\n").unwrap();
+        assert_eq!(a.ref_id.as_deref(), Some("b1"));
     }
 
     #[test]
