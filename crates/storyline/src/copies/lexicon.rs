@@ -7,7 +7,9 @@
 //! measured figures do not reward a detector for knowing the generator.
 
 /// Long or formal forms that spinners substitute for the names news
-/// writing uses, with the usual form. Seeing the long form next to the
+/// writing uses, with the usual form. Agency names that style guides
+/// spell out at first mention ("Federal Bureau of Investigation (FBI)")
+/// are not here. Seeing the long form next to the
 /// usual one in a single article ("Russia" and "Russian Federation") is a
 /// mixed-variant signal; the long form alone is a weaker one.
 pub const NAME_VARIANTS: &[(&str, &[&str])] = &[
@@ -24,10 +26,6 @@ pub const NAME_VARIANTS: &[(&str, &[&str])] = &[
     ("Islamic Republic of Iran", &["Iran"]),
     ("Syrian Arab Republic", &["Syria"]),
     ("Democratic People's Republic of Korea", &["North Korea"]),
-    ("European Union", &["EU", "E.U."]),
-    ("Federal Bureau of Investigation", &["FBI"]),
-    ("Central Intelligence Agency", &["CIA"]),
-    ("World Health Organisation", &["WHO"]),
 ];
 
 /// Country names used as adjectives before a noun, where news writing uses

@@ -147,8 +147,11 @@ fn article_disagrees(article: &str, word: &str) -> Option<&'static str> {
     if !first.is_alphabetic() {
         return None;
     }
-    // Acronyms are read letter by letter: "an FBI agent", "a UN envoy".
-    let acronym = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
+    // Short acronyms are read letter by letter ("an FBI agent", "a UN
+    // envoy"); longer capitals are read as words ("a NATO summit", "A HUGE
+    // crowd").
+    let capitals = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
+    let acronym = capitals && word.chars().filter(char::is_ascii_uppercase).count() <= 3;
     let vowel_sound = if acronym {
         matches!(
             first,
@@ -283,7 +286,7 @@ mod tests {
     #[test]
     fn ordinary_news_prose_has_no_spin_signals() {
         let t = analyze(
-            "An hour later, a UN envoy and an FBI agent met a university official. \
+            "An hour later, a UN envoy and an FBI agent met a university official at a NATO base. A HUGE crowd waited. \
              The US ambassador said international law was clear, as it was last year. An investigation began.",
         );
         assert!(spin_signals(&t).is_empty(), "{:?}", spin_signals(&t));

@@ -134,9 +134,9 @@ pub fn assess_spin(
         .count();
     let coverage = aligned as f64 / text.sentences.len().max(1) as f64;
     let per_sentence = subs.len() as f64 / substituted.max(1) as f64;
-    let source = if short >= 2 {
+    let source = if short >= 2 && aligned >= 3 {
         let density = if per_sentence > 2.5 { 0.5 } else { 1.0 };
-        saturate(short as f64, 2.5) * (coverage / 0.6).min(1.0) * density
+        saturate(short as f64, 2.5) * ((coverage - 0.2) / 0.4).clamp(0.0, 1.0) * density
     } else {
         0.0
     };
