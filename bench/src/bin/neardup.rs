@@ -616,17 +616,15 @@ fn run(
             phases.insert("shingles".into(), json!(t.elapsed().as_secs_f64()));
             let t = Instant::now();
             let mut index = LshIndex::new();
-            for s in sets {
-                index.insert(s);
-            }
+            index.extend(sets);
             phases.insert(
-                "insert (signatures + buckets, sequential)".into(),
+                "extend (signatures in parallel, buckets sequential)".into(),
                 json!(t.elapsed().as_secs_f64()),
             );
             let t = Instant::now();
             let pairs = index.pairs(threshold);
             phases.insert(
-                "pairs (candidates + verification, sequential)".into(),
+                "pairs (candidates + verification, parallel)".into(),
                 json!(t.elapsed().as_secs_f64()),
             );
             pairs

@@ -171,8 +171,30 @@ impl LshIndex {
 
     /// Adds a document's shingle set; returns its number.
     pub fn insert(&mut self, shingles: Vec<u32>) -> u32 {
-        let id = self.docs.len() as u32;
         let keys = band_keys(&self.hasher.signature(&shingles));
+        self.add(shingles, keys)
+    }
+
+    /// Adds many documents, computing their signatures on every core;
+    /// returns their numbers.
+    pub fn extend(&mut self, sets: Vec<Vec<u32>>) -> std::ops::Range<u32> {
+        use rayon::prelude::*;
+        let first = self.docs.len() as u32;
+        let keyed: Vec<(Vec<u32>, Vec<u64>)> = sets
+            .into_par_iter()
+            .map(|s| {
+                let keys = band_keys(&self.hasher.signature(&s));
+                (s, keys)
+            })
+            .collect();
+        for (s, keys) in keyed {
+            self.add(s, keys);
+        }
+        first..self.docs.len() as u32
+    }
+
+    fn add(&mut self, shingles: Vec<u32>, keys: Vec<u64>) -> u32 {
+        let id = self.docs.len() as u32;
         for &k in &keys {
             self.buckets.entry(k).or_default().push(id);
         }
@@ -213,29 +235,34 @@ impl LshIndex {
     }
 
     /// Every pair of documents with exact Jaccard at least `threshold`,
-    /// each once as `(smaller, larger, jaccard)`.
+    /// each once as `(smaller, larger, jaccard)`, found on every core.
     pub fn pairs(&self, threshold: f64) -> Vec<(u32, u32, f64)> {
-        let mut out = Vec::new();
-        for (id, doc) in self.docs.iter().enumerate() {
-            let Some((set, keys)) = doc else { continue };
-            let mut candidates: Vec<u32> = keys
-                .iter()
-                .filter_map(|k| self.buckets.get(k))
-                .flatten()
-                .copied()
-                .filter(|&d| d > id as u32)
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            for d in candidates {
-                if let Some((other, _)) = &self.docs[d as usize]
-                    && let Some(j) = jaccard_at_least(set, other, threshold)
-                {
-                    out.push((id as u32, d, j));
+        use rayon::prelude::*;
+        (0..self.docs.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|id| {
+                let mut out = Vec::new();
+                if let Some((set, keys)) = &self.docs[id as usize] {
+                    let mut candidates: Vec<u32> = keys
+                        .iter()
+                        .filter_map(|k| self.buckets.get(k))
+                        .flatten()
+                        .copied()
+                        .filter(|&d| d > id)
+                        .collect();
+                    candidates.sort_unstable();
+                    candidates.dedup();
+                    for d in candidates {
+                        if let Some((other, _)) = &self.docs[d as usize]
+                            && let Some(j) = jaccard_at_least(set, other, threshold)
+                        {
+                            out.push((id, d, j));
+                        }
+                    }
                 }
-            }
-        }
-        out
+                out
+            })
+            .collect()
     }
 }
 
@@ -271,7 +298,10 @@ mod tests {
         let other = "Lindsay Lohan checked into the Betty Ford Center on Thursday night for a court-ordered stay in rehab, her lawyer said.";
         let mut index = LshIndex::new();
         let a = index.insert(shingle_set(base));
-        index.insert(shingle_set(other));
+        let more = index.extend(vec![shingle_set(other), shingle_set(&copy)]);
+        assert_eq!(more, 1..3);
+        assert_eq!(index.pairs(0.5).len(), 1);
+        index.remove(2);
         let found = index.query(&shingle_set(&copy), 0.5);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, a);

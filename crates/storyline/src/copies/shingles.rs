@@ -132,7 +132,8 @@ pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
         return None;
     }
     // J >= t  <=>  |A ∩ B| >= t (|A| + |B|) / (1 + t).
-    let need = (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold)).ceil() as usize;
+    // Rounding must not turn a pair exactly at the threshold away.
+    let need = (threshold * (a.len() + b.len()) as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
     let max_misses = small.len().saturating_sub(need);
     let (mut i, mut j, mut inter, mut misses) = (0, 0, 0usize, 0usize);
     while i < small.len() && j < large.len() {
@@ -191,6 +192,10 @@ mod tests {
         assert_eq!(jaccard_at_least(&a, &b, 0.6), Some(0.6));
         assert_eq!(jaccard_at_least(&a, &b, 0.61), None);
         assert_eq!(jaccard_at_least(&a, &a[..1], 0.5), None);
+        // 40 shared of 50 and 40: J = 0.8 exactly, where 0.8 * 90 / 1.8 rounds up.
+        let x: Vec<u32> = (0..50).collect();
+        let y: Vec<u32> = (0..40).collect();
+        assert_eq!(jaccard_at_least(&x, &y, 0.8), Some(0.8));
         assert_eq!(shingle_set("short text").len(), 1);
         assert!(shingle_set(" ,. ").is_empty());
     }
