@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Story clustering benchmark: Storyline's online clustering against scikit-learn TF-IDF
+# peers (batch agglomerative and online single pass), BCubed and pairwise P/R/F1 on
+# ecbplus, duc2004, multinews and the three pooled, plus order sensitivity (5 random
+# arrival orders of the pooled set).  Run from anywhere:  bash bench/stories.sh
+# Environment:
+#   STORYLINE_SHARED  shared folder (default ../shared); data in $STORYLINE_SHARED/data
+#   BUILD=0           do not build target/release/storyline first
+#   TUNE_ON=set       set the peers' threshold is tuned on (default ecbplus)
+#   DROP_DUC_DUPS=1   drop the 22 duc2004 DOCNO@cluster rows (default: keep them)
+#   VENV=dir          Python venv for the peers (default target/stories-venv)
+# Everything is written under target/stories (the data are research-licensed: never
+# commit it).  Results: target/stories/results.json; the table goes to stdout.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/target/stories"
+VENV="${VENV:-$ROOT/target/stories-venv}"
+TUNE_ON="${TUNE_ON:-ecbplus}"
+EXTRA=()
+[[ "${DROP_DUC_DUPS:-0}" == 1 ]] && EXTRA+=(--drop-duc-duplicates)
+mkdir -p "$OUT"
+
+if ! "$VENV/bin/python" -c "import sklearn, numpy, scipy" 2>/dev/null; then
+    echo "== creating $VENV (scikit-learn, numpy, scipy)" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet "scikit-learn>=1.3" numpy scipy
+fi
+
+echo "== metric unit checks" >&2
+python3 -m unittest discover -s bench/stories >&2
+
+echo "== peers (TF-IDF batch agglomerative and online single pass)" >&2
+"$VENV/bin/python" bench/stories/peers.py --tune-on "$TUNE_ON" --out "$OUT/peers.json" "${EXTRA[@]}"
+
+if [[ "${BUILD:-1}" == 1 ]]; then
+    echo "== building storyline (release)" >&2
+    cargo build --release -p storyline-cli --bin storyline >&2
+fi
+echo "== storyline" >&2
+python3 bench/stories/run_storyline.py --out "$OUT/storyline.json" "${EXTRA[@]}"
+
+python3 bench/stories/report.py --dir "$OUT"
