@@ -216,47 +216,28 @@ impl Batch<'_> {
         id: i64,
         sentence_bands: &[Vec<u64>],
     ) -> Result<Vec<(usize, i64, usize)>> {
-        // One query for the whole article: a bucket may serve several of
-        // its sentences, so rows are fanned out to each of them.
-        let mut ours: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (i, bands) in sentence_bands.iter().enumerate() {
-            for &b in bands {
-                ours.entry(b).or_default().push(i);
-            }
-        }
-        if ours.is_empty() {
-            return Ok(Vec::new());
-        }
-        let tracked = sentence_bands.iter().filter(|b| !b.is_empty()).count() as i64;
         let mut stmt = self.tx.prepare_cached(
-            "SELECT bucket, article_id, sentence FROM sentence_buckets
+            "SELECT DISTINCT article_id, sentence FROM sentence_buckets
              WHERE bucket IN rarray(?1) AND article_id != ?2 LIMIT ?3",
         )?;
-        let rows = stmt.query_map(
-            params![
-                ids_array(ours.keys().map(|&b| b as i64)),
-                id,
-                MAX_SENTENCE_CANDIDATES * tracked
-            ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)? as u64,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)? as usize,
-                ))
-            },
-        )?;
-        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for row in rows {
-            let (bucket, other, other_sentence) = row?;
-            for &i in ours.get(&bucket).into_iter().flatten() {
-                if seen.insert((i, other, other_sentence)) {
-                    out.push((i, other, other_sentence));
-                }
+        for (i, bands) in sentence_bands.iter().enumerate() {
+            if bands.is_empty() {
+                continue;
+            }
+            let rows = stmt.query_map(
+                params![
+                    ids_array(bands.iter().map(|&b| b as i64)),
+                    id,
+                    MAX_SENTENCE_CANDIDATES
+                ],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize)),
+            )?;
+            for row in rows {
+                let (other, other_sentence) = row?;
+                out.push((i, other, other_sentence));
             }
         }
-        out.sort_unstable();
         Ok(out)
     }
 
