@@ -168,11 +168,6 @@ pub fn quote_containment(a: &str, b: &str) -> f64 {
     one_way(a, b).max(one_way(b, a))
 }
 
-/// Whether two sentences are the same words, ignoring case and punctuation.
-pub fn verbatim(a: &str, b: &str) -> bool {
-    fingerprint_text(a) == fingerprint_text(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
