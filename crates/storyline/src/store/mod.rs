@@ -369,8 +369,8 @@ impl Store {
     }
 
     fn refs(&self, id: i64) -> Result<Vec<String>> {
-        // rowid order is insertion order for WITHOUT ROWID tables only by key,
-        // so the first input id is the smallest; good enough and stable.
+        // In lexical order: an article's `ref` is the smallest of its input
+        // ids, the same in every listing and on every run.
         let mut stmt = self.conn.prepare_cached(
             "SELECT ref_id FROM article_refs WHERE article_id = ?1 ORDER BY ref_id",
         )?;
