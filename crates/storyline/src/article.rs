@@ -44,7 +44,7 @@ pub struct NewArticle {
 pub struct ArticleSummary {
     /// Store id.
     pub id: i64,
-    /// The input's own id (the first one, when several inputs carried the article).
+    /// The input's own id (the smallest, when several inputs carried the article).
     #[serde(rename = "ref")]
     pub ref_id: Option<String>,
     /// Headline.
@@ -64,7 +64,7 @@ pub struct ArticleSummary {
 pub struct Article {
     /// Store id.
     pub id: i64,
-    /// The input's own id (the first one seen).
+    /// The input's own id (the smallest, when several inputs carried it).
     #[serde(rename = "ref")]
     pub ref_id: Option<String>,
     /// Every input id that named this article.
