@@ -227,3 +227,48 @@ fn the_seeds_are_spun_with_the_evidence() {
         "{text}"
     );
 }
+
+#[test]
+fn deleting_the_first_copy_hands_its_place_to_the_next_reprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let corpus = corpus_articles();
+    let text = corpus["1_8ecbplus"]["text"].clone();
+    let reprints: String = ["first", "second", "third"]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            format!(
+                "{}\n",
+                json!({"id": r, "url": format!("https://reprint{i}.example/lohan"), "date": format!("2013-05-0{}", i + 3), "text": text})
+            )
+        })
+        .collect();
+    let file = dir.path().join("reprints.jsonl");
+    std::fs::write(&file, reprints).unwrap();
+    storyline(&db).arg("ingest").arg(&file).output().unwrap();
+    let third = run_json(&db, &["article", "ref:third"]);
+    assert_eq!(
+        third["copies"]["original"],
+        run_json(&db, &["article", "ref:first"])["id"]
+    );
+
+    assert_eq!(run_json(&db, &["delete", "ref:first"])["deleted"], 1);
+    let second = run_json(&db, &["article", "ref:second"]);
+    let third = run_json(&db, &["article", "ref:third"]);
+    let near = third["copies"]["near_duplicates"].as_array().unwrap();
+    assert_eq!(near.len(), 1, "{near:?}");
+    assert_eq!(near[0]["id"], second["id"]);
+    assert_eq!(near[0]["exact"], true);
+    assert_eq!(third["copies"]["original"], second["id"]);
+    // The survivor is indexed: a new reprint finds it.
+    let later = dir.path().join("later.jsonl");
+    std::fs::write(
+        &later,
+        format!("{}\n", json!({"id": "fourth", "url": "https://reprint9.example/lohan", "date": "2013-05-09", "text": text})),
+    )
+    .unwrap();
+    storyline(&db).arg("ingest").arg(&later).output().unwrap();
+    let fourth = run_json(&db, &["article", "ref:fourth"]);
+    assert_eq!(fourth["copies"]["original"], second["id"]);
+}

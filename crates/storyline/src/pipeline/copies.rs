@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::article::NewArticle;
 use crate::copies;
+use crate::copies::Fingerprint;
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
@@ -38,14 +39,39 @@ impl Texts {
     }
 }
 
+/// What the copies stage needs of a stored article.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival<'a> {
+    /// The article's id.
+    pub id: i64,
+    /// Its fingerprint.
+    pub fingerprint: &'a Fingerprint,
+    /// Its text and sentences.
+    pub analyzed: &'a AnalyzedText,
+    /// Its date.
+    pub date: Option<&'a str>,
+}
+
+impl<'a> Arrival<'a> {
+    /// The copies-stage view of a newly stored article.
+    pub fn of(id: i64, article: &'a NewArticle) -> Self {
+        Arrival {
+            id,
+            fingerprint: &article.fingerprint,
+            analyzed: &article.analyzed,
+            date: article.date.as_deref(),
+        }
+    }
+}
+
 /// Finds the copies of `changed` articles (already stored in `batch`) and
 /// updates the verdicts of every article whose evidence changed.
-pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
+pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
     let mut texts = Texts::default();
     let mut theirs_cache: HashMap<(i64, usize), (String, SentenceProfile)> = HashMap::new();
     let mut affected: BTreeSet<i64> = BTreeSet::new();
-    for &(id, article) in changed {
-        let fp = &article.fingerprint;
+    for article in changed {
+        let (id, fp) = (article.id, article.fingerprint);
         let first_copy = batch.exact_duplicate_of(id, fp.text_hash)?;
         batch.save_fingerprint(id, fp, first_copy.is_none())?;
         affected.insert(id);
@@ -67,10 +93,7 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
                 )?;
             }
             let first_date = texts.get(batch, first)?.and_then(|t| t.date.clone());
-            if earlier(
-                (id, article.date.as_deref()),
-                (first, first_date.as_deref()),
-            ) {
+            if earlier((id, article.date), (first, first_date.as_deref())) {
                 affected.insert(first);
             }
             continue;
@@ -147,8 +170,8 @@ pub fn update(batch: &Batch<'_>, changed: &[(i64, &NewArticle)]) -> Result<()> {
                 }
             })
             .collect();
-        let text = &article.analyzed;
-        let me_date = article.date.as_deref();
+        let text = article.analyzed;
+        let me_date = article.date;
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
         let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
         for (i, other, j) in batch.sentence_candidates(id, &unsettled)? {
@@ -298,18 +321,54 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
     batch.save_verdicts(id, &spin, &stitch)
 }
 
-/// Deletes articles and re-judges the articles that were matched with them.
+/// Deletes articles and re-judges the articles that were matched with
+/// them. A verbatim reprint of a deleted article is indexed in its place.
 pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     let mut partners = BTreeSet::new();
+    let mut reprinted = Vec::new();
     for &id in ids {
         for m in store.reuse_of(id)? {
             partners.insert(m.other_article);
         }
+        for (other, _, exact) in store.near_duplicates_of(id)? {
+            if exact {
+                reprinted.push(other);
+            }
+        }
     }
     let n = store.delete_articles(ids)?;
+    let deleted: BTreeSet<i64> = ids.iter().copied().collect();
     let batch = store.begin()?;
     let mut texts = Texts::default();
-    for id in partners.difference(&ids.iter().copied().collect()) {
+    // The reprints of a deleted text are matched again, in order: the first
+    // survivor is indexed in the deleted one's place, the rest link to it.
+    let mut hashes = BTreeSet::new();
+    for other in reprinted.into_iter().filter(|o| !deleted.contains(o)) {
+        if let Some(hash) = batch.text_hash_of(other)? {
+            hashes.insert(hash);
+        }
+    }
+    for hash in hashes {
+        for id in batch.with_text_hash(hash)? {
+            let Some(stored) = stored_text(batch.conn(), id)? else {
+                continue;
+            };
+            let analyzed = AnalyzedText {
+                text: stored.text.clone(),
+                sentences: stored.sentences.clone(),
+                words: 0,
+            };
+            let fingerprint = copies::fingerprint(&analyzed);
+            let arrival = Arrival {
+                id,
+                fingerprint: &fingerprint,
+                analyzed: &analyzed,
+                date: stored.date.as_deref(),
+            };
+            update(&batch, &[arrival])?;
+        }
+    }
+    for id in partners.difference(&deleted) {
         judge(&batch, *id, &mut texts)?;
     }
     batch.commit()?;

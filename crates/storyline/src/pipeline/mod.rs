@@ -111,11 +111,13 @@ pub fn ingest(
                 }
                 let batch = store.begin()?;
                 let outcomes = batch.insert_articles(&ok)?;
-                let changed: Vec<(i64, &NewArticle)> = outcomes
+                let changed: Vec<copies::Arrival<'_>> = outcomes
                     .iter()
                     .zip(&ok)
                     .filter_map(|(o, a)| match o {
-                        Outcome::Added(id) | Outcome::Updated(id) => Some((*id, a)),
+                        Outcome::Added(id) | Outcome::Updated(id) => {
+                            Some(copies::Arrival::of(*id, a))
+                        }
                         Outcome::Unchanged(_) => None,
                     })
                     .collect();

@@ -102,15 +102,34 @@ const MAX_NEAR_CANDIDATES: i64 = 256;
 const MAX_SENTENCE_CANDIDATES: i64 = 128;
 
 impl Batch<'_> {
-    /// The first stored article (lowest id) other than `id` whose text is
-    /// the same as a text with hash `text_hash`.
+    /// The first stored article (lowest id) before `id` whose text has
+    /// hash `text_hash`.
     pub fn exact_duplicate_of(&self, id: i64, text_hash: u64) -> Result<Option<i64>> {
         Ok(self
             .tx
             .prepare_cached(
-                "SELECT min(article_id) FROM copy_fingerprints WHERE text_hash = ?1 AND article_id != ?2",
+                "SELECT min(article_id) FROM copy_fingerprints WHERE text_hash = ?1 AND article_id < ?2",
             )?
             .query_row(params![text_hash as i64, id], |r| r.get(0))?)
+    }
+
+    /// Every stored article whose text has hash `text_hash`, in id order.
+    pub fn with_text_hash(&self, text_hash: u64) -> Result<Vec<i64>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT article_id FROM copy_fingerprints WHERE text_hash = ?1 ORDER BY article_id",
+        )?;
+        let rows = stmt.query_map([text_hash as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The text hash of a stored article's fingerprint.
+    pub fn text_hash_of(&self, id: i64) -> Result<Option<u64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT text_hash FROM copy_fingerprints WHERE article_id = ?1")?
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|h| h as u64))
     }
 
     /// The connection of the transaction, for reads inside it.
