@@ -48,7 +48,7 @@ print(json.dumps(max(rows, key=lambda r: r["docs_per_sec"])))')"
 }
 
 for T in 0.5 0.8; do
-    for ENGINE in index batch fast; do
+    for ENGINE in index batch; do
         echo "== storyline $ENGINE J>=$T" >&2
         best_of "$BIN" run --corpus "$OUT/corpus.jsonl" --truth "$OUT/truth.jsonl" --threshold "$T" --engine "$ENGINE"
     done

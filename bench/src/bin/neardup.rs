@@ -24,7 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use storyline::copies::minhash::{self, LshIndex, MinHasher};
-use storyline::copies::shingles::{jaccard, shingle_set};
+use storyline::copies::shingles::{jaccard, jaccard_at_least, shingle_set};
 
 #[derive(Parser)]
 #[command(about = "Near-duplicate detection benchmark")]
@@ -69,9 +69,6 @@ enum Cmd {
         /// `index`: the library's `LshIndex` (insert each set, then `pairs`).
         /// `batch`: the same primitives (shingle_set, MinHasher, band_keys,
         /// jaccard) in a batch pipeline parallel at every stage.
-        /// `fast`: a prototype of suggested library changes (byte-level
-        /// tokeniser giving the same shingles, one-permutation MinHash with
-        /// optimal densification, size filter + branchless early-exit merge).
         #[arg(long, value_enum, default_value_t = Engine::Index)]
         engine: Engine,
         /// Rayon threads (0 = all cores).
@@ -92,7 +89,6 @@ enum Cmd {
 enum Engine {
     Index,
     Batch,
-    Fast,
 }
 
 fn main() -> Result<()> {
@@ -677,68 +673,7 @@ fn run(
             let pairs: Vec<(u32, u32, f64)> = cand
                 .par_iter()
                 .filter_map(|&(a, b)| {
-                    let j = jaccard(&sets[a as usize], &sets[b as usize]);
-                    (j >= threshold).then_some((a, b, j))
-                })
-                .collect();
-            phases.insert(
-                "verification (exact Jaccard)".into(),
-                json!(t.elapsed().as_secs_f64()),
-            );
-            pairs
-        }
-        Engine::Fast => {
-            let t = Instant::now();
-            let sets: Vec<Vec<u32>> = texts
-                .par_iter()
-                .map_init(fast::Scratch::default, |sc, t| {
-                    fast::shingle_set_with(t, sc)
-                })
-                .collect();
-            phases.insert("shingles".into(), json!(t.elapsed().as_secs_f64()));
-            let t = Instant::now();
-            let keys: Vec<Vec<u64>> = sets
-                .par_iter()
-                .map(|s| minhash::band_keys(&fast::oph_signature(s, minhash::NUM_HASHES)))
-                .collect();
-            phases.insert(
-                "signatures + band keys".into(),
-                json!(t.elapsed().as_secs_f64()),
-            );
-            let t = Instant::now();
-            let mut entries: Vec<(u64, u32)> = Vec::with_capacity(n * minhash::BANDS);
-            for (d, ks) in keys.iter().enumerate() {
-                entries.extend(ks.iter().map(|&k| (k, d as u32)));
-            }
-            drop(keys);
-            entries.par_sort_unstable();
-            let mut cand: Vec<(u32, u32)> = Vec::new();
-            let mut i = 0;
-            while i < entries.len() {
-                let mut j = i + 1;
-                while j < entries.len() && entries[j].0 == entries[i].0 {
-                    j += 1;
-                }
-                for x in i..j {
-                    for y in x + 1..j {
-                        cand.push((entries[x].1, entries[y].1));
-                    }
-                }
-                i = j;
-            }
-            drop(entries);
-            cand.par_sort_unstable();
-            cand.dedup();
-            candidates = cand.len();
-            phases.insert(
-                "buckets + candidate pairs".into(),
-                json!(t.elapsed().as_secs_f64()),
-            );
-            let t = Instant::now();
-            let pairs: Vec<(u32, u32, f64)> = cand
-                .par_iter()
-                .filter_map(|&(a, b)| {
-                    fast::jaccard_at_least(&sets[a as usize], &sets[b as usize], threshold)
+                    jaccard_at_least(&sets[a as usize], &sets[b as usize], threshold)
                         .map(|j| (a, b, j))
                 })
                 .collect();
@@ -751,18 +686,6 @@ fn run(
     };
     let seconds = t0.elapsed().as_secs_f64();
     let peak = peak_rss_mb();
-    if engine == Engine::Fast {
-        // Untimed check: the fast tokeniser yields the library's shingle sets.
-        let differ = texts
-            .par_iter()
-            .filter(|t| fast::shingle_set(t) != shingle_set(t))
-            .count();
-        phases.insert(
-            "check: docs whose fast shingles differ".into(),
-            json!(differ),
-        );
-    }
-
     let truth = read_truth(truth_path, threshold)?;
     let found: HashSet<(u32, u32)> = pairs
         .iter()
@@ -782,7 +705,7 @@ fn run(
     println!(
         "{}",
         json!({
-            "system": match engine { Engine::Index => "storyline LshIndex", Engine::Batch => "storyline batch", Engine::Fast => "prototype fast" },
+            "system": match engine { Engine::Index => "storyline LshIndex", Engine::Batch => "storyline batch" },
             "threshold": threshold,
             "bands": format!("{}x{}", minhash::BANDS, minhash::ROWS),
             "threads": rayon::current_num_threads(),
@@ -843,7 +766,7 @@ fn profile(corpus: &Path) -> Result<()> {
     let hasher = MinHasher::default();
     let mut sigs: Vec<Vec<u32>> = Vec::new();
     time(
-        "MinHasher::signature (126 multiply-shift per shingle)",
+        "MinHasher::signature (one-permutation, 126 bins)",
         &mut || {
             sigs = sets.iter().map(|s| hasher.signature(s)).collect();
             sigs.len()
@@ -851,11 +774,6 @@ fn profile(corpus: &Path) -> Result<()> {
     );
     time("band_keys", &mut || {
         sigs.iter().map(|s| minhash::band_keys(s).len()).sum()
-    });
-    time("prototype one-permutation signature", &mut || {
-        sets.iter()
-            .map(|s| fast::oph_signature(s, minhash::NUM_HASHES).len())
-            .sum()
     });
     time("LshIndex::insert x N (signature + buckets)", &mut || {
         let mut index = LshIndex::new();
@@ -895,11 +813,11 @@ fn profile(corpus: &Path) -> Result<()> {
             },
         );
         time(
-            &format!("prototype size filter + early-exit merge, J>={t}"),
+            &format!("jaccard_at_least (library, size bound + early exit), J>={t}"),
             &mut || {
                 cand.iter()
                     .filter(|&&(a, b)| {
-                        fast::jaccard_at_least(&sets[a as usize], &sets[b as usize], t).is_some()
+                        jaccard_at_least(&sets[a as usize], &sets[b as usize], t).is_some()
                     })
                     .count()
             },
@@ -907,153 +825,4 @@ fn profile(corpus: &Path) -> Result<()> {
     }
     println!("{}", serde_json::to_string_pretty(&Value::Object(out))?);
     Ok(())
-}
-
-// ---------------------------------------------------------------- prototype
-
-/// Prototypes of the changes suggested for `storyline::copies` (measured by
-/// `run --engine fast`; not the library's code).
-mod fast {
-    use storyline::copies::shingles::shingles_of_words;
-    use xxhash_rust::xxh3::xxh3_64;
-
-    #[derive(Default)]
-    pub struct Scratch {
-        words: Vec<u64>,
-        buf: Vec<u8>,
-    }
-
-    pub fn shingle_set(text: &str) -> Vec<u32> {
-        shingle_set_with(text, &mut Scratch::default())
-    }
-
-    /// Same words and hashes as `shingles::word_hashes`, byte by byte for
-    /// ASCII (table lookup, no `char` decoding), `char` rules otherwise.
-    pub fn shingle_set_with(text: &str, sc: &mut Scratch) -> Vec<u32> {
-        // 0: separator, 1: non-ASCII lead/continuation, else the lower-cased byte.
-        const TABLE: [u8; 256] = {
-            let mut t = [0u8; 256];
-            let mut i = 0;
-            while i < 256 {
-                let b = i as u8;
-                t[i] = if b >= 0x80 {
-                    1
-                } else if b.is_ascii_alphanumeric() {
-                    b.to_ascii_lowercase()
-                } else {
-                    0
-                };
-                i += 1;
-            }
-            t
-        };
-        let words = &mut sc.words;
-        let buf = &mut sc.buf;
-        words.clear();
-        buf.clear();
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let t = TABLE[bytes[i] as usize];
-            if t > 1 {
-                buf.push(t);
-                i += 1;
-            } else if t == 0 {
-                if !buf.is_empty() {
-                    words.push(xxh3_64(buf));
-                    buf.clear();
-                }
-                i += 1;
-            } else {
-                let c = text[i..].chars().next().unwrap();
-                if c.is_alphanumeric() {
-                    let mut tmp = [0u8; 4];
-                    for l in c.to_lowercase() {
-                        buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
-                    }
-                } else if !buf.is_empty() {
-                    words.push(xxh3_64(buf));
-                    buf.clear();
-                }
-                i += c.len_utf8();
-            }
-        }
-        if !buf.is_empty() {
-            words.push(xxh3_64(buf));
-            buf.clear();
-        }
-        shingles_of_words(words)
-    }
-
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// One-permutation MinHash (one hash per shingle picks a bin and a value)
-    /// with optimal densification (Shrivastava 2017) for empty bins: O(n + k)
-    /// instead of O(n * k); agreement probability per position is still J.
-    pub fn oph_signature(set: &[u32], k: usize) -> Vec<u32> {
-        const SEED: u64 = 0x5354_4f52_594c_494e;
-        let mut sig = vec![u32::MAX; k];
-        let mut filled = vec![false; k];
-        for &s in set {
-            let h = mix(s as u64 ^ SEED);
-            let bin = (((h >> 32) * k as u64) >> 32) as usize;
-            let v = h as u32;
-            filled[bin] = true;
-            if v < sig[bin] {
-                sig[bin] = v;
-            }
-        }
-        if set.is_empty() {
-            return sig;
-        }
-        for i in 0..k {
-            if filled[i] {
-                continue;
-            }
-            let mut attempt = 0u64;
-            loop {
-                let h = mix(((i as u64) << 32 | attempt) ^ SEED.rotate_left(17));
-                let j = (((h >> 32) * k as u64) >> 32) as usize;
-                if filled[j] {
-                    sig[i] = sig[j];
-                    break;
-                }
-                attempt += 1;
-            }
-        }
-        sig
-    }
-
-    /// Exact Jaccard if it is at least `t`: size filter (J <= small/large),
-    /// then a branchless merge that stops once `t` is out of reach.
-    pub fn jaccard_at_least(a: &[u32], b: &[u32], t: f64) -> Option<f64> {
-        let (la, lb) = (a.len(), b.len());
-        if la == 0 && lb == 0 {
-            return (1.0 >= t).then_some(1.0);
-        }
-        if (la.min(lb) as f64) < t * la.max(lb) as f64 - 1e-9 {
-            return None;
-        }
-        // inter / (la + lb - inter) >= t  <=>  inter >= t (la + lb) / (1 + t)
-        let need = (t * (la + lb) as f64 / (1.0 + t) - 1.0).max(0.0) as usize;
-        let (mut i, mut j, mut inter) = (0usize, 0usize, 0usize);
-        while i < la && j < lb {
-            let stop = (i + 64).min(la);
-            while i < stop && j < lb {
-                let (x, y) = (a[i], b[j]);
-                inter += (x == y) as usize;
-                i += (x <= y) as usize;
-                j += (y <= x) as usize;
-            }
-            if inter + (la - i).min(lb - j) < need {
-                return None;
-            }
-        }
-        let jac = inter as f64 / (la + lb - inter) as f64;
-        (jac >= t).then_some(jac)
-    }
 }
