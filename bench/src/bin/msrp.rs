@@ -276,13 +276,17 @@ fn folds_seeded(n: usize, k: usize, seed: u64) -> Vec<usize> {
 
 /// Out-of-fold scores of a 5-fold cross-validation.
 fn cv_scores(xs: &[[f64; N_FEATURES]], ys: &[bool], l2: f64) -> Vec<f64> {
-    let f = folds(xs.len(), 5);
+    out_of_fold(xs, ys, l2, &folds(xs.len(), 5))
+}
+
+/// Scores of each item by a model fitted on the other folds of `f`.
+fn out_of_fold(xs: &[[f64; N_FEATURES]], ys: &[bool], l2: f64, f: &[usize]) -> Vec<f64> {
     let mut out = vec![0.0; xs.len()];
     for k in 0..5 {
         let (tx, ty): (Vec<_>, Vec<_>) = xs
             .iter()
             .zip(ys)
-            .zip(&f)
+            .zip(f)
             .filter(|(_, fi)| **fi != k)
             .map(|((x, y), _)| (*x, *y))
             .unzip();
@@ -394,22 +398,7 @@ fn repeated_cv(xs: &[[f64; N_FEATURES]], ys: &[bool], l2: f64) -> f64 {
     let mut acc = 0.0;
     for seed in 1..=4u64 {
         let f = folds_seeded(xs.len(), 5, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut out = vec![0.0; xs.len()];
-        for k in 0..5 {
-            let (tx, ty): (Vec<_>, Vec<_>) = xs
-                .iter()
-                .zip(ys)
-                .zip(&f)
-                .filter(|(_, fi)| **fi != k)
-                .map(|((x, y), _)| (*x, *y))
-                .unzip();
-            let m = fit(&tx, &ty, l2);
-            for i in 0..xs.len() {
-                if f[i] == k {
-                    out[i] = m.score(&xs[i]);
-                }
-            }
-        }
+        let out = out_of_fold(xs, ys, l2, &f);
         acc += metrics_at(&out, ys, best_threshold(&out, ys)).accuracy;
     }
     acc / 4.0
