@@ -130,6 +130,62 @@ storyline copies --json\n  storyline copies --explain 12\n  storyline copies --t
         #[arg(long)]
         json: bool,
     },
+    /// List stories: articles about one event, grouped as they arrived.
+    #[command(
+        after_help = "Most recently active first. JSON: an array of {\"id\", \"title\", \
+\"articles\" (count), \"sources\" (count of distinct sources), \"first_seen\", \"last_seen\"}.\n\n\
+Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --limit 20"
+    )]
+    Stories {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// At most this many stories.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip this many stories first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Only stories with at least this many articles.
+        #[arg(long, default_value_t = 1)]
+        min_articles: usize,
+    },
+    /// Show one story with its articles, oldest first.
+    #[command(
+        after_help = "ID is a story id (an id merged into another story resolves to it), or \
+`article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
+\"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
+\"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
+\"score\", \"reason\"}]}.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_10ecbplus"
+    )]
+    Story {
+        /// Story id, or article:ID.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild every story from scratch, to compare with the online result.
+    #[command(
+        after_help = "Word frequencies are counted over the whole store first, then every \
+article is placed again, oldest first. Story ids carry over: a new story keeps the old id most \
+of its articles had, and every other old id becomes an alias. --threshold changes the \
+similarity at which an article joins a story, for this rebuild and every later ingest.\n\n\
+Examples:\n  storyline recluster\n  storyline recluster --json --threshold 0.35"
+    )]
+    Recluster {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Similarity (0 to 1) at which an article joins a story.
+        #[arg(long, value_parser = parse_unit)]
+        threshold: Option<f32>,
+        /// Other tuning, as a JSON object over the stored one (keys: threshold,
+        /// entity_weight, half_life_days, novelty_penalty, same_days, shared_bonus,
+        /// shared_full).
+        #[arg(long, value_name = "JSON")]
+        params: Option<String>,
+    },
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats {
@@ -146,6 +202,15 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
         Ok(t)
     } else {
         Err(format!("the threshold must be between {floor} and 1"))
+    }
+}
+
+fn parse_unit(s: &str) -> Result<f32, String> {
+    let t: f32 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err("the threshold must be between 0 and 1".into())
     }
 }
 
@@ -385,6 +450,149 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::from(2)
             })
+        }
+        Command::Stories {
+            json,
+            limit,
+            offset,
+            min_articles,
+        } => {
+            let store = open(&cli.db)?;
+            let list = store.stories(limit.unwrap_or(usize::MAX >> 1), offset, min_articles)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                for s in &list {
+                    writeln!(
+                        out,
+                        "{:>6}  {:>4} art {:>3} src  {:<10}  {}",
+                        s.id,
+                        s.articles,
+                        s.sources,
+                        s.last_seen
+                            .as_deref()
+                            .map(|d| &d[..d.len().min(10)])
+                            .unwrap_or("-"),
+                        s.title.as_deref().unwrap_or("(untitled)")
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Story { id, json } => {
+            let store = open(&cli.db)?;
+            let story_id = match id.strip_prefix("article:") {
+                Some(article) => match store.resolve(article)? {
+                    Some(a) => store.story_of(a)?,
+                    None => {
+                        eprintln!("storyline: no article with id or ref {article:?}");
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+                None => match id.parse::<i64>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        eprintln!("storyline: {id:?} is not a story id (a number, or article:ID)");
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+            };
+            let Some(story) = story_id.map(|s| store.story(s)).transpose()?.flatten() else {
+                eprintln!("storyline: no story {id:?}");
+                return Ok(ExitCode::from(1));
+            };
+            if json {
+                print_json(&story)?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{}", story.title.as_deref().unwrap_or("(untitled)"))?;
+                writeln!(
+                    out,
+                    "story {} · {} articles · {} sources · {} to {}{}\n",
+                    story.id,
+                    story.article_count,
+                    story.sources.len(),
+                    story.first_seen.as_deref().unwrap_or("-"),
+                    story.last_seen.as_deref().unwrap_or("-"),
+                    if story.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " · also {}",
+                            story
+                                .aliases
+                                .iter()
+                                .map(|a| a.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                )?;
+                for a in &story.articles {
+                    writeln!(
+                        out,
+                        "{:>6}  {:<10}  {:<18}  {}",
+                        a.id,
+                        a.date
+                            .as_deref()
+                            .map(|d| &d[..d.len().min(10)])
+                            .unwrap_or("-"),
+                        clip(a.source.as_deref().unwrap_or("-"), 18),
+                        a.title.as_deref().unwrap_or("(untitled)")
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recluster {
+            json,
+            threshold,
+            params,
+        } => {
+            let mut store = open(&cli.db)?;
+            let params = if threshold.is_some() || params.is_some() {
+                let mut p = serde_json::to_value(store.story_params()?)?;
+                if let Some(extra) = &params {
+                    let extra: serde_json::Value =
+                        serde_json::from_str(extra).context("--params is not JSON")?;
+                    let (Some(obj), Some(extra)) = (p.as_object_mut(), extra.as_object()) else {
+                        anyhow::bail!("--params must be a JSON object");
+                    };
+                    for (k, v) in extra {
+                        if !obj.contains_key(k) {
+                            anyhow::bail!("--params: unknown key {k:?}");
+                        }
+                        obj.insert(k.clone(), v.clone());
+                    }
+                }
+                let mut p: storyline::stories::StoryParams =
+                    serde_json::from_value(p).context("--params has a value of the wrong type")?;
+                if let Some(t) = threshold {
+                    p.threshold = t;
+                }
+                Some(p)
+            } else {
+                None
+            };
+            let report = pipeline::stories::recluster(&mut store, params)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} articles: {} stories before, {} after ({} ids kept, {} now aliases, {} new); \
+pair agreement {:.3}; {:.1}s",
+                    report.articles,
+                    report.stories_before,
+                    report.stories_after,
+                    report.ids_kept,
+                    report.ids_aliased,
+                    report.ids_new,
+                    report.pair_agreement,
+                    report.seconds
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Stats { json } => {
             let store = open(&cli.db)?;

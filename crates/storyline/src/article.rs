@@ -37,6 +37,8 @@ pub struct NewArticle {
     pub analyzed: AnalyzedText,
     /// What the copies stage keeps to find the article's copies.
     pub fingerprint: crate::copies::Fingerprint,
+    /// What the stories stage compares.
+    pub story_features: crate::stories::StoryFeatures,
 }
 
 /// One line of an article listing.

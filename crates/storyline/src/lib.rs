@@ -42,6 +42,7 @@ mod error;
 pub mod ingest;
 pub mod pipeline;
 pub mod store;
+pub mod stories;
 pub mod text;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};

@@ -35,7 +35,7 @@ use std::sync::LazyLock;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{AnalyzedText, TextAnalyzer, filters::StopWordFilter, fingerprint_text};
+use crate::text::{AnalyzedText, TextAnalyzer, fingerprint_text};
 
 /// Hash functions of a sentence's content-word MinHash.
 const SENTENCE_HASHES: usize = 20;
@@ -47,13 +47,7 @@ pub const MIN_CONTENT_WORDS: usize = 4;
 
 static SENTENCE_HASHER: LazyLock<MinHasher> =
     LazyLock::new(|| MinHasher::new(SENTENCE_HASHES, 0x53454e54454e4345));
-static CONTENT: LazyLock<TextAnalyzer> = LazyLock::new(|| {
-    TextAnalyzer::new()
-        .filter(crate::text::filters::LongTokenRemover::limit(40))
-        .filter(crate::text::filters::LowerCaser)
-        .filter(StopWordFilter)
-        .filter(crate::text::filters::Stemmer::english())
-});
+static CONTENT: LazyLock<TextAnalyzer> = LazyLock::new(TextAnalyzer::content_words);
 
 /// What the copies stage keeps about an article to find its copies.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 pub mod copies;
+pub mod stories;
 
 use crate::article::NewArticle;
 use crate::error::{Error, Result};
@@ -97,6 +98,9 @@ pub fn ingest(
         ..Progress::default()
     };
     on_progress(progress);
+    // Articles stored before the stories stage existed get their stories
+    // first, so new ones can join them.
+    stories::backfill(store)?;
     let (tx, rx) = mpsc::sync_channel::<Vec<Result<NewArticle>>>(2);
     std::thread::scope(|scope| -> Result<()> {
         let writer = scope.spawn(move || -> Result<IngestReport> {
@@ -122,6 +126,16 @@ pub fn ingest(
                     })
                     .collect();
                 copies::update(&batch, &changed)?;
+                let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
+                    .iter()
+                    .zip(&ok)
+                    .filter_map(|(o, a)| match o {
+                        Outcome::Added(id) => Some((*id, &a.story_features, false)),
+                        Outcome::Updated(id) => Some((*id, &a.story_features, true)),
+                        Outcome::Unchanged(_) => None,
+                    })
+                    .collect();
+                stories::update(&batch, &arrivals)?;
                 batch.commit()?;
                 for (a, o) in ok.iter().zip(outcomes) {
                     match o {
@@ -233,8 +247,15 @@ pub fn new_article(
     }
     h.update(analyzed.text.as_bytes());
     let fingerprint = crate::copies::fingerprint(&analyzed);
+    let story_features = crate::stories::StoryFeatures::extract(
+        title.as_deref(),
+        metadata.contains_key("title_from_text"),
+        &analyzed,
+        date.as_deref(),
+    );
     Ok(NewArticle {
         fingerprint,
+        story_features,
         key,
         content_hash: format!("{:032x}", h.digest128()),
         ref_id: raw.ref_id,

@@ -99,4 +99,61 @@ pub const MIGRATIONS: &[&str] = &[
         stitch TEXT NOT NULL
     );
     "#,
+    // 3: the stories stage: per-article features, running document
+    // frequencies, stories with their profiles, members, index keys and
+    // the ids merged into them.
+    r#"
+    CREATE TABLE story_features (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        day INTEGER,
+        has_title INTEGER NOT NULL,
+        terms BLOB NOT NULL,
+        entities BLOB NOT NULL,
+        lead BLOB NOT NULL
+    );
+    CREATE TABLE story_df (
+        key INTEGER PRIMARY KEY,
+        df INTEGER NOT NULL
+    );
+    CREATE TABLE story_meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- AUTOINCREMENT: an id, once given, is never given again, even after
+    -- its story is deleted.
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        title_article INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        -- Span of the articles' dates, and of when they were stored (shown
+        -- when no article has a date).
+        first_date TEXT,
+        last_date TEXT,
+        first_stored TEXT,
+        last_stored TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        profile BLOB NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories(coalesce(last_date, last_stored));
+    CREATE TABLE story_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        joined_at TEXT NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    CREATE TABLE story_keys (
+        key INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, story_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_keys_story ON story_keys(story_id);
+    CREATE TABLE story_aliases (
+        alias INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+    );
+    CREATE INDEX story_aliases_story ON story_aliases(story_id);
+    "#,
 ];

@@ -42,6 +42,16 @@ impl TextAnalyzer {
             .filter(filters::Stemmer::english())
     }
 
+    /// The analyzer for topic words: [`Self::stemming`] without English
+    /// stop words.
+    pub fn content_words() -> Self {
+        Self::new()
+            .filter(filters::LongTokenRemover::limit(40))
+            .filter(filters::LowerCaser)
+            .filter(filters::StopWordFilter)
+            .filter(filters::Stemmer::english())
+    }
+
     /// Appends a filter to the chain.
     pub fn filter(mut self, f: impl TokenFilter + 'static) -> Self {
         self.filters.push(Box::new(f));

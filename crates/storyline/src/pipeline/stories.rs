@@ -1,0 +1,309 @@
+//! Runs the stories stage on newly stored articles, inside the transaction
+//! that stored them (after the copies stage, whose findings it uses), and
+//! rebuilds every story on request.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::store::stories::{SqlStoryIndex, StoryAssignments};
+use crate::store::{Batch, Store};
+use crate::stories::{
+    Clusterer, CopyEvidence, MemoryIndex, StoryFeatures, StoryParams, features::day_number,
+};
+use crate::text::AnalyzedText;
+
+/// Articles at least this similar (Jaccard of shingles) are copies of one
+/// text: the later one joins the earlier one's story.
+const NEAR_DUPLICATE: f64 = 0.8;
+
+/// What the copies stage found for an article, as the stories of the
+/// articles involved (`story_of` maps an article to its story, if placed).
+fn evidence(
+    batch: &Batch<'_>,
+    id: i64,
+    mut story_of: impl FnMut(i64) -> Result<Option<i64>>,
+) -> Result<CopyEvidence> {
+    let links = batch.copy_links(id, NEAR_DUPLICATE)?;
+    let mut near_duplicate_of = None;
+    for other in links.near_duplicates {
+        if let Some(s) = story_of(other)? {
+            near_duplicate_of = Some(s);
+            break;
+        }
+    }
+    let mut counts: BTreeMap<i64, u32> = BTreeMap::new();
+    for (other, n) in links.shared_sentences {
+        if let Some(s) = story_of(other)? {
+            *counts.entry(s).or_default() += n;
+        }
+    }
+    Ok(CopyEvidence {
+        near_duplicate_of,
+        shared_sentences: counts.into_iter().collect(),
+    })
+}
+
+/// Places newly stored articles in stories. `updated` articles (stored
+/// before under the same identity) keep their story, rebuilt with their new
+/// features.
+pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Result<()> {
+    let clusterer = Clusterer::new(batch.story_params()?);
+    let mut index = SqlStoryIndex::new(batch);
+    let mut rebuild = Vec::new();
+    for &(id, features, updated) in arrivals {
+        batch.save_story_features(id, features)?;
+        if updated && let Some(story) = batch.story_of(id)? {
+            rebuild.push(story);
+            continue;
+        }
+        let evidence = evidence(batch, id, |a| batch.story_of(a))?;
+        clusterer.assign(&mut index, id, features, &evidence)?;
+    }
+    index.finish()?;
+    rebuild.sort_unstable();
+    rebuild.dedup();
+    batch.rebuild_stories(&rebuild)
+}
+
+/// The story features of a stored article, extracted again from its text
+/// (and saved) when the store has none.
+fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> {
+    if let Some(f) = batch.story_features(id)? {
+        return Ok(Some(f));
+    }
+    let Some((title, from_text, stored)) = batch.story_source(id)? else {
+        return Ok(None);
+    };
+    let analyzed = AnalyzedText {
+        text: stored.text,
+        sentences: stored.sentences,
+        words: 0,
+    };
+    let f = StoryFeatures::extract(
+        title.as_deref(),
+        from_text,
+        &analyzed,
+        stored.date.as_deref(),
+    );
+    batch.save_story_features(id, &f)?;
+    Ok(Some(f))
+}
+
+/// Places every stored article that is in no story (articles stored before
+/// the stories stage existed), oldest first. Returns how many.
+pub fn backfill(store: &mut Store) -> Result<usize> {
+    let batch = store.begin()?;
+    let missing = batch.articles_without_story()?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let clusterer = Clusterer::new(batch.story_params()?);
+    let mut index = SqlStoryIndex::new(&batch);
+    for &id in &missing {
+        if let Some(f) = stored_features(&batch, id)? {
+            let evidence = evidence(&batch, id, |a| batch.story_of(a))?;
+            clusterer.assign(&mut index, id, &f, &evidence)?;
+        }
+    }
+    index.finish()?;
+    batch.commit()?;
+    Ok(missing.len())
+}
+
+/// Stories after deleting articles: each story that lost articles is
+/// rebuilt from the rest, or dropped when none is left.
+pub fn after_delete(store: &mut Store, stories: &[i64]) -> Result<()> {
+    let batch = store.begin()?;
+    batch.rebuild_stories(stories)?;
+    batch.commit()
+}
+
+/// What a rebuild changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReclusterReport {
+    /// Articles placed.
+    pub articles: u64,
+    /// Stories before and after.
+    pub stories_before: u64,
+    /// See `stories_before`.
+    pub stories_after: u64,
+    /// Stories that kept an id they had before.
+    pub ids_kept: u64,
+    /// Old ids that now resolve, as aliases, to another story.
+    pub ids_aliased: u64,
+    /// Stories with a new id.
+    pub ids_new: u64,
+    /// Agreement between the stories before and after (pairs of articles
+    /// together in both, over pairs together in either): 1 when nothing
+    /// moved.
+    pub pair_agreement: f64,
+    /// The tuning used (and kept for later ingests).
+    pub params: StoryParams,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Rebuilds every story from scratch: word frequencies counted over the
+/// whole store first (hindsight the online pass did not have), then every
+/// article placed again, oldest first (undated ones in the order they were
+/// stored, after the dated ones). Story ids carry over: each new story
+/// takes the old id that most of its articles had (old ids go to the
+/// stories that keep most of their articles, older ids first), and every
+/// other old id becomes an alias of the story that holds most of its
+/// articles, so no id that was ever shown stops resolving.
+pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<ReclusterReport> {
+    let started = Instant::now();
+    let batch = store.begin()?;
+    let params = match params {
+        Some(p) => p,
+        None => batch.story_params()?,
+    };
+    let StoryAssignments {
+        members: before,
+        aliases: old_aliases,
+    } = batch.story_assignments()?;
+    let mut order: Vec<(Option<i32>, i64)> = batch
+        .article_days()?
+        .into_iter()
+        .map(|(id, date)| (date.as_deref().and_then(day_number), id))
+        .collect();
+    order.sort_by_key(|&(day, id)| (day.is_none(), day, id));
+
+    let mut features = Vec::with_capacity(order.len());
+    let mut index = MemoryIndex::new();
+    for &(_, id) in &order {
+        if let Some(f) = stored_features(&batch, id)? {
+            let keys: Vec<u64> = f.terms.iter().chain(&f.entities).map(|e| e.0).collect();
+            index.count_only(&keys);
+            features.push((id, f));
+        }
+    }
+    let clusterer = Clusterer::new(params).with_fixed_idf();
+    let mut story_of: HashMap<i64, i64> = HashMap::new();
+    for (id, f) in &features {
+        let evidence = evidence(&batch, *id, |a| {
+            let Some(mut s) = story_of.get(&a).copied() else {
+                return Ok(None);
+            };
+            while let Some(&t) = index.aliases.get(&s) {
+                s = t;
+            }
+            Ok(Some(s))
+        })?;
+        let a = clusterer.assign(&mut index, *id, f, &evidence)?;
+        story_of.insert(*id, a.story);
+    }
+
+    // Carry the old ids over.
+    let after = index.assignments();
+    let mut overlap: HashMap<(i64, i64), u64> = HashMap::new();
+    for (article, new) in &after {
+        if let Some(old) = before.get(article) {
+            *overlap.entry((*new, *old)).or_default() += 1;
+        }
+    }
+    let mut pairs: Vec<((i64, i64), u64)> = overlap.into_iter().collect();
+    pairs.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.0.1.cmp(&b.0.1))
+            .then(a.0.0.cmp(&b.0.0))
+    });
+    let mut id_of: HashMap<i64, i64> = HashMap::new();
+    let mut taken: HashMap<i64, i64> = HashMap::new();
+    for ((new, old), _) in &pairs {
+        if !id_of.contains_key(new) && !taken.contains_key(old) {
+            id_of.insert(*new, *old);
+            taken.insert(*old, *new);
+        }
+    }
+    let mut next = batch.next_story_id()?;
+    let mut new_ids: Vec<&i64> = index.stories.keys().collect();
+    new_ids.sort();
+    let mut ids_new = 0;
+    for new in new_ids {
+        if !id_of.contains_key(new) {
+            id_of.insert(*new, next);
+            next += 1;
+            ids_new += 1;
+        }
+    }
+    let old_ids: std::collections::BTreeSet<i64> = before.values().copied().collect();
+    let mut aliases: Vec<(i64, i64)> = Vec::new();
+    for old in &old_ids {
+        if taken.contains_key(old) {
+            continue;
+        }
+        // The new story holding most of the old one's articles.
+        if let Some(((new, _), _)) = pairs.iter().find(|((_, o), _)| o == old) {
+            aliases.push((*old, id_of[new]));
+        }
+    }
+    let final_of_old = |old: i64| -> Option<i64> {
+        taken
+            .get(&old)
+            .map(|n| id_of[n])
+            .or_else(|| aliases.iter().find(|a| a.0 == old).map(|a| a.1))
+    };
+    let mut all_aliases = aliases.clone();
+    for (alias, target) in old_aliases {
+        if let Some(t) = final_of_old(target)
+            && !old_ids.contains(&alias)
+        {
+            all_aliases.push((alias, t));
+        }
+    }
+    all_aliases.retain(|(a, t)| a != t && !taken.contains_key(a));
+    all_aliases.sort_unstable();
+    all_aliases.dedup_by_key(|a| a.0);
+
+    let stories: Vec<_> = index
+        .stories
+        .iter()
+        .map(|(new, s)| (id_of[new], s.members.clone(), s.title, s.profile.clone()))
+        .collect();
+    let (df, documents) = index.frequencies_table();
+    batch.replace_stories(&stories, &all_aliases, &df, documents)?;
+    batch.save_story_params(&params)?;
+    batch.commit()?;
+
+    let remapped: HashMap<i64, i64> = after.iter().map(|(a, n)| (*a, id_of[n])).collect();
+    Ok(ReclusterReport {
+        articles: features.len() as u64,
+        stories_before: old_ids.len() as u64,
+        stories_after: stories.len() as u64,
+        ids_kept: taken.len() as u64,
+        ids_aliased: aliases.len() as u64,
+        ids_new,
+        pair_agreement: pair_agreement(&before, &remapped),
+        params,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Pairs of articles together in both groupings over pairs together in
+/// either.
+fn pair_agreement(a: &HashMap<i64, i64>, b: &HashMap<i64, i64>) -> f64 {
+    let pairs = |m: &HashMap<i64, i64>| -> u64 {
+        let mut size: HashMap<i64, u64> = HashMap::new();
+        for s in m.values() {
+            *size.entry(*s).or_default() += 1;
+        }
+        size.values().map(|n| n * n.saturating_sub(1) / 2).sum()
+    };
+    let mut both: HashMap<(i64, i64), u64> = HashMap::new();
+    for (article, s) in a {
+        if let Some(t) = b.get(article) {
+            *both.entry((*s, *t)).or_default() += 1;
+        }
+    }
+    let common: u64 = both.values().map(|n| n * n.saturating_sub(1) / 2).sum();
+    let either = pairs(a) + pairs(b) - common;
+    if either == 0 {
+        1.0
+    } else {
+        common as f64 / either as f64
+    }
+}

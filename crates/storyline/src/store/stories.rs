@@ -1,0 +1,769 @@
+//! Persistence for the stories stage: the clusterer's state behind
+//! [`StoryIndex`] on a write transaction, and the story listings.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Batch, Store};
+use crate::error::Result;
+use crate::stories::features::{decode_weights, encode_weights};
+use crate::stories::{
+    Idf, JoinReason, Member, Story, StoryArticle, StoryFeatures, StoryIndex, StoryParams,
+    StoryProfile, StorySummary,
+};
+
+fn keys_array(keys: impl IntoIterator<Item = u64>) -> Rc<Vec<Value>> {
+    Rc::new(keys.into_iter().map(|k| Value::Integer(k as i64)).collect())
+}
+
+fn encode_keys(keys: &[u64]) -> Vec<u8> {
+    keys.iter().flat_map(|k| k.to_le_bytes()).collect()
+}
+
+fn decode_keys(b: &[u8]) -> Vec<u64> {
+    b.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+        .collect()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The story ids an id names: itself if it is a story, the story it was
+/// merged into if it is an alias.
+fn resolve_story(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    let direct: Option<i64> = conn
+        .query_row("SELECT id FROM stories WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    if direct.is_some() {
+        return Ok(direct);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT story_id FROM story_aliases WHERE alias = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The articles an article copies or is copied by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyLinks {
+    /// Near-duplicates, closest first.
+    pub near_duplicates: Vec<i64>,
+    /// Articles it shares reused sentences with, and how many of its
+    /// sentences, most first.
+    pub shared_sentences: Vec<(i64, u32)>,
+}
+
+/// Where every article is, and which ids were merged into which story.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryAssignments {
+    /// Article → story.
+    pub members: HashMap<i64, i64>,
+    /// Merged-away id → story.
+    pub aliases: Vec<(i64, i64)>,
+}
+
+/// The clusterer's state on a write transaction. Document frequencies read
+/// in the transaction are cached and kept current as documents are counted.
+pub struct SqlStoryIndex<'b, 'c> {
+    batch: &'b Batch<'c>,
+    df: HashMap<u64, u32>,
+    documents: Option<u64>,
+    counted: u64,
+    now: String,
+}
+
+impl<'b, 'c> SqlStoryIndex<'b, 'c> {
+    /// The index of the transaction's store.
+    pub fn new(batch: &'b Batch<'c>) -> Self {
+        SqlStoryIndex {
+            batch,
+            df: HashMap::new(),
+            documents: None,
+            counted: 0,
+            now: now(),
+        }
+    }
+
+    fn documents(&mut self) -> Result<u64> {
+        if let Some(n) = self.documents {
+            return Ok(n);
+        }
+        let n: Option<String> = self
+            .batch
+            .tx
+            .query_row(
+                "SELECT value FROM story_meta WHERE name = 'documents'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let n = n.and_then(|v| v.parse().ok()).unwrap_or(0);
+        self.documents = Some(n);
+        Ok(n)
+    }
+
+    /// Writes the document count back; call before the transaction commits.
+    pub fn finish(mut self) -> Result<()> {
+        if self.counted > 0 {
+            let n = self.documents()?;
+            self.batch.tx.execute(
+                "INSERT INTO story_meta (name, value) VALUES ('documents', ?1)
+                 ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                [n.to_string()],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl StoryIndex for SqlStoryIndex<'_, '_> {
+    fn count_document(&mut self, keys: &[u64]) -> Result<()> {
+        let n = self.documents()? + 1;
+        self.documents = Some(n);
+        self.counted += 1;
+        let mut stmt = self.batch.tx.prepare_cached(
+            "INSERT INTO story_df (key, df) VALUES (?1, 1)
+             ON CONFLICT(key) DO UPDATE SET df = df + 1",
+        )?;
+        for k in keys {
+            stmt.execute([*k as i64])?;
+            if let Some(df) = self.df.get_mut(k) {
+                *df += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn frequencies(&mut self, keys: &[u64], idf: &mut Idf) -> Result<()> {
+        idf.documents = self.documents()?;
+        let missing: Vec<u64> = keys
+            .iter()
+            .copied()
+            .filter(|k| !self.df.contains_key(k))
+            .collect();
+        if !missing.is_empty() {
+            let mut stmt = self
+                .batch
+                .tx
+                .prepare_cached("SELECT key, df FROM story_df WHERE key IN rarray(?1)")?;
+            let rows = stmt.query_map([keys_array(missing.iter().copied())], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+            })?;
+            for row in rows {
+                let (k, df) = row?;
+                self.df.insert(k, df);
+            }
+            for k in missing {
+                self.df.entry(k).or_insert(0);
+            }
+        }
+        for k in keys {
+            if let Some(&df) = self.df.get(k)
+                && df > 0
+            {
+                idf.df.insert(*k, df);
+            }
+        }
+        Ok(())
+    }
+
+    fn stories_with_key(&mut self, key: u64, limit: usize) -> Result<Vec<i64>> {
+        let mut stmt = self.batch.tx.prepare_cached(
+            "SELECT story_id FROM story_keys WHERE key = ?1 ORDER BY story_id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![key as i64, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn profile(&mut self, story: i64) -> Result<Option<StoryProfile>> {
+        let mut stmt = self
+            .batch
+            .tx
+            .prepare_cached("SELECT profile FROM stories WHERE id = ?1")?;
+        let blob: Option<Vec<u8>> = stmt.query_row([story], |r| r.get(0)).optional()?;
+        Ok(blob.and_then(|b| StoryProfile::decode(&b)))
+    }
+
+    fn create_story(&mut self, profile: &StoryProfile) -> Result<i64> {
+        self.batch.tx.execute(
+            "INSERT INTO stories (created_at, updated_at, profile) VALUES (?1, ?1, ?2)",
+            params![self.now, profile.encode()],
+        )?;
+        let id = self.batch.tx.last_insert_rowid();
+        self.update_story(id, &[], profile)?;
+        Ok(id)
+    }
+
+    fn update_story(&mut self, story: i64, old_keys: &[u64], profile: &StoryProfile) -> Result<()> {
+        let tx = &self.batch.tx;
+        tx.prepare_cached("UPDATE stories SET profile = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![story, profile.encode(), self.now])?;
+        let mut remove =
+            tx.prepare_cached("DELETE FROM story_keys WHERE key = ?1 AND story_id = ?2")?;
+        for k in old_keys.iter().filter(|k| !profile.keys.contains(k)) {
+            remove.execute(params![*k as i64, story])?;
+        }
+        let mut add =
+            tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
+        for k in profile.keys.iter().filter(|k| !old_keys.contains(k)) {
+            add.execute(params![*k as i64, story])?;
+        }
+        Ok(())
+    }
+
+    fn add_member(&mut self, story: i64, member: &Member) -> Result<()> {
+        let tx = &self.batch.tx;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, reason, joined_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            member.article,
+            story,
+            member.score as f64,
+            member.reason.name(),
+            self.now
+        ])?;
+        tx.prepare_cached(
+            "UPDATE stories SET article_count = article_count + 1,
+                 first_date = coalesce(min(first_date, a.date), first_date, a.date),
+                 last_date = coalesce(max(last_date, a.date), last_date, a.date),
+                 first_stored = coalesce(min(first_stored, a.ingested_at), a.ingested_at),
+                 last_stored = coalesce(max(last_stored, a.ingested_at), a.ingested_at)
+             FROM (SELECT date, ingested_at FROM articles WHERE id = ?2) AS a
+             WHERE stories.id = ?1",
+        )?
+        .execute(params![story, member.article])?;
+        Ok(())
+    }
+
+    fn set_title(&mut self, story: i64, article: i64) -> Result<()> {
+        self.batch
+            .tx
+            .prepare_cached("UPDATE stories SET title_article = ?2 WHERE id = ?1")?
+            .execute(params![story, article])?;
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        from: i64,
+        into: i64,
+        old_keys: &[u64],
+        profile: &StoryProfile,
+    ) -> Result<()> {
+        let gone = self.profile(from)?;
+        let kept = self.profile(into)?;
+        let tx = &self.batch.tx;
+        if let (Some(g), Some(k)) = (&gone, &kept)
+            && g.title_score > k.title_score
+        {
+            tx.execute(
+                "UPDATE stories SET title_article = (SELECT title_article FROM stories WHERE id = ?1)
+                 WHERE id = ?2",
+                params![from, into],
+            )?;
+        }
+        tx.execute(
+            "UPDATE story_articles SET story_id = ?2 WHERE story_id = ?1",
+            params![from, into],
+        )?;
+        tx.execute(
+            "UPDATE story_aliases SET story_id = ?2 WHERE story_id = ?1",
+            params![from, into],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO story_aliases (alias, story_id) VALUES (?1, ?2)",
+            params![from, into],
+        )?;
+        tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
+        self.batch.refresh_story_span(into)?;
+        self.update_story(into, old_keys, profile)
+    }
+}
+
+impl Batch<'_> {
+    /// Recomputes a story's article count and first/last seen from its
+    /// members.
+    pub(crate) fn refresh_story_span(&self, story: i64) -> Result<()> {
+        self.tx.execute(
+            "UPDATE stories SET (article_count, first_date, last_date, first_stored, last_stored) =
+                 (SELECT count(*), min(a.date), max(a.date), min(a.ingested_at), max(a.ingested_at)
+                  FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                  WHERE sa.story_id = ?1)
+             WHERE id = ?1",
+            [story],
+        )?;
+        Ok(())
+    }
+
+    /// Stores an article's story features.
+    pub fn save_story_features(&self, id: i64, f: &StoryFeatures) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO story_features (article_id, day, has_title, terms, entities, lead)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                f.day,
+                f.has_title,
+                encode_weights(&f.terms),
+                encode_weights(&f.entities),
+                encode_keys(&f.lead)
+            ])?;
+        Ok(())
+    }
+
+    /// An article's stored story features.
+    pub fn story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        story_features(&self.tx, id)
+    }
+
+    /// The story an article is in.
+    pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
+        story_of(&self.tx, article)
+    }
+
+    /// Articles this one copies or is copied by: near-duplicates at
+    /// Jaccard ≥ `near` (closest first), and articles it shares reused
+    /// sentences with, with how many of its sentences (most first).
+    pub fn copy_links(&self, id: i64, near: f64) -> Result<CopyLinks> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT CASE WHEN a = ?1 THEN b ELSE a END FROM near_duplicates
+             WHERE (a = ?1 OR b = ?1) AND jaccard >= ?2
+             ORDER BY jaccard DESC, 1",
+        )?;
+        let copies = stmt
+            .query_map(params![id, near], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT other, count(DISTINCT sentence) FROM (
+                 SELECT sentence, other_id AS other FROM sentence_reuse WHERE article_id = ?1
+                 UNION ALL
+                 SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1
+             ) GROUP BY other ORDER BY 2 DESC, 1",
+        )?;
+        let shared = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(CopyLinks {
+            near_duplicates: copies,
+            shared_sentences: shared,
+        })
+    }
+
+    /// The id the next new story will get.
+    pub fn next_story_id(&self) -> Result<i64> {
+        let seq: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'stories'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let max: Option<i64> = self
+            .tx
+            .query_row("SELECT max(id) FROM stories", [], |r| r.get(0))?;
+        let alias: Option<i64> =
+            self.tx
+                .query_row("SELECT max(alias) FROM story_aliases", [], |r| r.get(0))?;
+        Ok(seq
+            .unwrap_or(0)
+            .max(max.unwrap_or(0))
+            .max(alias.unwrap_or(0))
+            + 1)
+    }
+
+    /// Articles in no story, in store order.
+    pub fn articles_without_story(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id
+             WHERE sa.article_id IS NULL ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The clusterer's tuning for this store.
+    pub fn story_params(&self) -> Result<StoryParams> {
+        story_params(&self.tx)
+    }
+
+    /// Records the clusterer's tuning for this store.
+    pub fn save_story_params(&self, params: &StoryParams) -> Result<()> {
+        let json = serde_json::to_string(params).map_err(crate::Error::invalid)?;
+        self.tx.execute(
+            "INSERT INTO story_meta (name, value) VALUES ('params', ?1)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [json],
+        )?;
+        Ok(())
+    }
+
+    /// Stories after some of their articles were deleted: each story left
+    /// with articles is rebuilt from them; an empty one is dropped.
+    pub fn rebuild_stories(&self, stories: &[i64]) -> Result<()> {
+        let documents: u64 = self
+            .tx
+            .query_row(
+                "SELECT value FROM story_meta WHERE name = 'documents'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        for &story in stories {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT article_id, score, reason FROM story_articles WHERE story_id = ?1
+                 ORDER BY article_id",
+            )?;
+            let members: Vec<(i64, f64, String)> = stmt
+                .query_map([story], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            if members.is_empty() {
+                self.tx
+                    .execute("DELETE FROM stories WHERE id = ?1", [story])?;
+                continue;
+            }
+            let old = self
+                .tx
+                .query_row("SELECT profile FROM stories WHERE id = ?1", [story], |r| {
+                    r.get::<_, Vec<u8>>(0)
+                })
+                .optional()?
+                .and_then(|b| StoryProfile::decode(&b))
+                .unwrap_or_default();
+            let mut idf = Idf {
+                documents,
+                ..Idf::default()
+            };
+            let mut profile = StoryProfile::default();
+            let mut title: Option<(f32, i64)> = None;
+            for (article, score, reason) in &members {
+                let Some(f) = self.story_features(*article)? else {
+                    continue;
+                };
+                let keys: Vec<u64> = f
+                    .terms
+                    .iter()
+                    .chain(&f.entities)
+                    .map(|e| e.0)
+                    .chain(profile.all_keys())
+                    .collect();
+                let mut stmt = self
+                    .tx
+                    .prepare_cached("SELECT key, df FROM story_df WHERE key IN rarray(?1)")?;
+                for row in stmt.query_map([keys_array(keys)], |r| {
+                    Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+                })? {
+                    let (k, df) = row?;
+                    idf.df.insert(k, df);
+                }
+                profile.add(&f, &idf);
+                if JoinReason::from_name(reason) == Some(JoinReason::Similar) {
+                    profile.joins += 1;
+                    profile.score_sum += *score as f32;
+                }
+                let score = *score as f32;
+                if f.has_title && title.is_none_or(|(s, _)| score > s) {
+                    title = Some((score, *article));
+                }
+            }
+            profile.title_score = title.map_or(0.0, |t| t.0);
+            let mut index = SqlStoryIndex::new(self);
+            index.update_story(story, &old.keys, &profile)?;
+            let title_article = title.map(|t| t.1).unwrap_or(members[0].0);
+            self.tx.execute(
+                "UPDATE stories SET title_article = ?2 WHERE id = ?1",
+                params![story, title_article],
+            )?;
+            self.refresh_story_span(story)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces every story with `stories` (id → members, title article,
+    /// profile) and `aliases` (old id → story), keeping the document
+    /// frequencies in `df` (with `documents` documents counted).
+    pub fn replace_stories(
+        &self,
+        stories: &[(i64, Vec<Member>, Option<i64>, StoryProfile)],
+        aliases: &[(i64, i64)],
+        df: &HashMap<u64, u32>,
+        documents: u64,
+    ) -> Result<()> {
+        let tx = &self.tx;
+        tx.execute_batch(
+            "DELETE FROM story_aliases; DELETE FROM story_keys; DELETE FROM story_articles;
+             DELETE FROM stories; DELETE FROM story_df;",
+        )?;
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO story_df (key, df) VALUES (?1, ?2)")?;
+            for (k, n) in df {
+                stmt.execute(params![*k as i64, n])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO story_meta (name, value) VALUES ('documents', ?1)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [documents.to_string()],
+        )?;
+        let stamp = now();
+        let mut index = SqlStoryIndex::new(self);
+        for (id, members, title, profile) in stories {
+            tx.execute(
+                "INSERT INTO stories (id, title_article, created_at, updated_at, profile)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+                params![id, title, stamp, profile.encode()],
+            )?;
+            index.update_story(*id, &[], profile)?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO story_articles (article_id, story_id, score, reason, joined_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for m in members {
+                stmt.execute(params![
+                    m.article,
+                    id,
+                    m.score as f64,
+                    m.reason.name(),
+                    stamp
+                ])?;
+            }
+            self.refresh_story_span(*id)?;
+        }
+        let mut stmt =
+            tx.prepare_cached("INSERT INTO story_aliases (alias, story_id) VALUES (?1, ?2)")?;
+        for (alias, story) in aliases {
+            stmt.execute(params![alias, story])?;
+        }
+        Ok(())
+    }
+
+    /// Every article's story, with the ids merged into each story.
+    pub fn story_assignments(&self) -> Result<StoryAssignments> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT article_id, story_id FROM story_articles")?;
+        let members = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .tx
+            .prepare("SELECT alias, story_id FROM story_aliases")?;
+        let aliases = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(StoryAssignments { members, aliases })
+    }
+
+    /// Articles with their dates, for a rebuild in time order.
+    pub fn article_days(&self) -> Result<Vec<(i64, Option<String>)>> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT id, date FROM articles ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn story_features(conn: &Connection, id: i64) -> Result<Option<StoryFeatures>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, has_title, terms, entities, lead FROM story_features WHERE article_id = ?1",
+    )?;
+    Ok(stmt
+        .query_row([id], |r| {
+            Ok(StoryFeatures {
+                day: r.get(0)?,
+                has_title: r.get(1)?,
+                terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
+                entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
+                lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
+            })
+        })
+        .optional()?)
+}
+
+fn story_of(conn: &Connection, article: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT story_id FROM story_articles WHERE article_id = ?1")?
+        .query_row([article], |r| r.get(0))
+        .optional()?)
+}
+
+fn story_params(conn: &Connection) -> Result<StoryParams> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT value FROM story_meta WHERE name = 'params'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(json
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default())
+}
+
+const STORY_SUMMARY: &str = "s.id,
+    coalesce(t.title, (SELECT a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                       WHERE sa.story_id = s.id ORDER BY sa.article_id LIMIT 1)),
+    s.article_count,
+    (SELECT count(DISTINCT a.source) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+     WHERE sa.story_id = s.id),
+    coalesce(s.first_date, s.first_stored), coalesce(s.last_date, s.last_stored)";
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+    Ok(StorySummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        articles: r.get::<_, i64>(2)? as u64,
+        sources: r.get::<_, i64>(3)? as u64,
+        first_seen: r.get(4)?,
+        last_seen: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// Stories, most recently active first, `limit` from `offset`, with at
+    /// least `min_articles` articles.
+    pub fn stories(
+        &self,
+        limit: usize,
+        offset: usize,
+        min_articles: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {STORY_SUMMARY} FROM stories s LEFT JOIN articles t ON t.id = s.title_article
+             WHERE s.article_count >= ?3
+             ORDER BY coalesce(s.last_date, s.last_stored) DESC, s.id DESC LIMIT ?1 OFFSET ?2"
+        ))?;
+        let rows = stmt.query_map(
+            params![limit as i64, offset as i64, min_articles as i64],
+            summary_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Resolves a story id, following merges.
+    pub fn resolve_story(&self, id: i64) -> Result<Option<i64>> {
+        resolve_story(&self.conn, id)
+    }
+
+    /// The story an article is in.
+    pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
+        story_of(&self.conn, article)
+    }
+
+    /// The clusterer's tuning for this store.
+    pub fn story_params(&self) -> Result<StoryParams> {
+        story_params(&self.conn)
+    }
+
+    /// One story (an alias resolves to the story it was merged into) with
+    /// its articles, oldest first.
+    pub fn story(&self, id: i64) -> Result<Option<Story>> {
+        let Some(id) = resolve_story(&self.conn, id)? else {
+            return Ok(None);
+        };
+        let summary = self.conn.query_row(
+            &format!(
+                "SELECT {STORY_SUMMARY} FROM stories s LEFT JOIN articles t ON t.id = s.title_article
+                 WHERE s.id = ?1"
+            ),
+            [id],
+            summary_row,
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.title, a.source, a.url, a.date, a.ingested_at, sa.score, sa.reason
+             FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+             WHERE sa.story_id = ?1
+             ORDER BY coalesce(a.date, a.ingested_at), a.id",
+        )?;
+        let mut articles: Vec<StoryArticle> = stmt
+            .query_map([id], |r| {
+                Ok(StoryArticle {
+                    id: r.get(0)?,
+                    ref_id: None,
+                    refs: Vec::new(),
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    url: r.get(3)?,
+                    date: r.get(4)?,
+                    ingested_at: r.get(5)?,
+                    score: r.get(6)?,
+                    reason: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for a in &mut articles {
+            a.refs = self.refs(a.id)?;
+            a.ref_id = a.refs.first().cloned();
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.source, count(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+             WHERE sa.story_id = ?1 AND a.source IS NOT NULL
+             GROUP BY a.source ORDER BY 2 DESC, 1",
+        )?;
+        let sources = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT alias FROM story_aliases WHERE story_id = ?1 ORDER BY alias")?;
+        let aliases = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(Story {
+            id,
+            title: summary.title,
+            article_count: summary.articles,
+            sources,
+            first_seen: summary.first_seen,
+            last_seen: summary.last_seen,
+            aliases,
+            articles,
+        }))
+    }
+
+    /// Number of stories.
+    pub fn story_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM stories", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}
+
+impl Batch<'_> {
+    /// What the stories stage reads of a stored article: its headline,
+    /// whether that headline was taken from the text, its text and date.
+    pub fn story_source(
+        &self,
+        id: i64,
+    ) -> Result<Option<(Option<String>, bool, super::copies::StoredText)>> {
+        let row: Option<(Option<String>, String)> = self
+            .tx
+            .prepare_cached("SELECT title, metadata FROM articles WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((title, metadata)) = row else {
+            return Ok(None);
+        };
+        let from_text = serde_json::from_str::<serde_json::Value>(&metadata)
+            .ok()
+            .and_then(|m| m.get("title_from_text").and_then(|v| v.as_bool()))
+            .unwrap_or(false);
+        Ok(super::copies::stored_text(&self.tx, id)?.map(|t| (title, from_text, t)))
+    }
+}
