@@ -10,7 +10,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-LABEL = {"batch": "tfidf-agglo (batch)", "online": "tfidf-1pass (online)", "storyline": "storyline"}
+LABEL = {"batch": "tfidf-agglo (batch)", "online": "tfidf-1pass (online)", "storyline": "storyline (online)",
+         "recluster": "storyline recluster"}
 
 
 def main():
@@ -32,6 +33,8 @@ def main():
         if "results" in sl:
             s = sl["results"][name]
             rows.append((name, LABEL["storyline"], None, s, s["articles_per_s"]))
+            if "recluster" in s:
+                rows.append((name, LABEL["recluster"], None, s["recluster"], None))
 
     print(f"Thresholds tuned on {peers['tuned_on']} ({peers['tune_metric']}): "
           f"batch {peers['thresholds']['batch']:.2f}, online {peers['thresholds']['online']:.2f} (cosine distance). "

@@ -63,18 +63,8 @@ def refs_of(article):
     return [article["ref"]] if article.get("ref") is not None else []
 
 
-def cluster_run(binary, name, rows, workers):
-    """Ingest rows in the given order into a fresh db; return (pred labels, info)."""
-    common.OUT.mkdir(parents=True, exist_ok=True)
-    path, db = common.OUT / f"{name}.jsonl", common.OUT / f"{name}.db"
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    write_jsonl(rows, path)
-    sl = Storyline(binary, db)
-    t0 = time.perf_counter()
-    report = sl.json("ingest", str(path))
-    ingest_s = time.perf_counter() - t0
-
+def read_pred(sl, rows, workers):
+    """Story of every input id, as the db now has it, plus how it was read."""
     t0 = time.perf_counter()
     stories = sl.json("stories")
 
@@ -107,20 +97,43 @@ def cluster_run(binary, name, rows, workers):
         else:
             ref_story[rid] = sid
     pred = [("story", ref_story[r["id"]]) if r["id"] in ref_story else ("single", r["id"]) for r in rows]
-    info = {"ingest_seconds": ingest_s, "read_seconds": read_s,
-            "articles_per_s": len(rows) / ingest_s, "stories": len(stories),
-            "ids_looked_up_with_article": len(unmapped), "ids_in_no_story": in_no_story,
-            "ids_not_found": len(not_found), "not_found_sample": not_found[:10],
+    return pred, {"read_seconds": read_s, "stories": len(stories),
+                  "ids_looked_up_with_article": len(unmapped), "ids_in_no_story": in_no_story,
+                  "ids_not_found": len(not_found), "not_found_sample": not_found[:10]}
+
+
+def cluster_run(binary, name, rows, workers):
+    """Ingest rows in the given order into a fresh db; return (pred labels, info)."""
+    common.OUT.mkdir(parents=True, exist_ok=True)
+    path, db = common.OUT / f"{name}.jsonl", common.OUT / f"{name}.db"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    write_jsonl(rows, path)
+    sl = Storyline(binary, db)
+    t0 = time.perf_counter()
+    report = sl.json("ingest", str(path))
+    ingest_s = time.perf_counter() - t0
+
+    pred, extra = read_pred(sl, rows, workers)
+    info = {"ingest_seconds": ingest_s, "articles_per_s": len(rows) / ingest_s, **extra,
             "ingest_report": {k: report.get(k) for k in ("added", "unchanged", "updated", "records")},
             "ingest_errors": len(report.get("errors") or [])}
     return pred, info
 
 
-def score_run(binary, name, rows, workers):
+def score_run(binary, name, rows, workers, recluster=False):
     pred, info = cluster_run(binary, name, rows, workers)
     gold = [r["story"] for r in rows]
     s = metrics.score(pred, gold)
     s.update(info)
+    if recluster:
+        # The same db rebuilt from scratch (IDF with hindsight, oldest first).
+        sl = Storyline(binary, common.OUT / f"{name}.db")
+        t0 = time.perf_counter()
+        report = sl.json("recluster")
+        rpred, _ = read_pred(sl, rows, workers)
+        s["recluster"] = metrics.score(rpred, gold)
+        s["recluster"].update({"seconds": time.perf_counter() - t0, "report": report})
     if name.startswith("pooled"):
         sets = [r["set"] for r in rows]
         s["by_set"] = {x: metrics.score(*metrics.subset(pred, gold, [y == x for y in sets]))
@@ -151,11 +164,14 @@ def main():
            "results": {}, "order_sensitivity": {}}
     runs = common.runs(args.drop_duc_duplicates)
     for name, rows in runs:
-        s = score_run(args.bin, name, rows, args.workers)
+        s = score_run(args.bin, name, rows, args.workers, recluster=True)
         out["results"][name] = s
         print(f"[storyline] {name:<9} B3 P/R/F1 {s['bcubed_p']:.3f}/{s['bcubed_r']:.3f}/{s['bcubed_f1']:.3f}  "
               f"pair P/R/F1 {s['pair_p']:.3f}/{s['pair_r']:.3f}/{s['pair_f1']:.3f}  "
               f"{s['stories']} stories  {s['articles_per_s']:.0f} art/s", file=sys.stderr)
+        r = s["recluster"]
+        print(f"[storyline] {name:<9} recluster B3 F1 {r['bcubed_f1']:.3f}  pair P/R/F1 "
+              f"{r['pair_p']:.3f}/{r['pair_r']:.3f}/{r['pair_f1']:.3f}", file=sys.stderr)
     if not args.no_orders:
         pooled = dict(runs)["pooled"]
         per = []

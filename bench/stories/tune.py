@@ -15,16 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import metrics  # noqa: E402
-from run_storyline import Storyline, refs_of  # noqa: E402
-
-
-def assignments(sl):
-    out = {}
-    for st in sl.json("stories"):
-        for a in sl.json("story", str(st["id"]))["articles"]:
-            for r in refs_of(a):
-                out[r] = st["id"]
-    return out
+from run_storyline import Storyline, read_pred  # noqa: E402
 
 
 # Every run starts from these (the library's defaults when this was written; `recluster
@@ -46,9 +37,8 @@ def main():
                 continue
             sl = Storyline(binary, db)
             sl.run("recluster", "--params", arg)
-            got = assignments(sl)
             rows = runs[name]
-            pred = [("s", got[r["id"]]) if r["id"] in got else ("1", r["id"]) for r in rows]
+            pred, _ = read_pred(sl, rows, 2)
             s = metrics.score(pred, [r["story"] for r in rows])
             line.append(f"{name} B3 {s['bcubed_f1']:.3f} pw {s['pair_p']:.3f}/{s['pair_r']:.3f}/{s['pair_f1']:.3f}")
         print(" | ".join(line), flush=True)

@@ -156,7 +156,7 @@ Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --li
 `article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
 \"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
 \"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
-\"score\", \"reason\"}]}.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_10ecbplus"
+\"score\", \"reason\"}]}.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story {
         /// Story id, or article:ID.
@@ -436,7 +436,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     None => missing.push(id.clone()),
                 }
             }
-            let deleted = storyline::pipeline::copies::delete(&mut store, &found)?;
+            let deleted = storyline::pipeline::delete(&mut store, &found)?;
             if json {
                 print_json(&serde_json::json!({ "deleted": deleted, "missing": missing }))?;
             } else {

@@ -404,7 +404,18 @@ fn stdin_jsonl_and_exit_codes() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for cmd in ["ingest", "articles", "article", "search", "stats"] {
+    for cmd in [
+        "ingest",
+        "articles",
+        "article",
+        "search",
+        "stats",
+        "copies",
+        "delete",
+        "stories",
+        "story",
+        "recluster",
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_storyline"))
             .args([cmd, "--help"])
             .output()

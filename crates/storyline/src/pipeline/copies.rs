@@ -336,10 +336,6 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
             }
         }
     }
-    let mut stories = Vec::new();
-    for &id in ids {
-        stories.extend(store.story_of(id)?);
-    }
     let n = store.delete_articles(ids)?;
     let deleted: BTreeSet<i64> = ids.iter().copied().collect();
     let batch = store.begin()?;
@@ -375,9 +371,6 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     for id in partners.difference(&deleted) {
         judge(&batch, *id, &mut texts)?;
     }
-    stories.sort_unstable();
-    stories.dedup();
-    batch.rebuild_stories(&stories)?;
     batch.commit()?;
     Ok(n)
 }

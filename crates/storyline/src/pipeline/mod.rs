@@ -190,6 +190,21 @@ pub fn ingest(
     Ok(report)
 }
 
+/// Deletes articles and everything derived from them: the articles they
+/// were matched with are judged again, and their stories rebuilt from the
+/// articles left. Returns how many existed.
+pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
+    let mut touched = Vec::new();
+    for &id in ids {
+        touched.extend(store.story_of(id)?);
+    }
+    let n = copies::delete(store, ids)?;
+    touched.sort_unstable();
+    touched.dedup();
+    stories::after_delete(store, &touched)?;
+    Ok(n)
+}
+
 /// The parallel half of ingest: parse and extract a record, run the text
 /// stage, and work out the article's identity.
 pub fn prepare(record: Record) -> Result<NewArticle> {

@@ -318,7 +318,11 @@ mod tests {
         );
         let f = StoryFeatures::extract(Some("Verdict in trial"), false, &text, None);
         let w = |word: &str| {
-            let stem = CONTENT.tokens(word).pop().map(|t| t.text).unwrap_or_default();
+            let stem = CONTENT
+                .tokens(word)
+                .pop()
+                .map(|t| t.text)
+                .unwrap_or_default();
             f.terms
                 .iter()
                 .find(|e| e.0 == key(&stem, TERM_SEED))
