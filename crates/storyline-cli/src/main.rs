@@ -186,6 +186,27 @@ Examples:\n  storyline recluster\n  storyline recluster --json --threshold 0.35"
         #[arg(long, value_name = "JSON")]
         params: Option<String>,
     },
+    /// Summarise a set of articles without storing them (for evaluation).
+    #[command(
+        after_help = "Reads the files and directories as `ingest` does (any format), and prints an \
+extractive summary of about --words words (no sentence is cut; the last may run over) whose every \
+sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
+\"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
+\"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
+is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+storyline summarize --json --words 300 articles/"
+    )]
+    Summarize {
+        /// Files or directories of articles.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Summary length in words.
+        #[arg(long, default_value_t = storyline::summary::DEFAULT_WORDS)]
+        words: usize,
+    },
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats {
@@ -502,8 +523,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("storyline: no story {id:?}");
                 return Ok(ExitCode::from(1));
             };
+            let summary = store.summary(story.id)?.unwrap_or_default();
             if json {
-                print_json(&story)?;
+                let mut value = serde_json::to_value(&story)?;
+                if let Some(obj) = value.as_object_mut() {
+                    obj.insert("summary".into(), serde_json::to_value(&summary)?);
+                }
+                print_json(&value)?;
             } else {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{}", story.title.as_deref().unwrap_or("(untitled)"))?;
@@ -529,6 +555,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         )
                     }
                 )?;
+                for s in &summary {
+                    let cited: Vec<String> = s
+                        .citations
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "#{}{}",
+                                c.article,
+                                c.source
+                                    .as_deref()
+                                    .map(|x| format!(" {x}"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect();
+                    writeln!(out, "  {} [{}]", s.text, cited.join("; "))?;
+                }
+                if !summary.is_empty() {
+                    writeln!(out)?;
+                }
                 for a in &story.articles {
                     writeln!(
                         out,
@@ -593,6 +639,62 @@ pair agreement {:.3}; {:.1}s",
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Summarize { paths, json, words } => {
+            let opts = IngestOptions::default();
+            let (articles, errors) = pipeline::read_articles(&paths, &opts);
+            let inputs: Vec<storyline::summary::SummaryInput<'_>> = articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| storyline::summary::SummaryInput {
+                    id: i as i64,
+                    ref_id: a.ref_id.as_deref(),
+                    source: a.source.as_deref(),
+                    date: a.date.as_deref(),
+                    text: &a.analyzed,
+                })
+                .collect();
+            let summary = storyline::summary::summarize(&inputs, words);
+            if json {
+                let listed: Vec<serde_json::Value> = articles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        serde_json::json!({"article": i, "ref": a.ref_id, "title": a.title,
+                            "source": a.source, "date": a.date})
+                    })
+                    .collect();
+                print_json(&serde_json::json!({
+                    "words": words, "articles": listed, "summary": summary, "errors": errors
+                }))?;
+            } else {
+                let mut out = std::io::stdout().lock();
+                for s in &summary {
+                    let cited: Vec<String> = s
+                        .citations
+                        .iter()
+                        .map(|c| {
+                            c.ref_id
+                                .clone()
+                                .or_else(|| c.source.clone())
+                                .unwrap_or_else(|| format!("#{}", c.article))
+                        })
+                        .collect();
+                    writeln!(out, "{} [{}]", s.text, cited.join(", "))?;
+                }
+                for e in &errors {
+                    eprintln!(
+                        "storyline: skipped {}: {}",
+                        e.source.as_deref().unwrap_or("-"),
+                        e.message
+                    );
+                }
+            }
+            Ok(if errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
         Command::Stats { json } => {
             let store = open(&cli.db)?;

@@ -43,6 +43,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod store;
 pub mod stories;
+pub mod summary;
 pub mod text;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};

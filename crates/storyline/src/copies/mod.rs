@@ -18,6 +18,7 @@
 //!   store has it, and source-free signals in the text ([`signals`],
 //!   [`verdict`]).
 
+pub mod align;
 pub mod diff;
 mod lexicon;
 pub mod minhash;
@@ -26,6 +27,7 @@ pub mod shingles;
 pub mod signals;
 pub mod verdict;
 
+pub use align::{AlignedPair, align_sentences, reuse_score};
 pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::article::NewArticle;
 use crate::copies;
 use crate::copies::Fingerprint;
-use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
+use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
 use crate::error::Result;
@@ -197,27 +197,17 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
                 (fingerprint_text(ours), SentenceProfile::new(ours))
             });
             let verbatim = our_key == their_key;
-            let mut score = if verbatim {
+            let score = if verbatim {
                 1.0
             } else {
-                score_profiles(our_profile, their_profile)
-            };
-            if score < PARAPHRASE_THRESHOLD {
-                // A quotation trimmed or merged into a longer one is the same
-                // words, however different the sentences around it.
                 let s = text.sentences[i];
                 let ours = &text.text[s.start..s.end];
                 let theirs = texts
                     .get(batch, other)?
-                    .map(|t| t.sentence(j))
-                    .unwrap_or("");
-                let contained = copies::quote_containment(ours, theirs);
-                if contained >= 0.6 {
-                    score = score.max(
-                        PARAPHRASE_THRESHOLD + (1.0 - PARAPHRASE_THRESHOLD) * (contained - 0.6),
-                    );
-                }
-            }
+                    .map(|t| t.sentence(j).to_string())
+                    .unwrap_or_default();
+                copies::reuse_score(ours, our_profile, &theirs, their_profile)
+            };
             if score >= PARAPHRASE_THRESHOLD {
                 batch.save_reuse(
                     id,

@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 pub mod copies;
 pub mod stories;
+pub mod summary;
 
 use crate::article::NewArticle;
 use crate::error::{Error, Result};
@@ -135,7 +136,8 @@ pub fn ingest(
                         Outcome::Unchanged(_) => None,
                     })
                     .collect();
-                stories::update(&batch, &arrivals)?;
+                let touched = stories::update(&batch, &arrivals)?;
+                summary::update(&batch, &touched)?;
                 batch.commit()?;
                 for (a, o) in ok.iter().zip(outcomes) {
                     match o {
@@ -188,6 +190,38 @@ pub fn ingest(
     })?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Reads and prepares articles without storing them: the same readers and
+/// text stage as [`ingest`], with repeats of one article (same identity)
+/// kept once. Bad records are returned beside the articles.
+pub fn read_articles(
+    paths: &[std::path::PathBuf],
+    opts: &IngestOptions,
+) -> (Vec<NewArticle>, Vec<SkippedRecord>) {
+    let (inputs, walk_errors) = ingest::expand(paths);
+    let mut errors: Vec<SkippedRecord> = walk_errors.iter().map(SkippedRecord::from).collect();
+    let records: Vec<Result<Record>> = inputs
+        .iter()
+        .flat_map(|input| ingest::read_input(input, opts))
+        .collect();
+    let prepared: Vec<Result<NewArticle>> = records
+        .into_par_iter()
+        .map(|r| r.and_then(prepare))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut articles = Vec::new();
+    for p in prepared {
+        match p {
+            Ok(a) => {
+                if seen.insert(a.key.clone()) {
+                    articles.push(a);
+                }
+            }
+            Err(e) => errors.push(SkippedRecord::from(&e)),
+        }
+    }
+    (articles, errors)
 }
 
 /// Deletes articles and everything derived from them: the articles they

@@ -48,11 +48,12 @@ fn evidence(
 
 /// Places newly stored articles in stories. `updated` articles (stored
 /// before under the same identity) keep their story, rebuilt with their new
-/// features.
-pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Result<()> {
+/// features. Returns the stories that changed.
+pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Result<Vec<i64>> {
     let clusterer = Clusterer::new(batch.story_params()?);
     let mut index = SqlStoryIndex::new(batch);
     let mut rebuild = Vec::new();
+    let mut touched = Vec::new();
     for &(id, features, updated) in arrivals {
         batch.save_story_features(id, features)?;
         if updated && let Some(story) = batch.story_of(id)? {
@@ -60,12 +61,16 @@ pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Re
             continue;
         }
         let evidence = evidence(batch, id, |a| batch.story_of(a))?;
-        clusterer.assign(&mut index, id, features, &evidence)?;
+        touched.push(clusterer.assign(&mut index, id, features, &evidence)?.story);
     }
     index.finish()?;
     rebuild.sort_unstable();
     rebuild.dedup();
-    batch.rebuild_stories(&rebuild)
+    batch.rebuild_stories(&rebuild)?;
+    touched.extend(rebuild);
+    touched.sort_unstable();
+    touched.dedup();
+    Ok(touched)
 }
 
 /// The story features of a stored article, extracted again from its text
@@ -102,13 +107,17 @@ pub fn backfill(store: &mut Store) -> Result<usize> {
     }
     let clusterer = Clusterer::new(batch.story_params()?);
     let mut index = SqlStoryIndex::new(&batch);
+    let mut touched = Vec::new();
     for &id in &missing {
         if let Some(f) = stored_features(&batch, id)? {
             let evidence = evidence(&batch, id, |a| batch.story_of(a))?;
-            clusterer.assign(&mut index, id, &f, &evidence)?;
+            touched.push(clusterer.assign(&mut index, id, &f, &evidence)?.story);
         }
     }
     index.finish()?;
+    touched.sort_unstable();
+    touched.dedup();
+    super::summary::update(&batch, &touched)?;
     batch.commit()?;
     Ok(missing.len())
 }
@@ -118,6 +127,7 @@ pub fn backfill(store: &mut Store) -> Result<usize> {
 pub fn after_delete(store: &mut Store, stories: &[i64]) -> Result<()> {
     let batch = store.begin()?;
     batch.rebuild_stories(stories)?;
+    super::summary::update(&batch, stories)?;
     batch.commit()
 }
 
@@ -267,6 +277,7 @@ pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<Reclu
     let (df, documents) = index.frequencies_table();
     batch.replace_stories(&stories, &all_aliases, &df, documents)?;
     batch.save_story_params(&params)?;
+    super::summary::rebuild_all(&batch)?;
     batch.commit()?;
 
     let remapped: HashMap<i64, i64> = after.iter().map(|(a, n)| (*a, id_of[n])).collect();

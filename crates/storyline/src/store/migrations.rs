@@ -156,4 +156,15 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX story_aliases_story ON story_aliases(story_id);
     "#,
+    // 4: the summary stage: each story's summary, as JSON, with the number
+    // of articles it was made from.
+    r#"
+    CREATE TABLE story_summaries (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        words INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    "#,
 ];

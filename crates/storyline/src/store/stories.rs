@@ -767,3 +767,124 @@ impl Batch<'_> {
         Ok(super::copies::stored_text(&self.tx, id)?.map(|t| (title, from_text, t)))
     }
 }
+
+impl Batch<'_> {
+    /// The articles of a story to summarise: its `first` earliest and
+    /// `last` latest by date (then arrival), with their text.
+    pub fn summary_sources(
+        &self,
+        story: i64,
+        first: usize,
+        last: usize,
+    ) -> Result<Vec<SummarySource>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT a.id, a.source, a.date FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+             WHERE sa.story_id = ?1 ORDER BY a.date IS NULL, a.date, a.id",
+        )?;
+        let all: Vec<(i64, Option<String>, Option<String>)> = stmt
+            .query_map([story], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let keep: Vec<&(i64, Option<String>, Option<String>)> = if all.len() > first + last {
+            all[..first]
+                .iter()
+                .chain(&all[all.len() - last..])
+                .collect()
+        } else {
+            all.iter().collect()
+        };
+        let mut out = Vec::with_capacity(keep.len());
+        for (id, source, date) in keep {
+            let refs: Option<String> = self
+                .tx
+                .prepare_cached("SELECT min(ref_id) FROM article_refs WHERE article_id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            if let Some(text) = super::copies::stored_text(&self.tx, *id)? {
+                out.push(SummarySource {
+                    id: *id,
+                    ref_id: refs,
+                    source: source.clone(),
+                    date: date.clone(),
+                    text: crate::text::AnalyzedText {
+                        text: text.text,
+                        sentences: text.sentences,
+                        words: 0,
+                    },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a story's summary.
+    pub fn save_summary(
+        &self,
+        story: i64,
+        words: usize,
+        articles: usize,
+        summary: &[crate::summary::SummarySentence],
+    ) -> Result<()> {
+        let json = serde_json::to_string(summary).map_err(crate::Error::invalid)?;
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![story, words as i64, articles as i64, json, now()])?;
+        Ok(())
+    }
+
+    /// How many articles a story has, and how many its summary was made
+    /// from (none when it has no summary).
+    pub fn summary_state(&self, story: i64) -> Result<Option<(u64, Option<u64>)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT s.article_count, ss.articles FROM stories s
+                 LEFT JOIN story_summaries ss ON ss.story_id = s.id WHERE s.id = ?1",
+            )?
+            .query_row([story], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, Option<i64>>(1)?.map(|n| n as u64),
+                ))
+            })
+            .optional()?)
+    }
+
+    /// Every story id.
+    pub fn story_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.tx.prepare("SELECT id FROM stories ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A stored article, as the summary stage reads it.
+#[derive(Debug, Clone)]
+pub struct SummarySource {
+    /// Article id.
+    pub id: i64,
+    /// Its smallest input id.
+    pub ref_id: Option<String>,
+    /// Publisher or site.
+    pub source: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+    /// Text and sentences.
+    pub text: crate::text::AnalyzedText,
+}
+
+impl Store {
+    /// A story's stored summary.
+    pub fn summary(&self, story: i64) -> Result<Option<Vec<crate::summary::SummarySentence>>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT summary FROM story_summaries WHERE story_id = ?1",
+                [story],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}

@@ -1,0 +1,62 @@
+//! Runs the summary stage on the stories a batch changed, inside the
+//! transaction that changed them: each story's summary is made again when
+//! its articles change, and read as stored.
+
+use crate::error::Result;
+use crate::store::Batch;
+use crate::summary::{DEFAULT_WORDS, SummaryInput, summarize};
+
+/// A summary is made from a story's first reports and its latest ones, so
+/// a story of thousands of articles costs no more than one of a hundred.
+const FIRST_ARTICLES: usize = 30;
+const LATEST_ARTICLES: usize = 70;
+/// Past this many articles, a growing story's summary is made again only
+/// when the story has grown by a tenth since: one more reprint of a big
+/// story rarely changes what it says.
+const SETTLED: u64 = 50;
+
+/// Makes again the summaries of `stories` whose articles changed.
+pub fn update(batch: &Batch<'_>, stories: &[i64]) -> Result<()> {
+    for &story in stories {
+        let Some((count, done)) = batch.summary_state(story)? else {
+            continue;
+        };
+        let fresh = match done {
+            Some(d) if d == count => true,
+            Some(d) if count > d && count > SETTLED => count * 10 < d * 11,
+            _ => false,
+        };
+        if !fresh {
+            summarize_story(batch, story, count)?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes a story's summary from the stored articles.
+fn summarize_story(batch: &Batch<'_>, story: i64, count: u64) -> Result<()> {
+    let sources = batch.summary_sources(story, FIRST_ARTICLES, LATEST_ARTICLES)?;
+    let inputs: Vec<SummaryInput<'_>> = sources
+        .iter()
+        .map(|s| SummaryInput {
+            id: s.id,
+            ref_id: s.ref_id.as_deref(),
+            source: s.source.as_deref(),
+            date: s.date.as_deref(),
+            text: &s.text,
+        })
+        .collect();
+    let summary = summarize(&inputs, DEFAULT_WORDS);
+    batch.save_summary(story, DEFAULT_WORDS, count as usize, &summary)
+}
+
+/// Makes every story's summary again (after a rebuild).
+pub fn rebuild_all(batch: &Batch<'_>) -> Result<()> {
+    for story in batch.story_ids()? {
+        let Some((count, _)) = batch.summary_state(story)? else {
+            continue;
+        };
+        summarize_story(batch, story, count)?;
+    }
+    Ok(())
+}
