@@ -175,8 +175,8 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
             parent[rx.max(ry)] = rx.min(ry);
         }
     }
-    for c in 0..cands.len() {
-        cands[c].fact = find(&mut parent, c);
+    for (c, cand) in cands.iter_mut().enumerate() {
+        cand.fact = find(&mut parent, c);
     }
 
     // Concept weights: how many articles carry each word pair.
