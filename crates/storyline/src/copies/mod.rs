@@ -27,7 +27,7 @@ pub mod shingles;
 pub mod signals;
 pub mod verdict;
 
-pub use align::{AlignedPair, align_sentences, reuse_score};
+pub use align::{AlignedPair, Aligner, align_sentences, reuse_score};
 pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};

@@ -2,9 +2,9 @@
 //! articles' own sentences, in which every sentence cites every article
 //! that carries it, word for word or reworded.
 //!
-//! - Sentences that say the same thing (the copies stage's alignment,
-//!   [`crate::copies::align_sentences`]) form one fact; a summary takes a
-//!   fact once, and cites all its variants.
+//! - Sentences that say the same thing (the copies stage's judge,
+//!   [`crate::copies::Aligner`]) are one fact: a summary takes a fact once,
+//!   and cites every variant of it.
 //! - Choosing: the facts whose word pairs (stemmed bigrams) are carried by
 //!   the most articles, greedily, each pair counted once (coverage of the
 //!   story's distinct facts, no redundancy), with a bonus for lead
@@ -27,8 +27,8 @@
 //!     SummaryInput { id: 2, ref_id: None, source: Some("Reuters"), date: Some("2013-05-03"), text: &b },
 //! ];
 //! let summary = summarize(&articles, 20);
-//! assert!(summary[0].text.starts_with("Lindsay Lohan"));
-//! assert_eq!(summary[0].citations.len(), 2); // both reports carry it
+//! let rehab = summary.iter().find(|s| s.text.contains("Betty Ford")).unwrap();
+//! assert_eq!(rehab.citations.len(), 2); // both reports carry it, each in its own words
 //! ```
 
 pub mod clean;
@@ -39,7 +39,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::copies::align_sentences;
+use crate::copies::{AlignedPair, Aligner};
 use crate::text::filters::is_stop_word;
 use crate::text::{AnalyzedText, TextAnalyzer};
 
@@ -118,7 +118,6 @@ struct Candidate {
     sentence: usize,
     text: String,
     words: usize,
-    fact: usize,
     concepts: Vec<u64>,
     eligible: bool,
 }
@@ -127,10 +126,7 @@ struct Candidate {
 /// over; no sentence is cut).
 pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySentence> {
     let texts: Vec<&AnalyzedText> = articles.iter().map(|a| a.text).collect();
-    let aligned = align_sentences(&texts);
-
-    // Facts: sentences that say the same thing, joined (union-find).
-    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut aligner = Aligner::new(&texts);
     let mut cands: Vec<Candidate> = Vec::new();
     for (i, a) in articles.iter().enumerate() {
         for (k, s) in a.text.sentences.iter().enumerate() {
@@ -142,42 +138,21 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
             }
             .trim();
             let n = text.split_whitespace().count();
-            index.insert((i, k), cands.len());
             cands.push(Candidate {
                 article: i,
                 sentence: k,
                 text: text.to_string(),
                 words: n,
-                fact: cands.len(),
                 concepts: concepts(text),
                 eligible: (MIN_WORDS..=MAX_WORDS).contains(&n) && clean::unfit(text).is_none(),
             });
         }
     }
-    let mut parent: Vec<usize> = (0..cands.len()).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while p[r] != r {
-            r = p[r];
-        }
-        let mut y = x;
-        while p[y] != r {
-            let next = p[y];
-            p[y] = r;
-            y = next;
-        }
-        r
-    }
-    for pair in &aligned {
-        let (x, y) = (index[&pair.a], index[&pair.b]);
-        let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
-        if rx != ry {
-            parent[rx.max(ry)] = rx.min(ry);
-        }
-    }
-    for (c, cand) in cands.iter_mut().enumerate() {
-        cand.fact = find(&mut parent, c);
-    }
+    let index: HashMap<(usize, usize), usize> = cands
+        .iter()
+        .enumerate()
+        .map(|(c, cand)| ((cand.article, cand.sentence), c))
+        .collect();
 
     // Concept weights: how many articles carry each word pair.
     let mut df: HashMap<u64, usize> = HashMap::new();
@@ -211,22 +186,48 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
         }
     };
 
-    // Greedy coverage.
-    let mut covered: HashSet<u64> = HashSet::new();
-    let mut used_facts: HashSet<usize> = HashSet::new();
+    // Each candidate's concepts that weigh anything, as dense ids, so the
+    // greedy loop below touches no hash table.
+    let mut dense: HashMap<u64, usize> = HashMap::new();
+    let mut weights: Vec<f64> = Vec::new();
+    let weighted: Vec<Vec<usize>> = cands
+        .iter()
+        .map(|c| {
+            if !c.eligible {
+                return Vec::new();
+            }
+            c.concepts
+                .iter()
+                .filter_map(|k| {
+                    let w = weight(k);
+                    (w > 0.0).then(|| {
+                        *dense.entry(*k).or_insert_with(|| {
+                            weights.push(w);
+                            weights.len() - 1
+                        })
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut covered = vec![false; weights.len()];
+
+    // Greedy coverage. A sentence that says what a chosen one says (the
+    // copies stage's judge) is out: reworded repeats are repeats.
+    let mut blocked = vec![false; cands.len()];
+    let mut cited: HashMap<usize, Vec<AlignedPair>> = HashMap::new();
     let mut chosen: Vec<usize> = Vec::new();
     let mut total = 0;
     while total < words {
         let mut best: Option<(f64, usize)> = None;
         for (c, cand) in cands.iter().enumerate() {
-            if !cand.eligible || used_facts.contains(&cand.fact) {
+            if !cand.eligible || blocked[c] {
                 continue;
             }
-            let gain: f64 = cand
-                .concepts
+            let gain: f64 = weighted[c]
                 .iter()
-                .filter(|k| !covered.contains(k))
-                .map(weight)
+                .filter(|&&k| !covered[k])
+                .map(|&k| weights[k])
                 .sum();
             let lead = if cand.sentence == 0 {
                 1.0 + LEAD_BONUS
@@ -250,13 +251,28 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
             cands
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.eligible && !used_facts.contains(&c.fact))
+                .filter(|&(i, c)| c.eligible && !blocked[i])
                 .min_by_key(|(_, c)| (c.sentence, c.article))
                 .map(|(i, _)| i)
         });
         let Some(c) = pick else { break };
-        used_facts.insert(cands[c].fact);
-        covered.extend(cands[c].concepts.iter().copied());
+        blocked[c] = true;
+        let me = (cands[c].article, cands[c].sentence);
+        if chosen.iter().any(|&x| {
+            aligner
+                .judge(me, (cands[x].article, cands[x].sentence))
+                .is_some()
+        }) {
+            continue;
+        }
+        let matches = aligner.matches(me);
+        for m in &matches {
+            blocked[index[&m.b]] = true;
+        }
+        cited.insert(c, matches);
+        for &k in &weighted[c] {
+            covered[k] = true;
+        }
         total += cands[c].words;
         chosen.push(c);
     }
@@ -275,18 +291,18 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
         };
         key(x).cmp(&key(y))
     });
-    // A sentence cites the sentences aligned with it directly: a chain of
-    // rewordings drifts, and each citation must carry the content itself.
-    let mut neighbours: HashMap<usize, Vec<usize>> = HashMap::new();
-    for pair in &aligned {
-        let (x, y) = (index[&pair.a], index[&pair.b]);
-        neighbours.entry(x).or_default().push(y);
-        neighbours.entry(y).or_default().push(x);
-    }
     chosen
         .into_iter()
         .map(|c| {
-            let mut cited: Vec<usize> = neighbours.remove(&c).unwrap_or_default();
+            // A sentence cites the sentences aligned with it directly: a
+            // chain of rewordings drifts, and each citation must carry the
+            // content itself.
+            let mut cited: Vec<usize> = cited
+                .remove(&c)
+                .unwrap_or_default()
+                .iter()
+                .map(|m| index[&m.b])
+                .collect();
             cited.push(c);
             cited.sort_unstable();
             cited.dedup();
@@ -315,17 +331,16 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
 /// Stemmed word pairs of a sentence, except pairs of two function words,
 /// and (tagged apart) its content words.
 fn concepts(sentence: &str) -> Vec<u64> {
-    let tokens = WORDS.tokens(sentence);
-    let mut out: Vec<u64> = tokens
+    let words: Vec<(u64, bool)> = WORDS
+        .tokens(sentence)
+        .iter()
+        .map(|t| (xxh3_64(t.text.as_bytes()), is_stop_word(&t.text)))
+        .collect();
+    let mut out: Vec<u64> = words
         .windows(2)
-        .filter(|w| !(is_stop_word(&w[0].text) && is_stop_word(&w[1].text)))
-        .map(|w| xxh3_64(format!("{} {}", w[0].text, w[1].text).as_bytes()) & !UNIGRAM)
-        .chain(
-            tokens
-                .iter()
-                .filter(|t| !is_stop_word(&t.text))
-                .map(|t| xxh3_64(t.text.as_bytes()) | UNIGRAM),
-        )
+        .filter(|w| !(w[0].1 && w[1].1))
+        .map(|w| (w[0].0.rotate_left(29) ^ w[1].0).wrapping_mul(0x9E37_79B9_7F4A_7C15) & !UNIGRAM)
+        .chain(words.iter().filter(|w| !w.1).map(|w| w.0 | UNIGRAM))
         .collect();
     out.sort_unstable();
     out.dedup();

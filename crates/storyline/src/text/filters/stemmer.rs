@@ -1,3 +1,6 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::{Token, TokenFilter};
 
 /// Reduces words to their stem with the Snowball English (Porter 2) stemmer.
@@ -21,12 +24,38 @@ impl Default for Stemmer {
     }
 }
 
+/// Words stemmed before on this thread, and their stems (`None`: the word
+/// is its own stem). News repeats its vocabulary, and stemming is most of
+/// the cost of analysing a text.
+const CACHE_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    static CACHE: RefCell<HashMap<Box<str>, Option<Box<str>>>> = RefCell::new(HashMap::new());
+}
+
 impl TokenFilter for Stemmer {
     fn filter(&self, tokens: &mut Vec<Token>) {
-        for t in tokens {
-            if let std::borrow::Cow::Owned(s) = self.inner.stem(&t.text) {
-                t.text = s;
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            for t in tokens {
+                let stem = match cache.get(t.text.as_str()) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = match self.inner.stem(&t.text) {
+                            std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
+                            std::borrow::Cow::Borrowed(_) => None,
+                        };
+                        if cache.len() >= CACHE_LIMIT {
+                            cache.clear();
+                        }
+                        cache.insert(t.text.as_str().into(), s.clone());
+                        s
+                    }
+                };
+                if let Some(s) = stem {
+                    t.text = s.into_string();
+                }
             }
-        }
+        });
     }
 }
