@@ -67,6 +67,10 @@ pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Re
     rebuild.sort_unstable();
     rebuild.dedup();
     batch.rebuild_stories(&rebuild)?;
+    // An article's text changed: its story's summary may quote the old one.
+    for &story in &rebuild {
+        batch.forget_summary(story)?;
+    }
     touched.extend(rebuild);
     touched.sort_unstable();
     touched.dedup();

@@ -833,6 +833,14 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Drops a story's summary, so the summary stage makes it again.
+    pub fn forget_summary(&self, story: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM story_summaries WHERE story_id = ?1")?
+            .execute([story])?;
+        Ok(())
+    }
+
     /// How many articles a story has, and how many its summary was made
     /// from (none when it has no summary).
     pub fn summary_state(&self, story: i64) -> Result<Option<(u64, Option<u64>)>> {
