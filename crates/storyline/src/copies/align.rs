@@ -4,11 +4,12 @@
 //! the sentences a caller is interested in are judged against the
 //! sentences that share a key with them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
+use super::shingles::word_hashes;
 use super::{quote_containment, sentence_bands};
-use crate::text::{AnalyzedText, fingerprint_text};
+use crate::text::AnalyzedText;
 
 /// At most this many candidates are judged per sentence: a line repeated
 /// in every article must not make the set quadratic.
@@ -50,10 +51,11 @@ pub fn reuse_score(a: &str, pa: &SentenceProfile, b: &str, pb: &SentenceProfile)
 /// Finds the sentences of other articles that carry a given sentence.
 pub struct Aligner<'a> {
     texts: &'a [&'a AnalyzedText],
-    /// Normalised wording of each sentence, and the sentences worded so.
-    wording: HashMap<SentenceRef, String>,
-    same_words: HashMap<String, Vec<SentenceRef>>,
-    bands: HashMap<SentenceRef, Vec<u64>>,
+    /// Hash of each sentence's words (case and punctuation aside), and the
+    /// sentences worded so.
+    wording: Vec<Vec<u64>>,
+    same_words: HashMap<u64, Vec<SentenceRef>>,
+    bands: Vec<Vec<Vec<u64>>>,
     buckets: HashMap<u64, Vec<SentenceRef>>,
     profiles: HashMap<SentenceRef, SentenceProfile>,
     judged: HashMap<(SentenceRef, SentenceRef), Option<AlignedPair>>,
@@ -62,29 +64,56 @@ pub struct Aligner<'a> {
 impl<'a> Aligner<'a> {
     /// Indexes every sentence of `texts` under its keys.
     pub fn new(texts: &'a [&'a AnalyzedText]) -> Self {
+        let bands = texts
+            .iter()
+            .map(|t| {
+                t.sentences
+                    .iter()
+                    .map(|s| sentence_bands(&t.text[s.start..s.end]))
+                    .collect()
+            })
+            .collect();
+        Self::with_bands(texts, bands)
+    }
+
+    /// [`Self::new`] with each sentence's [`sentence_bands`] computed
+    /// already (`bands[article][sentence]`).
+    pub fn with_bands(texts: &'a [&'a AnalyzedText], bands: Vec<Vec<Vec<u64>>>) -> Self {
         let mut al = Aligner {
             texts,
-            wording: HashMap::new(),
-            same_words: HashMap::new(),
-            bands: HashMap::new(),
-            buckets: HashMap::new(),
-            profiles: HashMap::new(),
-            judged: HashMap::new(),
+            wording: Vec::with_capacity(texts.len()),
+            same_words: HashMap::default(),
+            bands: Vec::new(),
+            buckets: HashMap::default(),
+            profiles: HashMap::default(),
+            judged: HashMap::default(),
         };
-        for (i, t) in texts.iter().enumerate() {
-            for (k, s) in t.sentences.iter().enumerate() {
-                let text = &t.text[s.start..s.end];
-                let key = fingerprint_text(text);
-                al.same_words.entry(key.clone()).or_default().push((i, k));
-                al.wording.insert((i, k), key);
-                let bands = sentence_bands(text);
-                for &b in &bands {
+        for (i, (t, article_bands)) in texts.iter().zip(&bands).enumerate() {
+            let mut wording = Vec::with_capacity(t.sentences.len());
+            for (k, (s, bands)) in t.sentences.iter().zip(article_bands).enumerate() {
+                let key = word_hashes(&t.text[s.start..s.end])
+                    .iter()
+                    .fold(0x9E37_79B9_7F4A_7C15u64, |h, w| {
+                        (h.rotate_left(27) ^ w).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+                    });
+                al.same_words.entry(key).or_default().push((i, k));
+                wording.push(key);
+                for &b in bands {
                     al.buckets.entry(b).or_default().push((i, k));
                 }
-                al.bands.insert((i, k), bands);
             }
+            al.wording.push(wording);
         }
+        al.bands = bands;
         al
+    }
+
+    fn word_key(&self, (i, k): SentenceRef) -> u64 {
+        self.wording[i][k]
+    }
+
+    fn bands_of(&self, (i, k): SentenceRef) -> &[u64] {
+        &self.bands[i][k]
     }
 
     fn sentence(&self, (i, k): SentenceRef) -> &'a str {
@@ -104,14 +133,18 @@ impl<'a> Aligner<'a> {
             // Oriented as asked: `a` is the sentence asked about.
             return done.map(|p| AlignedPair { a, b, ..p });
         }
-        let verdict = if self.wording[&a] == self.wording[&b] {
+        let verdict = if self.word_key(a) == self.word_key(b) {
             Some(AlignedPair {
                 a,
                 b,
                 score: 1.0,
                 verbatim: true,
             })
-        } else if self.bands[&a].iter().any(|x| self.bands[&b].contains(x)) {
+        } else if self
+            .bands_of(a)
+            .iter()
+            .any(|x| self.bands_of(b).contains(x))
+        {
             for s in [a, b] {
                 if !self.profiles.contains_key(&s) {
                     let p = SentenceProfile::new(self.sentence(s));
@@ -142,14 +175,15 @@ impl<'a> Aligner<'a> {
     /// sharing a key with it.
     pub fn matches(&mut self, a: SentenceRef) -> Vec<AlignedPair> {
         let mut out: Vec<AlignedPair> = Vec::new();
-        let same: Vec<SentenceRef> = self.same_words[&self.wording[&a]].clone();
+        let same: Vec<SentenceRef> = self.same_words[&self.word_key(a)].clone();
         for b in same.into_iter().filter(|b| b.0 != a.0) {
             out.extend(self.judge(a, b));
         }
-        let mut candidates: Vec<SentenceRef> = self.bands[&a]
+        let mut candidates: Vec<SentenceRef> = self
+            .bands_of(a)
             .iter()
             .flat_map(|band| self.buckets[band].iter().copied())
-            .filter(|b| b.0 != a.0 && self.wording[b] != self.wording[&a])
+            .filter(|&b| b.0 != a.0 && self.word_key(b) != self.word_key(a))
             .collect();
         candidates.sort_unstable();
         candidates.dedup();

@@ -85,10 +85,18 @@ pub fn fingerprint(text: &AnalyzedText) -> Fingerprint {
 
 /// LSH keys of a sentence's content-word stems.
 pub fn sentence_bands(sentence: &str) -> Vec<u64> {
-    let mut stems: Vec<u32> = CONTENT
-        .tokens(sentence)
-        .iter()
-        .map(|t| xxh3_64(t.text.as_bytes()) as u32)
+    let tokens = CONTENT.tokens(sentence);
+    sentence_bands_of(tokens.iter().map(|t| t.text.as_str()), sentence)
+}
+
+/// [`sentence_bands`] from the sentence's content-word stems (lower-cased,
+/// stop words out, Snowball stems), for callers that have them already.
+pub fn sentence_bands_of<'s>(
+    content_stems: impl Iterator<Item = &'s str>,
+    sentence: &str,
+) -> Vec<u64> {
+    let mut stems: Vec<u32> = content_stems
+        .map(|t| xxh3_64(t.as_bytes()) as u32)
         .collect();
     stems.sort_unstable();
     stems.dedup();

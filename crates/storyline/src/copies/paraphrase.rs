@@ -123,8 +123,8 @@ fn stemmer() -> &'static rust_stemmers::Stemmer {
 thread_local! {
     /// Stem hashes of lower-cased words seen by this thread: stemming is most
     /// of the cost of a profile and news reuses its words.
-    static STEM_CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, u64>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, u64>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// Entries kept in the per-thread stem cache before it is emptied.

@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// "WASHINGTON (AP) — ", "BEIJING, China — ", "NEW YORK (Reuters) - ": the
@@ -14,13 +15,77 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dateline pattern")
 });
 
-/// Lines that belong to the page, not the story.
-static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:map|photo|image|video|graphic|caption|file photo|pictured|watch|listen)\b|read more|click here|subscribe|sign up|follow us|all rights reserved|copyright|©|\(c\) \d{4}|e-?mail (?:this|us)|share this|contributed (?:to )?this report|writing by|editing by|reporting by|https?://|www\.|@\w",
-    )
-    .expect("boilerplate pattern")
+/// Lines that belong to the page, not the story: phrases anywhere in the
+/// lower-cased line (one Aho-Corasick pass), and words a caption opens with.
+static BOILERPLATE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "read more",
+        "click here",
+        "subscribe",
+        "sign up",
+        "follow us",
+        "all rights reserved",
+        "copyright",
+        "©",
+        "email this",
+        "e-mail this",
+        "email us",
+        "e-mail us",
+        "share this",
+        "contributed to this report",
+        "contributed this report",
+        "writing by",
+        "editing by",
+        "reporting by",
+        "http://",
+        "https://",
+        "www.",
+    ])
+    .expect("boilerplate phrases")
 });
+const CAPTION_WORDS: &[&str] = &[
+    "caption",
+    "file photo",
+    "graphic",
+    "image",
+    "listen",
+    "map",
+    "photo",
+    "pictured",
+    "video",
+    "watch",
+];
+
+fn is_boilerplate(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    if BOILERPLATE.is_match(&lower) {
+        return true;
+    }
+    let opens = |w: &str| {
+        lower.starts_with(w)
+            && !lower[w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    };
+    if CAPTION_WORDS.iter().any(|w| opens(w)) {
+        return true;
+    }
+    // "(c) 2019", and handles ("@storyline").
+    let copyright = lower.match_indices("(c) ").any(|(i, _)| {
+        lower[i + 4..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    });
+    let handle = lower.match_indices('@').any(|(i, _)| {
+        lower[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    });
+    copyright || handle
+}
 
 /// Words that lean on a sentence before them: a summary sentence must not
 /// open with one.
@@ -110,7 +175,7 @@ pub fn unfit(sentence: &str) -> Option<&'static str> {
     if !"\"“‘'".contains(first) && DANGLING.binary_search(&first_word.as_str()).is_ok() {
         return Some("opens with a word that leans on what came before");
     }
-    if BOILERPLATE.is_match(s) {
+    if is_boilerplate(s) {
         return Some("boilerplate");
     }
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();

@@ -33,14 +33,14 @@
 
 pub mod clean;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::copies::{AlignedPair, Aligner};
-use crate::text::filters::is_stop_word;
+use crate::copies::{AlignedPair, Aligner, sentence_bands_of};
+use crate::text::filters::{self, TokenFilter, is_stop_word};
 use crate::text::{AnalyzedText, TextAnalyzer};
 
 /// Default summary length in words.
@@ -71,7 +71,12 @@ const QUOTE_WEIGHT: f64 = 0.5;
 /// Tag bit of single-word concepts.
 const UNIGRAM: u64 = 1 << 63;
 
-static WORDS: LazyLock<TextAnalyzer> = LazyLock::new(TextAnalyzer::stemming);
+static LOWER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+    TextAnalyzer::new()
+        .filter(filters::LongTokenRemover::limit(40))
+        .filter(filters::LowerCaser)
+});
+static STEMMER: LazyLock<filters::Stemmer> = LazyLock::new(filters::Stemmer::english);
 
 /// An article to summarise.
 #[derive(Debug, Clone, Copy)]
@@ -126,28 +131,39 @@ struct Candidate {
 /// over; no sentence is cut).
 pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySentence> {
     let texts: Vec<&AnalyzedText> = articles.iter().map(|a| a.text).collect();
-    let mut aligner = Aligner::new(&texts);
     let mut cands: Vec<Candidate> = Vec::new();
+    let mut bands: Vec<Vec<Vec<u64>>> = Vec::with_capacity(articles.len());
     for (i, a) in articles.iter().enumerate() {
+        let mut article_bands = Vec::with_capacity(a.text.sentences.len());
         for (k, s) in a.text.sentences.iter().enumerate() {
             let raw = &a.text.text[s.start..s.end];
+            // One pass of tokens and stems serves the copies stage's keys
+            // and the concepts.
+            let words = stemmed_words(raw);
+            article_bands.push(sentence_bands_of(
+                words.iter().filter(|w| !w.stop).map(|w| w.stem.as_str()),
+                raw,
+            ));
             let text = if k == 0 {
                 clean::strip_dateline(raw)
             } else {
                 raw
             }
             .trim();
+            let skip = words_before(raw, text);
             let n = text.split_whitespace().count();
             cands.push(Candidate {
                 article: i,
                 sentence: k,
                 text: text.to_string(),
                 words: n,
-                concepts: concepts(text),
+                concepts: concepts(&words[skip.min(words.len())..]),
                 eligible: (MIN_WORDS..=MAX_WORDS).contains(&n) && clean::unfit(text).is_none(),
             });
         }
+        bands.push(article_bands);
     }
+    let mut aligner = Aligner::with_bands(&texts, bands);
     let index: HashMap<(usize, usize), usize> = cands
         .iter()
         .enumerate()
@@ -155,9 +171,9 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
         .collect();
 
     // Concept weights: how many articles carry each word pair.
-    let mut df: HashMap<u64, usize> = HashMap::new();
+    let mut df: HashMap<u64, usize> = HashMap::default();
     {
-        let mut seen: HashSet<(usize, u64)> = HashSet::new();
+        let mut seen: HashSet<(usize, u64)> = HashSet::default();
         for c in &cands {
             for &k in &c.concepts {
                 if seen.insert((c.article, k)) {
@@ -188,7 +204,7 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
 
     // Each candidate's concepts that weigh anything, as dense ids, so the
     // greedy loop below touches no hash table.
-    let mut dense: HashMap<u64, usize> = HashMap::new();
+    let mut dense: HashMap<u64, usize> = HashMap::default();
     let mut weights: Vec<f64> = Vec::new();
     let weighted: Vec<Vec<usize>> = cands
         .iter()
@@ -215,7 +231,7 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
     // Greedy coverage. A sentence that says what a chosen one says (the
     // copies stage's judge) is out: reworded repeats are repeats.
     let mut blocked = vec![false; cands.len()];
-    let mut cited: HashMap<usize, Vec<AlignedPair>> = HashMap::new();
+    let mut cited: HashMap<usize, Vec<AlignedPair>> = HashMap::default();
     let mut chosen: Vec<usize> = Vec::new();
     let mut total = 0;
     while total < words {
@@ -328,13 +344,42 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
         .collect()
 }
 
+/// A word of a sentence: its stem, and whether it is a function word.
+struct StemmedWord {
+    stem: String,
+    stop: bool,
+}
+
+/// The words of a sentence, lower-cased and stemmed, with the stop-word
+/// test made before stemming (as the copies stage's analyzer makes it).
+fn stemmed_words(sentence: &str) -> Vec<StemmedWord> {
+    let mut tokens = LOWER.tokens(sentence);
+    let stop: Vec<bool> = tokens.iter().map(|t| is_stop_word(&t.text)).collect();
+    STEMMER.filter(&mut tokens);
+    tokens
+        .into_iter()
+        .zip(stop)
+        .map(|(t, stop)| StemmedWord { stem: t.text, stop })
+        .collect()
+}
+
+/// How many words of `raw` come before `text`, a suffix of it (a dateline).
+fn words_before(raw: &str, text: &str) -> usize {
+    let cut = raw.len() - raw.trim_start().len() + (raw.trim().len() - text.len());
+    if cut == 0 {
+        0
+    } else {
+        crate::text::tokenize(&raw[..cut.min(raw.len())]).len()
+    }
+}
+
 /// Stemmed word pairs of a sentence, except pairs of two function words,
 /// and (tagged apart) its content words.
-fn concepts(sentence: &str) -> Vec<u64> {
-    let words: Vec<(u64, bool)> = WORDS
-        .tokens(sentence)
+fn concepts(words: &[StemmedWord]) -> Vec<u64> {
+    let words: Vec<(u64, bool)> = words
         .iter()
-        .map(|t| (xxh3_64(t.text.as_bytes()), is_stop_word(&t.text)))
+        // The stop test on the stem, as the weights were tuned with.
+        .map(|w| (xxh3_64(w.stem.as_bytes()), is_stop_word(&w.stem)))
         .collect();
     let mut out: Vec<u64> = words
         .windows(2)

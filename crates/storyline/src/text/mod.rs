@@ -17,7 +17,7 @@ mod tokenizer;
 
 pub use normalize::{PARAGRAPH_BREAK, fingerprint_text, normalize, paragraphs};
 pub use sentences::{SentenceSpan, split_sentences};
-pub use tokenizer::{Token, tokenize};
+pub use tokenizer::{Token, count_words, tokenize};
 
 use filters::TokenFilter;
 
@@ -83,7 +83,7 @@ pub struct AnalyzedText {
 pub fn analyze(raw: &str) -> AnalyzedText {
     let text = normalize(raw);
     let sentences = split_sentences(&text);
-    let words = tokenize(&text).len();
+    let words = count_words(&text);
     AnalyzedText {
         text,
         sentences,

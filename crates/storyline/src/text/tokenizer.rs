@@ -23,20 +23,7 @@ pub struct Token {
 /// Splits text into word tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
-    for (offset, word) in text.unicode_word_indices() {
-        let mut from = 0;
-        for cut in glue_points(word) {
-            push(&mut tokens, &word[from..cut], offset + from);
-            from = cut + 1;
-        }
-        push(&mut tokens, &word[from..], offset + from);
-    }
-    tokens
-}
-
-fn push(tokens: &mut Vec<Token>, word: &str, offset: usize) {
-    let word = word.trim_end_matches('.');
-    if word.chars().any(char::is_alphanumeric) {
+    each_word(text, |offset, word| {
         let position = tokens.len();
         tokens.push(Token {
             text: word.to_string(),
@@ -44,6 +31,33 @@ fn push(tokens: &mut Vec<Token>, word: &str, offset: usize) {
             offset_to: offset + word.len(),
             position,
         });
+    });
+    tokens
+}
+
+/// The number of words [`tokenize`] finds, without making them.
+pub fn count_words(text: &str) -> usize {
+    let mut n = 0;
+    each_word(text, |_, _| n += 1);
+    n
+}
+
+/// Calls `f` with the byte offset and text of every word.
+fn each_word(text: &str, mut f: impl FnMut(usize, &str)) {
+    for (offset, word) in text.unicode_word_indices() {
+        let mut from = 0;
+        for cut in glue_points(word) {
+            emit(&word[from..cut], offset + from, &mut f);
+            from = cut + 1;
+        }
+        emit(&word[from..], offset + from, &mut f);
+    }
+}
+
+fn emit(word: &str, offset: usize, f: &mut impl FnMut(usize, &str)) {
+    let word = word.trim_end_matches('.');
+    if word.chars().any(char::is_alphanumeric) {
+        f(offset, word);
     }
 }
 
@@ -127,5 +141,7 @@ mod tests {
     fn positions_count_words() {
         let t = tokenize("a b c");
         assert_eq!(t.iter().map(|t| t.position).collect::<Vec<_>>(), [0, 1, 2]);
+        let text = "the U.S.to avoid war.The end — 320,000 dead...";
+        assert_eq!(count_words(text), tokenize(text).len());
     }
 }

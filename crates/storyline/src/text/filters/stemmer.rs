@@ -1,5 +1,5 @@
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::{Token, TokenFilter};
 
@@ -30,7 +30,7 @@ impl Default for Stemmer {
 const CACHE_LIMIT: usize = 1 << 16;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<Box<str>, Option<Box<str>>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<HashMap<Box<str>, Option<Box<str>>>> = RefCell::new(HashMap::default());
 }
 
 impl TokenFilter for Stemmer {
