@@ -478,7 +478,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             offset,
             min_articles,
         } => {
-            let store = open(&cli.db)?;
+            let mut store = open(&cli.db)?;
+            // A database from before the stories stage gets its stories now.
+            pipeline::stories::backfill(&mut store)?;
             let list = store.stories(limit.unwrap_or(usize::MAX >> 1), offset, min_articles)?;
             if json {
                 print_json(&list)?;
@@ -502,7 +504,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Story { id, json } => {
-            let store = open(&cli.db)?;
+            let mut store = open(&cli.db)?;
+            pipeline::stories::backfill(&mut store)?;
             let story_id = match id.strip_prefix("article:") {
                 Some(article) => match store.resolve(article)? {
                     Some(a) => store.story_of(a)?,

@@ -104,6 +104,11 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
 /// Places every stored article that is in no story (articles stored before
 /// the stories stage existed), oldest first. Returns how many.
 pub fn backfill(store: &mut Store) -> Result<usize> {
+    // Checked with a read first: the write lock is taken only when there
+    // is work, so listing stories never waits for a running ingest.
+    if !store.has_articles_without_story()? {
+        return Ok(0);
+    }
     let batch = store.begin()?;
     let missing = batch.articles_without_story()?;
     if missing.is_empty() {

@@ -736,6 +736,17 @@ impl Store {
         }))
     }
 
+    /// Whether some article is in no story (a database from before the
+    /// stories stage). A read: it never waits for a running ingest.
+    pub fn has_articles_without_story(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id
+                           WHERE sa.article_id IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Number of stories.
     pub fn story_count(&self) -> Result<u64> {
         Ok(self
