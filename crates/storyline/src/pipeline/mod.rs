@@ -67,6 +67,9 @@ pub struct IngestReport {
     pub formats: BTreeMap<String, u64>,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Seconds the writer spent in each stage: `store` (articles, sentences,
+    /// full-text index, commit), `copies`, `stories`, `summary`.
+    pub stage_seconds: BTreeMap<String, f64>,
 }
 
 /// Progress of a running ingest, for a progress bar.
@@ -114,8 +117,15 @@ pub fn ingest(
                         Err(e) => part.errors.push(SkippedRecord::from(&e)),
                     }
                 }
+                let mut clock = Instant::now();
+                let mut lap = |part: &mut IngestReport, stage: &str| {
+                    *part.stage_seconds.entry(stage.to_string()).or_default() +=
+                        clock.elapsed().as_secs_f64();
+                    clock = Instant::now();
+                };
                 let batch = store.begin()?;
                 let outcomes = batch.insert_articles(&ok)?;
+                lap(&mut part, "store");
                 let changed: Vec<copies::Arrival<'_>> = outcomes
                     .iter()
                     .zip(&ok)
@@ -127,6 +137,7 @@ pub fn ingest(
                     })
                     .collect();
                 copies::update(&batch, &changed)?;
+                lap(&mut part, "copies");
                 let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
                     .iter()
                     .zip(&ok)
@@ -137,8 +148,11 @@ pub fn ingest(
                     })
                     .collect();
                 let touched = stories::update(&batch, &arrivals)?;
+                lap(&mut part, "stories");
                 summary::update(&batch, &touched)?;
+                lap(&mut part, "summary");
                 batch.commit()?;
+                lap(&mut part, "store");
                 for (a, o) in ok.iter().zip(outcomes) {
                     match o {
                         Outcome::Added(_) => part.added += 1,
@@ -184,6 +198,7 @@ pub fn ingest(
         report.unchanged = part.unchanged;
         report.updated = part.updated;
         report.formats = part.formats;
+        report.stage_seconds = part.stage_seconds;
         report.errors.extend(part.errors);
         on_progress(progress);
         Ok(())

@@ -2,7 +2,7 @@
 //! that stored them (after the copies stage, whose findings it uses), and
 //! rebuilds every story on request.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -19,6 +19,10 @@ use crate::text::AnalyzedText;
 /// text: the later one joins the earlier one's story.
 const NEAR_DUPLICATE: f64 = 0.8;
 
+/// A sentence shared with articles of more stories than this is a line
+/// of boilerplate, not evidence.
+const MAX_STORIES_PER_SHARED_LINE: usize = 2;
+
 /// What the copies stage found for an article, as the stories of the
 /// articles involved (`story_of` maps an article to its story, if placed).
 fn evidence(
@@ -34,16 +38,37 @@ fn evidence(
             break;
         }
     }
-    let mut counts: BTreeMap<i64, u32> = BTreeMap::new();
-    for (other, n) in links.shared_sentences {
+    let mut placed = Vec::with_capacity(links.shared_sentences.len());
+    for (sentence, other) in links.shared_sentences {
         if let Some(s) = story_of(other)? {
-            *counts.entry(s).or_default() += n;
+            placed.push((sentence, s));
         }
     }
     Ok(CopyEvidence {
         near_duplicate_of,
-        shared_sentences: counts.into_iter().collect(),
+        shared_sentences: shared_by_story(&placed),
     })
+}
+
+/// How many of an article's sentences each story carries, from (sentence,
+/// story) links. A line found in several stories is boilerplate (a crawl
+/// footer, an agency notice), not evidence: it would glue unrelated
+/// stories together, so it counts for none.
+fn shared_by_story(links: &[(u32, i64)]) -> Vec<(i64, u32)> {
+    let mut by_sentence: BTreeMap<u32, BTreeSet<i64>> = BTreeMap::new();
+    for &(sentence, story) in links {
+        by_sentence.entry(sentence).or_default().insert(story);
+    }
+    let mut counts: BTreeMap<i64, u32> = BTreeMap::new();
+    for stories in by_sentence
+        .values()
+        .filter(|s| s.len() <= MAX_STORIES_PER_SHARED_LINE)
+    {
+        for s in stories {
+            *counts.entry(*s).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
 }
 
 /// Places newly stored articles in stories. `updated` articles (stored
@@ -325,5 +350,28 @@ fn pair_agreement(a: &HashMap<i64, i64>, b: &HashMap<i64, i64>) -> f64 {
         1.0
     } else {
         common as f64 / either as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_shared_with_many_stories_is_not_evidence() {
+        // Sentence 0 is carried by two articles of story 7; sentence 1 by
+        // story 7 and story 9; sentence 2 (a footer) by four stories.
+        let links = [
+            (0, 7),
+            (0, 7),
+            (1, 7),
+            (1, 9),
+            (2, 7),
+            (2, 9),
+            (2, 11),
+            (2, 12),
+        ];
+        assert_eq!(shared_by_story(&links), vec![(7, 2), (9, 1)]);
+        assert!(shared_by_story(&[]).is_empty());
     }
 }

@@ -56,9 +56,9 @@ fn resolve_story(conn: &Connection, id: i64) -> Result<Option<i64>> {
 pub struct CopyLinks {
     /// Near-duplicates, closest first.
     pub near_duplicates: Vec<i64>,
-    /// Articles it shares reused sentences with, and how many of its
-    /// sentences, most first.
-    pub shared_sentences: Vec<(i64, u32)>,
+    /// Its sentences that other articles carry: (its sentence, the other
+    /// article).
+    pub shared_sentences: Vec<(u32, i64)>,
 }
 
 /// Where every article is, and which ids were merged into which story.
@@ -71,10 +71,14 @@ pub struct StoryAssignments {
 }
 
 /// The clusterer's state on a write transaction. Document frequencies read
-/// in the transaction are cached and kept current as documents are counted.
+/// in the transaction are cached and kept current as documents are counted;
+/// the counts are written once, in key order, at [`SqlStoryIndex::finish`]:
+/// a common word counted by every article of a batch is one write, and the
+/// writes walk the index in order instead of all over it.
 pub struct SqlStoryIndex<'b, 'c> {
     batch: &'b Batch<'c>,
     df: HashMap<u64, u32>,
+    pending: HashMap<u64, u32>,
     documents: Option<u64>,
     counted: u64,
     now: String,
@@ -86,6 +90,7 @@ impl<'b, 'c> SqlStoryIndex<'b, 'c> {
         SqlStoryIndex {
             batch,
             df: HashMap::new(),
+            pending: HashMap::new(),
             documents: None,
             counted: 0,
             now: now(),
@@ -110,8 +115,17 @@ impl<'b, 'c> SqlStoryIndex<'b, 'c> {
         Ok(n)
     }
 
-    /// Writes the document count back; call before the transaction commits.
+    /// Writes the counts back; call before the transaction commits.
     pub fn finish(mut self) -> Result<()> {
+        let mut pending: Vec<(u64, u32)> = std::mem::take(&mut self.pending).into_iter().collect();
+        pending.sort_unstable_by_key(|p| p.0 as i64);
+        let mut stmt = self.batch.tx.prepare_cached(
+            "INSERT INTO story_df (key, df) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET df = df + excluded.df",
+        )?;
+        for (k, n) in pending {
+            stmt.execute(params![k as i64, n])?;
+        }
         if self.counted > 0 {
             let n = self.documents()?;
             self.batch.tx.execute(
@@ -129,12 +143,8 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
         let n = self.documents()? + 1;
         self.documents = Some(n);
         self.counted += 1;
-        let mut stmt = self.batch.tx.prepare_cached(
-            "INSERT INTO story_df (key, df) VALUES (?1, 1)
-             ON CONFLICT(key) DO UPDATE SET df = df + 1",
-        )?;
         for k in keys {
-            stmt.execute([*k as i64])?;
+            *self.pending.entry(*k).or_default() += 1;
             if let Some(df) = self.df.get_mut(k) {
                 *df += 1;
             }
@@ -150,6 +160,7 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
             .filter(|k| !self.df.contains_key(k))
             .collect();
         if !missing.is_empty() {
+            let mut stored: HashMap<u64, u32> = HashMap::new();
             let mut stmt = self
                 .batch
                 .tx
@@ -159,10 +170,14 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
             })?;
             for row in rows {
                 let (k, df) = row?;
-                self.df.insert(k, df);
+                stored.insert(k, df);
             }
+            // What the store holds plus what this transaction counted and
+            // has not written yet.
             for k in missing {
-                self.df.entry(k).or_insert(0);
+                let df = stored.get(&k).copied().unwrap_or(0)
+                    + self.pending.get(&k).copied().unwrap_or(0);
+                self.df.insert(k, df);
             }
         }
         for k in keys {
@@ -346,14 +361,14 @@ impl Batch<'_> {
             .query_map(params![id, near], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.tx.prepare_cached(
-            "SELECT other, count(DISTINCT sentence) FROM (
+            "SELECT DISTINCT sentence, other FROM (
                  SELECT sentence, other_id AS other FROM sentence_reuse WHERE article_id = ?1
                  UNION ALL
                  SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1
-             ) GROUP BY other ORDER BY 2 DESC, 1",
+             ) ORDER BY 1, 2",
         )?;
         let shared = stmt
-            .query_map([id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(CopyLinks {
             near_duplicates: copies,
