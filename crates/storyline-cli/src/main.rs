@@ -323,16 +323,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 let mut out = std::io::stdout().lock();
                 for a in &list {
-                    writeln!(
-                        out,
-                        "{:>6}  {:<10}  {:<18}  {}",
+                    article_line(
+                        &mut out,
                         a.id,
-                        a.date
-                            .as_deref()
-                            .map(|d| &d[..d.len().min(10)])
-                            .unwrap_or("-"),
-                        clip(a.source.as_deref().unwrap_or("-"), 18),
-                        a.title.as_deref().unwrap_or("(untitled)")
+                        a.date.as_deref(),
+                        a.source.as_deref(),
+                        a.title.as_deref(),
                     )?;
                 }
             }
@@ -579,16 +575,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     writeln!(out)?;
                 }
                 for a in &story.articles {
-                    writeln!(
-                        out,
-                        "{:>6}  {:<10}  {:<18}  {}",
+                    article_line(
+                        &mut out,
                         a.id,
-                        a.date
-                            .as_deref()
-                            .map(|d| &d[..d.len().min(10)])
-                            .unwrap_or("-"),
-                        clip(a.source.as_deref().unwrap_or("-"), 18),
-                        a.title.as_deref().unwrap_or("(untitled)")
+                        a.date.as_deref(),
+                        a.source.as_deref(),
+                        a.title.as_deref(),
                     )?;
                 }
             }
@@ -710,6 +702,24 @@ pair agreement {:.3}; {:.1}s",
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// One article in a listing: id, day, source, headline.
+fn article_line(
+    out: &mut impl Write,
+    id: i64,
+    date: Option<&str>,
+    source: Option<&str>,
+    title: Option<&str>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>6}  {:<10}  {:<18}  {}",
+        id,
+        date.map(|d| &d[..d.len().min(10)]).unwrap_or("-"),
+        clip(source.unwrap_or("-"), 18),
+        title.unwrap_or("(untitled)")
+    )
 }
 
 /// Near-duplicate threshold for the article view.

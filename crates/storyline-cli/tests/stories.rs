@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use common::{json, repo, run_json, storyline};
+use common::{ingest, json, repo, run_json, storyline};
 use serde_json::{Value, json};
 
 /// Gold story of each stored article that the manifest knows, by article id.
@@ -92,21 +92,6 @@ fn pairwise(pred: &HashMap<i64, i64>, gold: &HashMap<i64, String>) -> (f64, f64)
         }
     }
     (tp as f64 / pp.max(1) as f64, tp as f64 / gp.max(1) as f64)
-}
-
-fn ingest(db: &Path, paths: &[&Path]) -> Value {
-    let out = storyline(db)
-        .args(["ingest", "--json"])
-        .args(paths)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&out)
 }
 
 #[test]

@@ -35,3 +35,20 @@ pub fn run_json(db: &Path, args: &[&str]) -> Value {
     cmd.args(args).arg("--json");
     json(&cmd.output().unwrap())
 }
+
+/// Runs `storyline --db db ingest --json PATHS...`, asserts it stored
+/// everything (exit 0), and returns its report.
+pub fn ingest(db: &Path, paths: &[&Path]) -> Value {
+    let out = storyline(db)
+        .args(["ingest", "--json"])
+        .args(paths)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)
+}
