@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use common::{ingest, json, repo, run_json, storyline};
+use common::{ingest, repo, run_json, storyline};
 use serde_json::{Value, json};
 
 /// Gold story of each stored article that the manifest knows, by article id.
