@@ -180,22 +180,12 @@ def dir_bytes(p):
     p = pathlib.Path(p)
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
 
+sys.path.insert(0, "bench")
+from timing import read_time  # noqa: E402  (shared with the other timing scripts)
+
+
 def timing(name):
-    t = {}
-    for line in (runs / f"{name}.time").read_text().splitlines():
-        line = line.strip()
-        if line.startswith("wall "): t["wall_s"] = float(line.split()[1])
-        elif line.startswith("rc "): t["exit"] = int(line.split()[1])
-        elif line.startswith("load "): t["loadavg_1min_before"] = float(line.split()[1])
-        elif line.startswith("compilers "):
-            b, total = line.split()[1].split("/")
-            t["busy_samples"] = f"{b}/{total}"  # half-second samples with cargo/rustc running alongside
-            t["contended"] = int(b) > 0
-        elif line.startswith("Maximum resident set size"): t["peak_rss_mb"] = int(line.rsplit(":", 1)[1]) / 1024
-        elif line.startswith("User time"): t["user_s"] = float(line.rsplit(":", 1)[1])
-        elif line.startswith("System time"): t["sys_s"] = float(line.rsplit(":", 1)[1])
-        elif line.startswith("Percent of CPU"): t["cpu_percent"] = int(line.rsplit(":", 1)[1].strip().rstrip("%") or 0)
-    return t
+    return read_time(runs / f"{name}.time")
 
 def storyline(name, input_dir, unit):
     rep = json.loads((runs / f"{name}.out").read_text())
