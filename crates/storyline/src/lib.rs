@@ -41,6 +41,7 @@ pub mod copies;
 mod error;
 pub mod ingest;
 pub mod pipeline;
+pub mod quotes;
 pub mod store;
 pub mod stories;
 pub mod summary;

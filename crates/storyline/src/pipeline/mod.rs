@@ -11,6 +11,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 pub mod copies;
+pub mod quotes;
 pub mod stories;
 pub mod summary;
 
