@@ -46,6 +46,7 @@ pub mod store;
 pub mod stories;
 pub mod summary;
 pub mod text;
+pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};
 pub use error::{Error, Location, Result};

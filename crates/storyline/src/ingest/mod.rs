@@ -78,6 +78,14 @@ pub enum Input {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// JSON Lines (or one JSON array of records) already in memory, such as
+    /// a request body; `name` stands for it in reports.
+    Memory {
+        /// What reports call the input.
+        name: String,
+        /// The bytes.
+        bytes: std::sync::Arc<[u8]>,
+    },
 }
 
 impl Input {
@@ -86,6 +94,7 @@ impl Input {
         match self {
             Input::Stdin => "-".into(),
             Input::File(p) => p.display().to_string(),
+            Input::Memory { name, .. } => name.clone(),
         }
     }
 }
@@ -250,6 +259,10 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
             return Ok(Box::new(jsonl_records(reader, name, false)));
         }
         Input::File(p) => p.clone(),
+        Input::Memory { bytes, .. } => {
+            let reader = BufReader::new(io::Cursor::new(bytes.clone()));
+            return Ok(Box::new(jsonl_records(reader, name, false)));
+        }
     };
     let size = std::fs::metadata(&path)?.len();
     if size > opts.max_file_size {

@@ -92,8 +92,22 @@ pub fn ingest(
     opts: &IngestOptions,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IngestReport> {
-    let started = Instant::now();
     let (inputs, walk_errors) = ingest::expand(paths);
+    ingest_inputs(store, &inputs, walk_errors, opts, on_progress)
+}
+
+/// Stores the articles of inputs already expanded (files, standard input,
+/// or bytes in memory such as a request body); `walk_errors` are problems
+/// met while expanding, reported first. Bad records are reported in the
+/// result and skipped; only a failing database is an error.
+pub fn ingest_inputs(
+    store: &mut Store,
+    inputs: &[ingest::Input],
+    walk_errors: Vec<Error>,
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IngestReport> {
+    let started = Instant::now();
     let mut report = IngestReport {
         errors: walk_errors.iter().map(SkippedRecord::from).collect(),
         ..IngestReport::default()
@@ -177,7 +191,7 @@ pub fn ingest(
             on_progress(*progress);
             tx.send(prepared).is_ok()
         };
-        'inputs: for input in &inputs {
+        'inputs: for input in inputs {
             for record in ingest::read_input(input, opts) {
                 report.records += 1;
                 batch.push(record);

@@ -13,7 +13,12 @@ pub fn for_story(store: &Store, story: i64) -> Result<Option<StoryAttributions>>
     let mut found: Vec<(i64, Option<String>, Option<String>, Attributions)> = Vec::new();
     for a in &story.articles {
         if let Some(article) = store.article(a.id)? {
-            found.push((a.id, a.ref_id.clone(), a.source.clone(), extract(&article.text)));
+            found.push((
+                a.id,
+                a.ref_id.clone(),
+                a.source.clone(),
+                extract(&article.text),
+            ));
         }
     }
     let inputs: Vec<StoryInput<'_>> = found

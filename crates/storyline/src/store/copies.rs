@@ -761,3 +761,118 @@ impl Store {
         })
     }
 }
+
+/// What the copies stage found about one article of a story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryArticleCopies {
+    /// Article id.
+    pub article: i64,
+    /// The earliest article of the story it is a copy of (itself when it is
+    /// the first of its copies, or has none).
+    pub original: i64,
+    /// The story's other articles that are its copies.
+    pub near_duplicates: Vec<i64>,
+    /// How many of its sentences other articles carry.
+    pub reused_sentences: u64,
+    /// Judged spun.
+    pub spun: bool,
+    /// Spin score in [0, 1].
+    pub spin_score: f64,
+    /// Judged stitched.
+    pub stitched: bool,
+    /// Stitch score in [0, 1].
+    pub stitch_score: f64,
+}
+
+/// The copies stage's findings over a story's articles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryCopies {
+    /// Jaccard similarity at which two articles count as copies.
+    pub threshold: f64,
+    /// Groups of copies within the story, each as article ids, the
+    /// earliest first.
+    pub duplicate_groups: Vec<Vec<i64>>,
+    /// Per article, in the order given.
+    pub articles: Vec<StoryArticleCopies>,
+}
+
+impl Store {
+    /// The copies among `articles` (a story's articles, with their dates,
+    /// in time order): groups of near-duplicates at `threshold`, and each
+    /// article's reused sentences and verdicts.
+    pub fn story_copies(
+        &self,
+        articles: &[(i64, Option<String>)],
+        threshold: f64,
+    ) -> Result<StoryCopies> {
+        let date: HashMap<i64, Option<&str>> =
+            articles.iter().map(|(id, d)| (*id, d.as_deref())).collect();
+        let mut near: HashMap<i64, Vec<i64>> = HashMap::new();
+        for &(id, _) in articles {
+            let mut mine: Vec<i64> = near_duplicates_of(&self.conn, id)?
+                .into_iter()
+                .filter(|&(other, j, _)| j >= threshold && date.contains_key(&other))
+                .map(|(other, _, _)| other)
+                .collect();
+            mine.sort_unstable();
+            near.insert(id, mine);
+        }
+        let order = |a: &i64, b: &i64| {
+            if earlier((*a, date[a]), (*b, date[b])) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        };
+        // Groups are connected components: a copy of a copy is in the group.
+        let mut group_of: HashMap<i64, usize> = HashMap::new();
+        let mut groups: Vec<Vec<i64>> = Vec::new();
+        for &(id, _) in articles {
+            if group_of.contains_key(&id) || near[&id].is_empty() {
+                continue;
+            }
+            let mut members = vec![id];
+            group_of.insert(id, groups.len());
+            let mut i = 0;
+            while i < members.len() {
+                for &other in &near[&members[i]] {
+                    if let std::collections::hash_map::Entry::Vacant(e) = group_of.entry(other) {
+                        e.insert(groups.len());
+                        members.push(other);
+                    }
+                }
+                i += 1;
+            }
+            members.sort_by(order);
+            groups.push(members);
+        }
+        let mut reused = self.conn.prepare_cached(
+            "SELECT count(DISTINCT sentence) FROM sentence_reuse WHERE article_id = ?1",
+        )?;
+        let mut verdict = self.conn.prepare_cached(
+            "SELECT spun, spin_score, stitched, stitch_score FROM copy_verdicts WHERE article_id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(articles.len());
+        for &(id, _) in articles {
+            let (spun, spin_score, stitched, stitch_score) = verdict
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?
+                .unwrap_or((false, 0.0, false, 0.0));
+            out.push(StoryArticleCopies {
+                article: id,
+                original: group_of.get(&id).map_or(id, |&g| groups[g][0]),
+                near_duplicates: near.remove(&id).unwrap_or_default(),
+                reused_sentences: reused.query_row([id], |r| r.get::<_, i64>(0))? as u64,
+                spun,
+                spin_score,
+                stitched,
+                stitch_score,
+            });
+        }
+        Ok(StoryCopies {
+            threshold,
+            duplicate_groups: groups,
+            articles: out,
+        })
+    }
+}

@@ -190,7 +190,8 @@ pub struct Store {
     conn: Connection,
 }
 
-pub use copies::{CopiesReport, DuplicateGroup, ReusePair};
+pub use copies::{CopiesReport, DuplicateGroup, ReusePair, StoryCopies};
+pub use stories::StoryQuery;
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its
@@ -250,6 +251,20 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one read transaction, so all the queries it makes see
+    /// the same committed state: a page built from several queries never
+    /// mixes the store before and after a batch that an ingest commits
+    /// meanwhile. In WAL mode this never waits for the writer. Inside a
+    /// transaction already, `f` simply runs.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        // Dropped at the end: a rollback, which for a reader only ends it.
+        let _read = self.conn.unchecked_transaction()?;
+        f(self)
     }
 
     /// Starts a write transaction: everything done through the [`Batch`]

@@ -51,6 +51,35 @@ fn resolve_story(conn: &Connection, id: i64) -> Result<Option<i64>> {
         .optional()?)
 }
 
+/// Which stories [`Store::stories_matching`] lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryQuery {
+    /// At most this many.
+    pub limit: usize,
+    /// Skip this many first.
+    pub offset: usize,
+    /// Only stories with at least this many articles.
+    pub min_articles: usize,
+    /// Only stories active at or after this moment (an ISO 8601 day or
+    /// timestamp in UTC, as the store keeps dates).
+    pub since: Option<String>,
+    /// Only stories that began at or before this moment (a day takes in
+    /// the whole day).
+    pub until: Option<String>,
+}
+
+impl Default for StoryQuery {
+    fn default() -> Self {
+        StoryQuery {
+            limit: usize::MAX >> 1,
+            offset: 0,
+            min_articles: 1,
+            since: None,
+            until: None,
+        }
+    }
+}
+
 /// The articles an article copies or is copied by.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CopyLinks {
@@ -658,13 +687,35 @@ impl Store {
         offset: usize,
         min_articles: usize,
     ) -> Result<Vec<StorySummary>> {
+        self.stories_matching(&StoryQuery {
+            limit,
+            offset,
+            min_articles,
+            ..StoryQuery::default()
+        })
+    }
+
+    /// Stories as [`Store::stories`] lists them, within a time window: a
+    /// story is in it when its span (`first_seen` to `last_seen`) meets
+    /// `since`..=`until`.
+    pub fn stories_matching(&self, q: &StoryQuery) -> Result<Vec<StorySummary>> {
+        // `until` compares as a prefix, so that a bare day takes in the
+        // whole of that day's timestamps.
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {STORY_SUMMARY} FROM stories s LEFT JOIN articles t ON t.id = s.title_article
              WHERE s.article_count >= ?3
+               AND (?4 IS NULL OR coalesce(s.last_date, s.last_stored) >= ?4)
+               AND (?5 IS NULL OR substr(coalesce(s.first_date, s.first_stored), 1, length(?5)) <= ?5)
              ORDER BY coalesce(s.last_date, s.last_stored) DESC, s.id DESC LIMIT ?1 OFFSET ?2"
         ))?;
         let rows = stmt.query_map(
-            params![limit as i64, offset as i64, min_articles as i64],
+            params![
+                q.limit.min(i64::MAX as usize) as i64,
+                q.offset.min(i64::MAX as usize) as i64,
+                q.min_articles.min(i64::MAX as usize) as i64,
+                q.since,
+                q.until
+            ],
             summary_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
