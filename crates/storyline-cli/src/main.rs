@@ -214,6 +214,40 @@ storyline summarize --json --words 300 articles/"
         #[arg(long)]
         json: bool,
     },
+    /// Serve the JSON API and the web pages over HTTP.
+    #[command(
+        after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
+(described at /api/openapi.json): GET /api/stories, /api/stories/ID, /api/articles, \
+/api/articles/ID, /api/articles/ID/copies, /api/search?q=, /api/stats, and POST /api/articles \
+(JSON or JSON Lines, needs the token). Without a token the server is read-only.\n\nExamples:\n  \
+storyline serve --addr 127.0.0.1:8080\n  STORYLINE_TOKEN=s3cret storyline --db news.db serve\n  \
+curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \\\n    \
+--data-binary @articles.jsonl http://127.0.0.1:8080/api/articles"
+    )]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Bearer token that writes (POST /api/articles) need.
+        #[arg(long, env = "STORYLINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Largest request body accepted (bytes, or with a K, M or G suffix).
+        #[arg(long, value_parser = parse_size, default_value = "16M")]
+        max_body: u64,
+        /// Writes per second each client may make, on average (bursts of
+        /// --write-burst).
+        #[arg(long, default_value_t = 2.0)]
+        write_rate: f64,
+        /// Writes a client may make at once.
+        #[arg(long, default_value_t = 10)]
+        write_burst: u32,
+        /// Seconds a read may take.
+        #[arg(long, default_value_t = 30)]
+        read_timeout: u64,
+        /// Seconds a write (an ingest) may take.
+        #[arg(long, default_value_t = 300)]
+        write_timeout: u64,
+    },
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {
@@ -340,19 +374,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("storyline: no article with id or ref {id:?}");
                 return Ok(ExitCode::from(1));
             };
-            let article = store
-                .article(found)?
-                .context("the article vanished while being read")?;
             if json {
-                let mut value = serde_json::to_value(&article)?;
-                let copies = store.article_copies(found, DEFAULT_THRESHOLD)?;
-                if let (Some(obj), serde_json::Value::Object(extra)) =
-                    (value.as_object_mut(), serde_json::to_value(copies)?)
-                {
-                    obj.extend(extra);
-                }
-                print_json(&value)?;
+                let view = storyline::view::article(&store, found)?
+                    .context("the article vanished while being read")?;
+                print_json(&view)?;
             } else {
+                let article = store
+                    .article(found)?
+                    .context("the article vanished while being read")?;
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{}", article.title.as_deref().unwrap_or("(untitled)"))?;
                 let meta: Vec<String> = [
@@ -522,14 +551,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("storyline: no story {id:?}");
                 return Ok(ExitCode::from(1));
             };
-            let summary = store.summary(story.id)?.unwrap_or_default();
             if json {
-                let mut value = serde_json::to_value(&story)?;
-                if let Some(obj) = value.as_object_mut() {
-                    obj.insert("summary".into(), serde_json::to_value(&summary)?);
-                }
-                print_json(&value)?;
+                let view = storyline::view::story(&store, story.id)?
+                    .context("the story vanished while being read")?;
+                print_json(&view)?;
             } else {
+                let summary = store.summary(story.id)?.unwrap_or_default();
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{}", story.title.as_deref().unwrap_or("(untitled)"))?;
                 writeln!(
@@ -691,6 +718,65 @@ pair agreement {:.3}; {:.1}s",
                 ExitCode::from(2)
             })
         }
+        Command::Serve {
+            addr,
+            token,
+            max_body,
+            write_rate,
+            write_burst,
+            read_timeout,
+            write_timeout,
+        } => {
+            let mut config = storyline_server::Config::new(&cli.db);
+            config.token = token.filter(|t| !t.trim().is_empty());
+            config.max_body = usize::try_from(max_body).unwrap_or(usize::MAX);
+            config.write_rate = write_rate;
+            config.write_burst = write_burst;
+            config.read_timeout = std::time::Duration::from_secs(read_timeout);
+            config.write_timeout = std::time::Duration::from_secs(write_timeout);
+            let read_only = config.token.is_none();
+            let state = storyline_server::AppState::open(config)
+                .with_context(|| format!("cannot open the database {}", cli.db.display()))?;
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?;
+                let local = listener.local_addr()?;
+                eprintln!(
+                    "storyline: serving {} on http://{local}/ ({})",
+                    cli.db.display(),
+                    if read_only {
+                        "read-only: no --token"
+                    } else {
+                        "writes need the token"
+                    }
+                );
+                let shutdown = async {
+                    #[cfg(unix)]
+                    {
+                        use tokio::signal::unix::{SignalKind, signal};
+                        match signal(SignalKind::terminate()) {
+                            Ok(mut term) => {
+                                tokio::select! {
+                                    _ = tokio::signal::ctrl_c() => {}
+                                    _ = term.recv() => {}
+                                }
+                            }
+                            Err(_) => {
+                                let _ = tokio::signal::ctrl_c().await;
+                            }
+                        }
+                    }
+                    #[cfg(not(unix))]
+                    let _ = tokio::signal::ctrl_c().await;
+                    eprintln!("storyline: stopping");
+                };
+                storyline_server::serve(listener, state, shutdown).await?;
+                anyhow::Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats { json } => {
             let store = open(&cli.db)?;
             let stats = store.stats()?;
@@ -721,9 +807,6 @@ fn article_line(
         title.unwrap_or("(untitled)")
     )
 }
-
-/// Near-duplicate threshold for the article view.
-const DEFAULT_THRESHOLD: f64 = 0.8;
 
 fn render_diff(edits: &[storyline::copies::Edit]) -> String {
     use storyline::copies::Edit;

@@ -1,0 +1,495 @@
+//! The JSON API. Every answer is the JSON the CLI prints with `--json` for
+//! the same question (see the README), built by the same library code.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use storyline::ingest::{IngestOptions, Input};
+use storyline::pipeline::{self, IngestReport};
+use storyline::store::StoryQuery;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Most items one listing returns.
+pub const MAX_LIMIT: usize = 500;
+/// Items a listing returns when the request does not say.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// Paging parameters as given.
+#[derive(Debug, Default, Deserialize)]
+pub struct Paging {
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+impl Paging {
+    /// `(limit, offset)`, checked.
+    pub fn parse(&self) -> Result<(usize, usize), ApiError> {
+        let limit = match self.limit.as_deref() {
+            None | Some("") => DEFAULT_LIMIT,
+            Some(s) => match s.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "limit must be a whole number from 1 to {MAX_LIMIT}, not {s:?}"
+                    )));
+                }
+            },
+        };
+        let offset = match self.offset.as_deref() {
+            None | Some("") => 0,
+            Some(s) => s
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n <= 1 << 40)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!("offset must be a whole number, not {s:?}"))
+                })?,
+        };
+        Ok((limit, offset))
+    }
+}
+
+/// Parameters of a story listing.
+#[derive(Debug, Default, Deserialize)]
+pub struct StoriesParams {
+    #[serde(flatten)]
+    paging: Paging,
+    since: Option<String>,
+    until: Option<String>,
+    min_articles: Option<String>,
+}
+
+/// Checks a time bound: an ISO 8601 day (`2017-04-12`) or an RFC 3339
+/// timestamp, turned into the UTC form the store keeps.
+pub fn time_bound(name: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() {
+        return Ok(Some(v.to_string()));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ));
+    }
+    Err(ApiError::bad_request(format!(
+        "{name} must be a day (2017-04-12) or an RFC 3339 time (2017-04-12T08:00:00Z), not {v:?}"
+    )))
+}
+
+impl StoriesParams {
+    /// The store query these parameters ask for.
+    pub fn query(&self) -> Result<StoryQuery, ApiError> {
+        let (limit, offset) = self.paging.parse()?;
+        let min_articles = match self.min_articles.as_deref() {
+            None | Some("") => 1,
+            Some(s) => s
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n <= 1 << 40)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!("min_articles must be a whole number, not {s:?}"))
+                })?,
+        };
+        let since = time_bound("since", self.since.as_deref())?;
+        let until = time_bound("until", self.until.as_deref())?;
+        Ok(StoryQuery {
+            limit,
+            offset,
+            min_articles,
+            since,
+            until,
+        })
+    }
+}
+
+/// `GET /api/stories`: stories, most recently active first.
+pub async fn stories(
+    State(state): State<AppState>,
+    Query(p): Query<StoriesParams>,
+) -> Result<Response, ApiError> {
+    let mut q = p.query()?;
+    let (limit, offset) = (q.limit, q.offset);
+    // One more than asked tells whether a next page exists.
+    q.limit += 1;
+    let mut list = state.read(move |s| s.stories_matching(&q)).await?;
+    let more = list.len() > limit;
+    list.truncate(limit);
+    let mut res = Json(list).into_response();
+    if more {
+        let mut next = format!("/api/stories?limit={limit}&offset={}", offset + limit);
+        for (k, v) in [
+            ("since", &p.since),
+            ("until", &p.until),
+            ("min_articles", &p.min_articles),
+        ] {
+            if let Some(v) = v {
+                next.push_str(&format!("&{k}={}", encode(v)));
+            }
+        }
+        link_next(&mut res, &next);
+    }
+    Ok(res)
+}
+
+fn link_next(res: &mut Response, next: &str) {
+    if let Ok(v) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
+        res.headers_mut().insert(header::LINK, v);
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Reads a story reference: a story id, or `article:X` for the story of
+/// article X (an id or a ref).
+pub async fn resolve_story(state: &AppState, id: &str) -> Result<i64, ApiError> {
+    if let Some(article) = id.strip_prefix("article:") {
+        let article = article.to_string();
+        let shown = article.clone();
+        let found = state
+            .read(move |s| match s.resolve(&article)? {
+                Some(a) => s.story_of(a),
+                None => Ok(None),
+            })
+            .await?;
+        return found.ok_or_else(|| ApiError::not_found(format!("no story of article {shown:?}")));
+    }
+    let n: i64 = id.parse().map_err(|_| {
+        ApiError::bad_request(format!(
+            "{id:?} is not a story id (a number, or article:ID)"
+        ))
+    })?;
+    Ok(n)
+}
+
+/// `GET /api/stories/{id}`: a story with its summary, articles, quotes,
+/// entities and copies.
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let n = resolve_story(&state, &id).await?;
+    let view = state.read(move |s| storyline::view::story(s, n)).await?;
+    match view {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(ApiError::not_found(format!("no story {id:?}"))),
+    }
+}
+
+/// Finds an article by id or ref (`id:N`, `ref:X` force one reading).
+pub async fn resolve_article(state: &AppState, id: &str) -> Result<i64, ApiError> {
+    let reference = id.to_string();
+    state
+        .read(move |s| s.resolve(&reference))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no article with id or ref {id:?}")))
+}
+
+/// `GET /api/articles`: articles in store order.
+pub async fn articles(
+    State(state): State<AppState>,
+    Query(p): Query<Paging>,
+) -> Result<Response, ApiError> {
+    let (limit, offset) = p.parse()?;
+    let mut list = state.read(move |s| s.articles(limit + 1, offset)).await?;
+    let more = list.len() > limit;
+    list.truncate(limit);
+    let mut res = Json(list).into_response();
+    if more {
+        link_next(
+            &mut res,
+            &format!("/api/articles?limit={limit}&offset={}", offset + limit),
+        );
+    }
+    Ok(res)
+}
+
+/// `GET /api/articles/{id}`: an article with its text, sentences and what
+/// the copies stage found.
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let n = resolve_article(&state, &id).await?;
+    let view = state.read(move |s| storyline::view::article(s, n)).await?;
+    match view {
+        Some(v) => Ok(Json(v).into_response()),
+        // Deleted between the two reads.
+        None => Err(ApiError::not_found(format!("no article {id:?}"))),
+    }
+}
+
+/// Parameters of the copies of an article.
+#[derive(Debug, Default, Deserialize)]
+pub struct CopiesParams {
+    threshold: Option<String>,
+}
+
+/// `GET /api/articles/{id}/copies`: what `storyline copies --explain ID
+/// --json` prints.
+pub async fn article_copies(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<CopiesParams>,
+) -> Result<Response, ApiError> {
+    let floor = storyline::copies::minhash::MIN_THRESHOLD;
+    let threshold = match p.threshold.as_deref() {
+        None | Some("") => storyline::view::COPY_THRESHOLD,
+        Some(s) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|t| (floor..=1.0).contains(t))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "threshold must be a number from {floor} to 1, not {s:?}"
+                ))
+            })?,
+    };
+    let n = resolve_article(&state, &id).await?;
+    let copies = state.read(move |s| s.article_copies(n, threshold)).await?;
+    Ok(Json(copies).into_response())
+}
+
+/// Parameters of a search.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// `GET /api/search`: full-text search, best first.
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, ApiError> {
+    let (limit, offset) = p.paging.parse()?;
+    let q = p.q.unwrap_or_default();
+    if q.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "the query parameter q is missing or empty",
+        ));
+    }
+    if q.len() > 1000 {
+        return Err(ApiError::bad_request("the query is longer than 1000 bytes"));
+    }
+    let query = q.clone();
+    let mut hits = state
+        .read(move |s| s.search(&query, limit + 1, offset))
+        .await?;
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let mut res = Json(hits).into_response();
+    if more {
+        link_next(
+            &mut res,
+            &format!(
+                "/api/search?q={}&limit={limit}&offset={}",
+                encode(&q),
+                offset + limit
+            ),
+        );
+    }
+    Ok(res)
+}
+
+/// `GET /api/stats`: what `storyline stats --json` prints, and the number
+/// of stories.
+pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let (stats, stories) = state.read(|s| Ok((s.stats()?, s.story_count()?))).await?;
+    let mut v = serde_json::to_value(stats).map_err(ApiError::internal)?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("stories".into(), stories.into());
+    }
+    Ok(Json(v).into_response())
+}
+
+/// How a write body is framed.
+enum Framing {
+    /// One JSON object or an array of them.
+    Json,
+    /// One JSON object per line.
+    Lines,
+}
+
+fn framing(headers: &HeaderMap) -> Result<Framing, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Ok(Framing::Json),
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/jsonlines" => Ok(Framing::Lines),
+        "" => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "say what the body is: Content-Type application/json (an object or an array) or application/x-ndjson (one object per line)",
+        )),
+        other => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "Content-Type {other:?} is not accepted: use application/json (an object or an array) or application/x-ndjson (one object per line)"
+            ),
+        )),
+    }
+}
+
+/// `POST /api/articles`: stores articles as `storyline ingest` does and
+/// answers with its report. Broken records are reported by line (JSON
+/// Lines) or record (a JSON array) and skipped; the rest goes in. When
+/// nothing could be stored because every record was broken the answer is
+/// 400 (not JSON) or 422 (JSON, but not articles), with the same list.
+pub async fn post_articles(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let framing = framing(&headers)?;
+    let bytes: Arc<[u8]> = match framing {
+        Framing::Lines => Arc::from(&body[..]),
+        Framing::Json => {
+            let value: Value = serde_json::from_slice(&body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the body is not JSON: {e} (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ))
+            })?;
+            let records = match value {
+                Value::Array(items) => Value::Array(items),
+                obj @ Value::Object(_) => Value::Array(vec![obj]),
+                other => {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!(
+                            "the body must be an article object or an array of them, not {}",
+                            kind(&other)
+                        ),
+                    ));
+                }
+            };
+            // The library's reader reads a JSON array as one record per
+            // element, numbered from 1, like a file holding an array.
+            Arc::from(records.to_string().into_bytes())
+        }
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) || &*bytes == b"[]" {
+        return Err(ApiError::bad_request("the body holds no articles"));
+    }
+    let report: IngestReport = state
+        .write(move |store| {
+            let input = Input::Memory {
+                name: "body".into(),
+                bytes,
+            };
+            pipeline::ingest_inputs(
+                store,
+                &[input],
+                Vec::new(),
+                &IngestOptions::default(),
+                &|_| {},
+            )
+        })
+        .await?;
+    let stored = report.added + report.unchanged + report.updated;
+    if stored == 0 && !report.errors.is_empty() {
+        let not_json = report
+            .errors
+            .iter()
+            .any(|e| e.message.contains("JSON") || e.message.contains("UTF-8"));
+        let first = &report.errors[0];
+        let at = match (first.line, first.record) {
+            (Some(l), _) => format!("line {l}: "),
+            (None, Some(r)) => format!("record {r}: "),
+            _ => String::new(),
+        };
+        let mut err = ApiError::new(
+            if not_json {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            format!(
+                "no article could be stored ({} skipped); {at}{}",
+                report.errors.len(),
+                first.message
+            ),
+        );
+        let mut detail = serde_json::Map::new();
+        detail.insert(
+            "errors".into(),
+            serde_json::to_value(&report.errors).map_err(ApiError::internal)?,
+        );
+        err.detail = Some(detail);
+        return Err(err);
+    }
+    let status = if report.added > 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The OpenAPI 3.1 description of this API.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// `GET /api`: where to start.
+pub async fn index() -> Json<Value> {
+    Json(json!({
+        "name": "storyline",
+        "version": env!("CARGO_PKG_VERSION"),
+        "openapi": "/api/openapi.json",
+        "endpoints": [
+            "GET /api/stories", "GET /api/stories/{id}", "GET /api/articles",
+            "GET /api/articles/{id}", "GET /api/articles/{id}/copies", "GET /api/search",
+            "GET /api/stats", "POST /api/articles", "GET /api/openapi.json"
+        ]
+    }))
+}

@@ -1,0 +1,751 @@
+//! The web pages: server-rendered HTML (maud escapes every value put into
+//! a page), one stylesheet, no script. Each page reads what the matching
+//! API endpoint returns, through the same library calls.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+use serde_json::Value;
+use storyline::copies::Edit;
+use storyline::quotes::{EntityKind, StoryQuote};
+use storyline::stories::StorySummary;
+use storyline::view::{ArticleView, StoryView};
+
+use crate::api::{self, StoriesParams, encode};
+use crate::error::{ApiError, PageError};
+use crate::state::AppState;
+
+/// The stylesheet, served at `/static/style.css`.
+pub const STYLE: &str = include_str!("style.css");
+
+fn page(title: &str, query: &str, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Storyline" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "Storyline" }
+                    form.search action="/search" method="get" role="search" {
+                        input type="search" name="q" value=(query) placeholder="Search articles"
+                            aria-label="Search articles" maxlength="1000";
+                        button type="submit" { "Search" }
+                    }
+                }
+                main { (body) }
+                footer { a href="/api" { "JSON API" } " · " a href="/api/openapi.json" { "OpenAPI" } }
+            }
+        }
+    };
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markup.into_string(),
+    )
+        .into_response()
+}
+
+/// The page shown for an error.
+pub fn error_page(title: &str, message: &str) -> Response {
+    page(
+        title,
+        "",
+        html! {
+            h1 { (title) }
+            p { (message) }
+            p { a href="/" { "All stories" } }
+        },
+    )
+}
+
+/// The first ten characters of a date: the day.
+fn day(d: Option<&str>) -> &str {
+    d.map(|d| d.get(..10).unwrap_or(d)).unwrap_or("undated")
+}
+
+fn span(first: Option<&str>, last: Option<&str>) -> String {
+    let (a, b) = (day(first), day(last));
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a} – {b}")
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Parameters of the story list page.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(flatten)]
+    stories: StoriesParams,
+}
+
+/// `GET /`: stories, newest first.
+pub async fn home(
+    State(state): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let mut q = p.stories.query()?;
+    let (limit, offset, min) = (q.limit, q.offset, q.min_articles);
+    q.limit += 1;
+    let (mut list, stats) = state
+        .read(move |s| Ok((s.stories_matching(&q)?, s.stats()?)))
+        .await?;
+    let more = list.len() > limit;
+    list.truncate(limit);
+    let link =
+        |offset: usize, min: usize| format!("/?offset={offset}&limit={limit}&min_articles={min}");
+    let body = html! {
+        h1 { "Stories" }
+        p.meta {
+            (plural(stats.articles, "article", "articles")) " from "
+            (plural(stats.sources, "source", "sources")) ", most recently active stories first."
+        }
+        nav.filters aria-label="Story size" {
+            @for (n, label) in [(1, "All"), (2, "2+ articles"), (5, "5+ articles")] {
+                @if n == min { span.chip.on { (label) } } @else { a.chip href=(link(0, n)) { (label) } }
+            }
+        }
+        @if list.is_empty() {
+            p.empty { "No stories here yet." }
+        }
+        ol.stories {
+            @for s in &list { (story_item(s)) }
+        }
+        nav.pager {
+            @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit), min)) { "← Newer" } }
+            @if more { a rel="next" href=(link(offset + limit, min)) { "Older →" } }
+        }
+    };
+    Ok(page("Stories", "", body))
+}
+
+fn story_item(s: &StorySummary) -> Markup {
+    html! {
+        li.story data-articles=(s.articles) {
+            a.title href={ "/stories/" (s.id) } { (s.title.as_deref().unwrap_or("(untitled)")) }
+            div.meta {
+                (plural(s.articles, "article", "articles")) " · "
+                (plural(s.sources, "source", "sources")) " · "
+                (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
+            }
+        }
+    }
+}
+
+/// `GET /stories/{id}`.
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let n = api::resolve_story(&state, &id).await?;
+    let view = state
+        .read(move |s| storyline::view::story(s, n))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no story {id:?}.")))?;
+    let title = view
+        .story
+        .title
+        .clone()
+        .unwrap_or_else(|| "(untitled)".into());
+    Ok(page(&title, "", story_body(&view)))
+}
+
+/// The body of a story page.
+pub fn story_body(v: &StoryView) -> Markup {
+    let s = &v.story;
+    let titles: HashMap<i64, (&str, Option<&str>)> = s
+        .articles
+        .iter()
+        .map(|a| {
+            (
+                a.id,
+                (
+                    a.title.as_deref().unwrap_or("(untitled)"),
+                    a.source.as_deref(),
+                ),
+            )
+        })
+        .collect();
+    // Footnote numbers: each cited article gets one, in order of first
+    // citation, so the same source has the same number everywhere.
+    let mut numbers: HashMap<i64, usize> = HashMap::new();
+    for c in v.summary.iter().flat_map(|x| &x.citations) {
+        let next = numbers.len() + 1;
+        numbers.entry(c.article).or_insert(next);
+    }
+    let copies: HashMap<i64, &storyline::store::copies::StoryArticleCopies> =
+        v.copies.articles.iter().map(|c| (c.article, c)).collect();
+    let mut days: BTreeMap<&str, Vec<&storyline::stories::StoryArticle>> = BTreeMap::new();
+    for a in &s.articles {
+        days.entry(day(a.date.as_deref())).or_default().push(a);
+    }
+    html! {
+        article.story {
+            h1 { (s.title.as_deref().unwrap_or("(untitled)")) }
+            p.meta {
+                "Story " (s.id) " · " (plural(s.article_count, "article", "articles")) " from "
+                (plural(s.sources.len() as u64, "source", "sources")) " · "
+                (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
+                @if !s.aliases.is_empty() {
+                    " · also known as "
+                    @for (i, a) in s.aliases.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (a)
+                    }
+                }
+            }
+            section #summary {
+                h2 { "Summary" }
+                @if v.summary.is_empty() {
+                    p.empty { "No summary yet: a story gets one once it has two articles." }
+                }
+                ol.summary {
+                    @for (i, sent) in v.summary.iter().enumerate() {
+                        li id={ "summary-" (i + 1) } {
+                            p {
+                                (sent.text)
+                                @for c in &sent.citations {
+                                    " "
+                                    a.cite href={ "/articles/" (c.article) "#s" (c.sentence) }
+                                        title={ (c.source.as_deref().unwrap_or("source")) ": " (c.text) }
+                                        data-article=(c.article) data-sentence=(c.sentence) {
+                                        "[" (numbers[&c.article]) "]"
+                                    }
+                                }
+                            }
+                            @if !sent.citations.is_empty() {
+                                details.variants {
+                                    summary { "How each source words it (" (sent.citations.len()) ")" }
+                                    ul {
+                                        @for c in &sent.citations {
+                                            li {
+                                                a href={ "/articles/" (c.article) "#s" (c.sentence) } {
+                                                    "[" (numbers[&c.article]) "] "
+                                                    (c.source.as_deref().or(titles.get(&c.article).map(|t| t.0)).unwrap_or("source"))
+                                                }
+                                                " "
+                                                q { (c.text) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section #timeline {
+                h2 { "Timeline of sources" }
+                ol.timeline {
+                    @for (d, articles) in &days {
+                        li {
+                            time { (d) }
+                            ul {
+                                @for a in articles {
+                                    li {
+                                        a href={ "/articles/" (a.id) } { (a.title.as_deref().unwrap_or("(untitled)")) }
+                                        @if let Some(src) = &a.source { " " span.src { (src) } }
+                                        @if let Some(n) = numbers.get(&a.id) { " " span.badge.cited { "[" (n) "]" } }
+                                        @if let Some(c) = copies.get(&a.id) { (copy_badges(c)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section #quotes {
+                h2 { "Quotes" }
+                (quotes_by_speaker(&v.quotes))
+            }
+            section #entities {
+                h2 { "People, organisations and places" }
+                @if v.entities.is_empty() {
+                    p.empty { "None found in this story yet." }
+                }
+                ul.entities {
+                    @for e in &v.entities {
+                        li {
+                            strong { (e.name) }
+                            " " span.kind { (kind_name(e.kind)) }
+                            " " span.count { (plural(e.mentions as u64, "mention", "mentions")) }
+                            @if !e.aliases.is_empty() {
+                                br;
+                                span.aliases { "also: " (e.aliases.join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !v.copies.duplicate_groups.is_empty() {
+                section #copies {
+                    h2 { "Copies" }
+                    ul {
+                        @for g in &v.copies.duplicate_groups {
+                            li {
+                                "Copies of "
+                                a href={ "/articles/" (g[0]) } { (titles.get(&g[0]).map_or("(untitled)", |t| t.0)) }
+                                ": "
+                                @for (i, id) in g.iter().skip(1).enumerate() {
+                                    @if i > 0 { ", " }
+                                    a href={ "/articles/" (id) } { (titles.get(id).and_then(|t| t.1).unwrap_or("article")) " #" (id) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn copy_badges(c: &storyline::store::copies::StoryArticleCopies) -> Markup {
+    html! {
+        @if c.original != c.article { " " span.badge.copy { "copy of #" (c.original) } }
+        @if c.spun { " " span.badge.spun title={ "spin score " (format!("{:.2}", c.spin_score)) } { "spun" } }
+        @if c.stitched { " " span.badge.stitched title={ "stitch score " (format!("{:.2}", c.stitch_score)) } { "stitched" } }
+    }
+}
+
+fn kind_name(k: EntityKind) -> &'static str {
+    match k {
+        EntityKind::Person => "person",
+        EntityKind::Organization => "organisation",
+        EntityKind::Place => "place",
+    }
+}
+
+/// Quotes grouped by speaker (resolved name, else as written), speakers
+/// with the most quotes first.
+pub fn quotes_by_speaker(quotes: &[StoryQuote]) -> Markup {
+    let mut groups: Vec<(String, Vec<&StoryQuote>)> = Vec::new();
+    for q in quotes {
+        let who = q
+            .speaker_resolved
+            .clone()
+            .or_else(|| q.speaker.clone())
+            .unwrap_or_else(|| "Unattributed".into());
+        match groups.iter_mut().find(|(w, _)| *w == who) {
+            Some((_, list)) => list.push(q),
+            None => groups.push((who, vec![q])),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    html! {
+        @if groups.is_empty() {
+            p.empty { "No quotes found in this story yet." }
+        }
+        @for (who, list) in &groups {
+            div.speaker {
+                h3 { (who) }
+                ul.quotes {
+                    @for q in list {
+                        li {
+                            blockquote { (q.text) }
+                            p.meta {
+                                @if let Some(cue) = &q.cue { (cue) " · " }
+                                @for (i, s) in q.sources.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    a href={ "/articles/" (s.article) } { (s.source.as_deref().unwrap_or("source")) " #" (s.article) }
+                                }
+                                @if q.wording_differs { " · " span.badge { "worded differently" } }
+                                @if q.speakers_differ { " · " span.badge { "speakers differ" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /articles/{id}`.
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let n = api::resolve_article(&state, &id).await?;
+    let view = state
+        .read(move |s| storyline::view::article(s, n))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no article {id:?}.")))?;
+    let title = view
+        .article
+        .title
+        .clone()
+        .unwrap_or_else(|| "(untitled)".into());
+    Ok(page(&title, "", article_body(&view)))
+}
+
+fn render_diff(edits: &[Edit]) -> Markup {
+    html! {
+        @for (i, e) in edits.iter().enumerate() {
+            @if i > 0 { " " }
+            @match e {
+                Edit::Equal { text } => { (text) }
+                Edit::Replace { from, to } => { del { (from) } " " ins { (to) } }
+                Edit::Delete { text } => { del { (text) } }
+                Edit::Insert { text } => { ins { (text) } }
+            }
+        }
+    }
+}
+
+fn score(v: &Value) -> String {
+    format!("{:.2}", v["score"].as_f64().unwrap_or(0.0))
+}
+
+/// The body of an article page.
+pub fn article_body(v: &ArticleView) -> Markup {
+    let a = &v.article;
+    let reused: HashMap<usize, &storyline::store::copies::ReusedSentence> = v
+        .copies
+        .reused_sentences
+        .iter()
+        .map(|r| (r.sentence, r))
+        .collect();
+    let mut paragraphs: BTreeMap<usize, Vec<&storyline::Sentence>> = BTreeMap::new();
+    for s in &a.sentences {
+        paragraphs.entry(s.paragraph).or_default().push(s);
+    }
+    let spin = &v.copies.spin;
+    let stitch = &v.copies.stitch;
+    let near = v.copies.copies["near_duplicates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let original = v.copies.copies["original"].as_i64().unwrap_or(a.id);
+    let substitutions = spin["substitutions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut by_sentence: BTreeMap<(u64, i64), Vec<&Value>> = BTreeMap::new();
+    for s in &substitutions {
+        by_sentence
+            .entry((
+                s["sentence"].as_u64().unwrap_or(0),
+                s["source_article"].as_i64().unwrap_or(0),
+            ))
+            .or_default()
+            .push(s);
+    }
+    html! {
+        article.article {
+            h1 { (a.title.as_deref().unwrap_or("(untitled)")) }
+            p.meta {
+                "#" (a.id)
+                @if let Some(r) = &a.ref_id { " · ref " (r) }
+                @if let Some(s) = &a.source { " · " (s) }
+                @if let Some(au) = &a.author { " · by " (au) }
+                " · " (day(a.date.as_deref()))
+                " · " (a.words) " words"
+                @if let Some(u) = a.url.as_deref().filter(|u| u.starts_with("http://") || u.starts_with("https://")) {
+                    " · " a href=(u) rel="noopener noreferrer nofollow" { "original" }
+                }
+                @if let Some(st) = v.story { " · " a href={ "/stories/" (st) } { "story " (st) } }
+            }
+            p.verdicts {
+                @if original != a.id { span.badge.copy { "copy of " a href={ "/articles/" (original) } { "#" (original) } } " " }
+                @if spin["spun"].as_bool() == Some(true) { span.badge.spun { "spun (" (score(spin)) ")" } " " }
+                @if stitch["stitched"].as_bool() == Some(true) { span.badge.stitched { "stitched (" (score(stitch)) ")" } " " }
+                @if !reused.is_empty() {
+                    span.badge.reused { (reused.len()) " of " (a.sentences.len()) " sentences found elsewhere" }
+                }
+            }
+            div.text {
+                @for sentences in paragraphs.values() {
+                    p {
+                        @for (i, s) in sentences.iter().enumerate() {
+                            @if i > 0 { " " }
+                            @if let Some(r) = reused.get(&s.index) {
+                                mark.reused id={ "s" (s.index) } { (s.text) }
+                                @for m in r.matches.iter().take(3) {
+                                    " "
+                                    a.from href={ "/articles/" (m.article) "#s" (m.sentence) }
+                                        title={ (if m.earlier { "from " } else { "copied by " }) (m.source.as_deref().unwrap_or("article")) ": " (m.text) } {
+                                        (if m.earlier { "↩" } else { "↪" }) "#" (m.article)
+                                    }
+                                }
+                            } @else {
+                                span.sentence id={ "s" (s.index) } { (s.text) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !substitutions.is_empty() || spin["signals"].as_array().is_some_and(|s| !s.is_empty()) {
+                section #spin {
+                    h2 { "Spin" }
+                    p.meta { "Score " (score(spin)) ": " (spin["substituted_sentences"]) " of " (spin["aligned_sentences"]) " aligned sentences have short substitutions." }
+                    ul.diffs {
+                        @for ((sentence, source), subs) in &by_sentence {
+                            li {
+                                a href={ "#s" (sentence) } { "Sentence " (sentence + 1) }
+                                " against "
+                                a href={ "/articles/" (source) } { "#" (source) } ": "
+                                @for (i, s) in subs.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    del { (s["from"].as_str().unwrap_or("")) } " → " ins { (s["to"].as_str().unwrap_or("")) }
+                                }
+                                @if let Some(m) = reused.get(&(*sentence as usize)).and_then(|r| r.matches.iter().find(|m| m.article == *source)) {
+                                    p.diff { (render_diff(&m.diff)) }
+                                }
+                            }
+                        }
+                        @for s in spin["signals"].as_array().into_iter().flatten() {
+                            li {
+                                (s["kind"].as_str().unwrap_or("").replace('_', " ")) ": "
+                                q { (s["text"].as_str().unwrap_or("")) }
+                                @if let Some(u) = s["usual"].as_str() { " (usually " q { (u) } ")" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if stitch["source_articles"].as_array().is_some_and(|s| !s.is_empty()) {
+                section #stitch {
+                    h2 { "Sources of its sentences" }
+                    p.meta { "Stitch score " (score(stitch)) "." }
+                    ul {
+                        @for s in stitch["source_articles"].as_array().into_iter().flatten() {
+                            li { a href={ "/articles/" (s[0]) } { "#" (s[0]) } ": " (plural(s[1].as_u64().unwrap_or(0), "sentence", "sentences")) }
+                        }
+                    }
+                }
+            }
+            @if !v.copies.reused_sentences.is_empty() {
+                section #reused {
+                    h2 { "Reused sentences" }
+                    ol.diffs {
+                        @for r in &v.copies.reused_sentences {
+                            li {
+                                a href={ "#s" (r.sentence) } { "Sentence " (r.sentence + 1) }
+                                ul {
+                                    @for m in &r.matches {
+                                        li {
+                                            (if m.earlier { "from " } else { "copied by " })
+                                            a href={ "/articles/" (m.article) "#s" (m.sentence) } {
+                                                (m.source.as_deref().unwrap_or("article")) " #" (m.article)
+                                            }
+                                            " (" (m.kind) ", " (format!("{:.2}", m.score)) "): "
+                                            span.diff { (render_diff(&m.diff)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !near.is_empty() {
+                section #near {
+                    h2 { "Near-duplicates" }
+                    ul {
+                        @for n in &near {
+                            li {
+                                a href={ "/articles/" (n["id"]) } { (n["title"].as_str().unwrap_or("(untitled)")) }
+                                " " span.src { (n["source"].as_str().unwrap_or("")) }
+                                " · Jaccard " (format!("{:.2}", n["jaccard"].as_f64().unwrap_or(0.0)))
+                                @if n["earlier"].as_bool() == Some(true) { " · earlier" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parameters of the search page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchPageParams {
+    q: Option<String>,
+    offset: Option<String>,
+}
+
+/// A search snippet as HTML: the text escaped, the store's `<mark>`
+/// markers turned back into elements.
+fn snippet(s: &str) -> Markup {
+    let mut out = String::new();
+    let mut open = false;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let tag = if open { "</mark>" } else { "<mark>" };
+        match rest.find(tag) {
+            Some(i) => {
+                out.push_str(&html! { (rest[..i]) }.into_string());
+                out.push_str(tag);
+                open = !open;
+                rest = &rest[i + tag.len()..];
+            }
+            None => {
+                out.push_str(&html! { (rest) }.into_string());
+                rest = "";
+            }
+        }
+    }
+    if open {
+        out.push_str("</mark>");
+    }
+    PreEscaped(out)
+}
+
+/// `GET /search?q=`.
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchPageParams>,
+) -> Result<Response, PageError> {
+    let q = p.q.unwrap_or_default();
+    let offset = match p.offset.as_deref() {
+        None | Some("") => 0,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n <= 1 << 40)
+            .ok_or_else(|| ApiError::bad_request("offset must be a whole number"))?,
+    };
+    if q.len() > 1000 {
+        return Err(ApiError::bad_request("The query is longer than 1000 bytes.").into());
+    }
+    let limit = api::DEFAULT_LIMIT;
+    let query = q.clone();
+    let mut hits = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        state
+            .read(move |s| s.search(&query, limit + 1, offset))
+            .await?
+    };
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let link = |o: usize| format!("/search?q={}&offset={o}", encode(&q));
+    let body = html! {
+        h1 { "Search" }
+        @if q.trim().is_empty() {
+            p.empty { "Type words to look for: \"phrases\", prefix*, OR and NOT work." }
+        } @else if hits.is_empty() {
+            p.empty { "No article matches " q { (q) } "." }
+        } @else {
+            p.meta { "Articles matching " q { (q) } ", best first." }
+        }
+        ol.hits start=(offset + 1) {
+            @for h in &hits {
+                li {
+                    a.title href={ "/articles/" (h.article.id) } { (h.article.title.as_deref().unwrap_or("(untitled)")) }
+                    div.meta {
+                        (h.article.source.as_deref().unwrap_or("unknown source")) " · " (day(h.article.date.as_deref()))
+                    }
+                    p.snippet { (snippet(&h.snippet)) }
+                }
+            }
+        }
+        nav.pager {
+            @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit))) { "← Better matches" } }
+            @if more { a rel="next" href=(link(offset + limit)) { "More →" } }
+        }
+    };
+    Ok(page("Search", &q, body))
+}
+
+/// `GET /static/{file}`: the stylesheet; nothing else, and never a file
+/// from the disk.
+pub async fn static_file(Path(file): Path<String>) -> Response {
+    match file.as_str() {
+        "style.css" => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            STYLE,
+        )
+            .into_response(),
+        _ => PageError(ApiError::not_found("There is no such file.")).into_response(),
+    }
+}
+
+/// Anything else: 404 in the shape of the part of the site asked for.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let err = ApiError::new(StatusCode::NOT_FOUND, format!("nothing at {}", uri.path()));
+    if crate::error::is_api(uri.path()) {
+        err.into_response()
+    } else {
+        PageError(err).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_escape_all_but_marks() {
+        let s = snippet("a <b>x</b> <mark>veto</mark> & <script>");
+        assert_eq!(
+            s.into_string(),
+            "a &lt;b&gt;x&lt;/b&gt; <mark>veto</mark> &amp; &lt;script&gt;"
+        );
+        assert_eq!(snippet("<mark>open").into_string(), "<mark>open</mark>");
+    }
+
+    #[test]
+    fn quotes_group_by_speaker() {
+        use storyline::quotes::{QuoteKind, QuoteSource, Span};
+        let q = |text: &str, who: Option<&str>| StoryQuote {
+            article: 1,
+            ref_id: None,
+            kind: QuoteKind::Direct,
+            text: text.into(),
+            cue: Some("said".into()),
+            speaker: who.map(String::from),
+            speaker_resolved: who.map(|w| format!("Rex {w}")),
+            entity: None,
+            span: Span { start: 0, end: 1 },
+            sources: vec![QuoteSource {
+                article: 1,
+                ref_id: None,
+                source: Some("AP".into()),
+                kind: QuoteKind::Direct,
+                text: text.into(),
+                cue: None,
+                speaker: None,
+                speaker_resolved: None,
+                entity: None,
+                span: Span { start: 0, end: 1 },
+            }],
+            wording_differs: true,
+            speakers_differ: false,
+        };
+        let html = quotes_by_speaker(&[
+            q("one <b>", Some("Tillerson")),
+            q("two", None),
+            q("three", Some("Tillerson")),
+        ])
+        .into_string();
+        let tillerson = html
+            .find("<h3>Rex Tillerson</h3>")
+            .expect("speaker heading");
+        let nobody = html
+            .find("<h3>Unattributed</h3>")
+            .expect("unattributed heading");
+        assert!(
+            tillerson < nobody,
+            "the speaker with more quotes comes first"
+        );
+        assert!(html.contains("one &lt;b&gt;"));
+        assert!(html.contains("worded differently"));
+        assert_eq!(html.matches("<blockquote>").count(), 3);
+        assert!(quotes_by_speaker(&[]).into_string().contains("No quotes"));
+    }
+}
