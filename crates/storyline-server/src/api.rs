@@ -88,11 +88,12 @@ pub fn time_bound(name: &str, value: Option<&str>) -> Result<Option<String>, Api
 }
 
 impl StoriesParams {
-    /// The store query these parameters ask for.
-    pub fn query(&self) -> Result<StoryQuery, ApiError> {
+    /// The store query these parameters ask for; `min_articles` is
+    /// `default_min` when not given.
+    pub fn query(&self, default_min: usize) -> Result<StoryQuery, ApiError> {
         let (limit, offset) = self.paging.parse()?;
         let min_articles = match self.min_articles.as_deref() {
-            None | Some("") => 1,
+            None | Some("") => default_min,
             Some(s) => s
                 .parse::<usize>()
                 .ok()
@@ -118,7 +119,7 @@ pub async fn stories(
     State(state): State<AppState>,
     Query(p): Query<StoriesParams>,
 ) -> Result<Response, ApiError> {
-    let mut q = p.query()?;
+    let mut q = p.query(1)?;
     let (limit, offset) = (q.limit, q.offset);
     // One more than asked tells whether a next page exists.
     q.limit += 1;

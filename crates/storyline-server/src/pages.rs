@@ -96,7 +96,9 @@ pub async fn home(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
 ) -> Result<Response, PageError> {
-    let mut q = p.stories.query()?;
+    // A story of one article is only an article: the page starts with the
+    // stories that several articles tell.
+    let mut q = p.stories.query(2)?;
     let (limit, offset, min) = (q.limit, q.offset, q.min_articles);
     q.limit += 1;
     let (mut list, stats) = state
@@ -137,7 +139,7 @@ fn story_item(s: &StorySummary) -> Markup {
             a.title href={ "/stories/" (s.id) } { (s.title.as_deref().unwrap_or("(untitled)")) }
             div.meta {
                 (plural(s.articles, "article", "articles")) " · "
-                (plural(s.sources, "source", "sources")) " · "
+                @if s.sources > 0 { (plural(s.sources, "source", "sources")) " · " }
                 (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
             }
         }
@@ -195,8 +197,9 @@ pub fn story_body(v: &StoryView) -> Markup {
         article.story {
             h1 { (s.title.as_deref().unwrap_or("(untitled)")) }
             p.meta {
-                "Story " (s.id) " · " (plural(s.article_count, "article", "articles")) " from "
-                (plural(s.sources.len() as u64, "source", "sources")) " · "
+                "Story " (s.id) " · " (plural(s.article_count, "article", "articles"))
+                @if !s.sources.is_empty() { " from " (plural(s.sources.len() as u64, "source", "sources")) }
+                " · "
                 (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
                 @if !s.aliases.is_empty() {
                     " · also known as "
@@ -225,7 +228,9 @@ pub fn story_body(v: &StoryView) -> Markup {
                                     }
                                 }
                             }
-                            @if !sent.citations.is_empty() {
+                            // One source wording the sentence as shown adds
+                            // nothing to open: its marker says it all.
+                            @if sent.citations.len() > 1 || sent.citations.iter().any(|c| c.text != sent.text) {
                                 details.variants {
                                     summary { "How each source words it (" (sent.citations.len()) ")" }
                                     ul {

@@ -177,3 +177,35 @@ pub fn synthetic_articles(prefix: &str, n: usize) -> Vec<serde_json::Value> {
 pub fn jsonl(articles: &[serde_json::Value]) -> String {
     articles.iter().map(|a| format!("{a}\n")).collect()
 }
+
+/// Sends the start of a request and stops sending, then reads what the
+/// server answers (until it closes, or for at most 10 s).
+pub async fn stalled_request(addr: SocketAddr, start: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    stream
+        .write_all(start.as_bytes())
+        .await
+        .expect("the request goes out");
+    let mut buf = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut chunk = [0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if String::from_utf8_lossy(&buf).contains("}}") {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
