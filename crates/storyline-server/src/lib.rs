@@ -78,12 +78,18 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.read_timeout,
         ));
-    Router::new()
+    let app = Router::new()
         .merge(writes)
         .merge(reads)
         .fallback(pages::not_found)
-        .with_state(state)
-        .layer(DefaultBodyLimit::disable())
+        .with_state(state);
+    harden(app, &config)
+}
+
+/// The layers around every route: body limit, panic catcher, errors in
+/// one shape, security headers (outermost, so every answer has them).
+fn harden(app: Router, config: &Config) -> Router {
+    app.layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.max_body))
         .layer(CatchPanicLayer::custom(error::on_panic))
         .layer(middleware::from_fn(error::normalize_errors))
@@ -101,4 +107,50 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("secret detail from deep inside");
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_plain_500() {
+        let app = harden(
+            Router::new()
+                .route("/api/boom", get(boom))
+                .route("/boom", get(boom)),
+            &Config::new("unused.db"),
+        );
+        for (path, json) in [("/api/boom", true), ("/boom", false)] {
+            let res = app
+                .clone()
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+            let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+            let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            assert!(!body.contains("secret detail"), "{body}");
+            assert!(!body.contains("panicked"), "{body}");
+            if json {
+                assert!(ct.starts_with("application/json"));
+                let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(v["error"]["status"], 500);
+            } else {
+                assert!(ct.starts_with("text/html"));
+                assert!(body.contains("500"));
+            }
+        }
+    }
 }

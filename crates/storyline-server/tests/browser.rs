@@ -47,7 +47,11 @@ fn driver() -> Option<Driver> {
             "STORYLINE_BROWSER_TESTS=1 but chromedriver is not installed \
              (apt-get install -y chromium chromium-driver)"
         );
-        eprintln!(
+        // Straight to stderr: the harness would swallow eprintln! output
+        // of a passing test, and a skip should be seen.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "browser test skipped: no chromedriver (apt-get install -y chromium chromium-driver; \
              set STORYLINE_BROWSER_TESTS=1 to make this a failure)"
         );
