@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{json, repo, storyline};
+use common::{ingest, json, repo, run_json, storyline};
 use serde_json::Value;
 
 fn manifest() -> Value {
@@ -415,6 +415,7 @@ fn every_command_has_help_with_an_example() {
         "stories",
         "story",
         "recluster",
+        "serve",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_storyline"))
             .args([cmd, "--help"])
@@ -494,4 +495,88 @@ fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
     let stats = store.stats().unwrap();
     assert_eq!(stats.articles, total as u64);
     assert_eq!(stats.refs, total as u64);
+}
+
+/// One HTTP/1.1 exchange on a fresh connection: the status and the body.
+fn http(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|b| b.1)
+        .unwrap_or("")
+        .to_string();
+    (status, body)
+}
+
+/// `storyline serve` on a free port: it says where it listens, answers
+/// from the database, takes writes only with the token from
+/// $STORYLINE_TOKEN, and the CLI sees what was posted.
+#[test]
+fn serve_answers_over_http_with_the_token_from_the_environment() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    ingest(&db, &[&repo().join("corpus/seeds")]);
+    let mut child = storyline(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("STORYLINE_TOKEN", "env-token")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    let _child = Kill(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stderr)
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(line.contains("writes need the token"), "{line}");
+
+    let (status, body) = http(
+        &addr,
+        "GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200, "{body}");
+    let stats: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stats["articles"], 2);
+
+    let article = r#"{"id":"posted-1","title":"Posted","text":"A ferry ran aground near the harbour on Sunday. Nobody was hurt."}"#;
+    let post = |token: &str| {
+        format!(
+            "POST /api/articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{article}",
+            article.len()
+        )
+    };
+    let (status, body) = http(&addr, &post("wrong"));
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = http(&addr, &post("env-token"));
+    assert_eq!(status, 201, "{body}");
+    let story = run_json(&db, &["story", "article:posted-1"]);
+    for key in ["summary", "quotes", "entities", "copies"] {
+        assert!(story.get(key).is_some(), "story --json has {key}");
+    }
+    let article = run_json(&db, &["article", "posted-1"]);
+    assert_eq!(article["story"], story["id"]);
 }
