@@ -140,7 +140,7 @@ fn story_item(s: &StorySummary) -> Markup {
             div.meta {
                 (plural(s.articles, "article", "articles")) " · "
                 @if s.sources > 0 { (plural(s.sources, "source", "sources")) " · " }
-                (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
+                span.when { (span(s.first_seen.as_deref(), s.last_seen.as_deref())) }
             }
         }
     }
@@ -200,7 +200,7 @@ pub fn story_body(v: &StoryView) -> Markup {
                 "Story " (s.id) " · " (plural(s.article_count, "article", "articles"))
                 @if !s.sources.is_empty() { " from " (plural(s.sources.len() as u64, "source", "sources")) }
                 " · "
-                (span(s.first_seen.as_deref(), s.last_seen.as_deref()))
+                span.when { (span(s.first_seen.as_deref(), s.last_seen.as_deref())) }
                 @if !s.aliases.is_empty() {
                     " · also known as "
                     @for (i, a) in s.aliases.iter().enumerate() {
@@ -260,6 +260,9 @@ pub fn story_body(v: &StoryView) -> Markup {
                             ul {
                                 @for a in articles {
                                     li {
+                                        @if let Some(t) = a.date.as_deref().and_then(|d| d.get(11..16)) {
+                                            span.clock { (t) } " "
+                                        }
                                         a href={ "/articles/" (a.id) } { (a.title.as_deref().unwrap_or("(untitled)")) }
                                         @if let Some(src) = &a.source { " " span.src { (src) } }
                                         @if let Some(n) = numbers.get(&a.id) { " " span.badge.cited { "[" (n) "]" } }
