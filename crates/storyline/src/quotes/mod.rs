@@ -16,6 +16,13 @@
 //! Nothing is downloaded: the rules, cue verbs and gazetteer ship in the
 //! crate.
 
+mod extract;
+pub mod gazetteer;
+mod join;
+mod lexicon;
+mod names;
+mod tokens;
+
 use serde::{Deserialize, Serialize};
 
 /// A span of an article's stored text, in characters (Unicode code points),
@@ -70,10 +77,24 @@ pub struct Quote {
     pub cue: Option<String>,
     /// Where the cue is.
     pub cue_span: Option<Span>,
-    /// The speaker as written ("Tillerson", "he", "the secretary of state").
+    /// The speaker as written ("Tillerson", "he", "the secretary of state"):
+    /// the name, pronoun or role phrase at the head of the speaker phrase.
     pub speaker: Option<String>,
     /// Where the speaker is.
     pub speaker_span: Option<Span>,
+    /// Whether the cue reports speech ("said", "accused"); `false` for a
+    /// belief, wish, plan or finding ("believes", "wants", "shows"), which
+    /// story quote lists leave out.
+    #[serde(default = "yes")]
+    pub speech: bool,
+    /// The whole speaker phrase, when it is longer than the speaker
+    /// ("Rex Tillerson, the USA secretary of state,").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_phrase_span: Option<Span>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A name or role noun in an article.
@@ -85,6 +106,18 @@ pub struct Mention {
     pub span: Span,
     /// Its kind, when the article shows it.
     pub kind: Option<EntityKind>,
+    /// The name without titles (for a place, its gazetteer name); for a
+    /// role phrase, its role ("secretary of state").
+    pub name: String,
+    /// A role phrase ("the secretary of state"), not a name.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role: bool,
+    /// A capital standing for its country's government ("Moscow said").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub metonym: bool,
+    /// Roles the article gives this name, by title or apposition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub titles: Vec<String>,
 }
 
 /// What [`extract`] finds in one article.
@@ -204,11 +237,86 @@ pub struct StoryAttributions {
 }
 
 /// Finds the quotes and name mentions of one article.
-pub fn extract(_text: &str) -> Attributions {
-    Attributions::default()
+///
+/// ```
+/// use storyline::quotes::{extract, QuoteKind};
+/// let found = extract("\"I think it's very bad for mankind\", Trump told Fox Business News.");
+/// let q = &found.quotes[0];
+/// assert_eq!(q.kind, QuoteKind::Direct);
+/// assert_eq!(q.text, "I think it's very bad for mankind");
+/// assert_eq!(q.speaker.as_deref(), Some("Trump"));
+/// assert_eq!(q.cue.as_deref(), Some("told"));
+/// ```
+pub fn extract(text: &str) -> Attributions {
+    let doc = extract::Doc::new(text);
+    let chars = extract::CharMap::new(text);
+    let span = |a: usize, b: usize| {
+        let (x, y) = doc.bytes(a, b);
+        chars.span(x, y)
+    };
+    let slice = |a: usize, b: usize| {
+        let (x, y) = doc.bytes(a, b);
+        &text[x..y]
+    };
+    let quotes = extract::find(&doc)
+        .into_iter()
+        .map(|f| {
+            let first = f.content[0];
+            let last = *f.content.last().unwrap();
+            let pieces: Vec<String> = f
+                .content
+                .iter()
+                .map(|&(a, b)| strip_marks(slice(a, b)).to_string())
+                .collect();
+            let head = f.head.or(f.speaker);
+            let phrase = f.speaker.filter(|p| Some(*p) != head);
+            Quote {
+                kind: f.kind,
+                text: pieces.join(" "),
+                span: span(first.0, last.1),
+                fragments: if f.content.len() > 1 {
+                    f.content.iter().map(|&(a, b)| span(a, b)).collect()
+                } else {
+                    Vec::new()
+                },
+                cue: f.cue.map(|(a, b)| slice(a, b).to_string()),
+                cue_span: f.cue.map(|(a, b)| span(a, b)),
+                speaker: head.map(|(a, b)| trim_speaker(slice(a, b)).to_string()),
+                speaker_span: head.map(|(a, b)| span(a, b)),
+                speech: f.cue.is_none_or(|(a, _)| {
+                    lexicon::cue_info(&slice(a, a + 1).to_lowercase()).is_none_or(|c| c.1)
+                }),
+                speaker_phrase_span: phrase.map(|(a, b)| span(a, b)),
+            }
+        })
+        .collect();
+    let mentions = names::find(&doc)
+        .into_iter()
+        .map(|h| Mention {
+            text: trim_speaker(slice(h.start, h.end)).to_string(),
+            span: span(h.start, h.end),
+            kind: h.kind,
+            name: h.name,
+            role: h.role,
+            metonym: h.metonym,
+            titles: h.titles,
+        })
+        .collect();
+    Attributions { quotes, mentions }
 }
 
-/// Joins a story's entities and quotes across its articles.
-pub fn join_story(_articles: &[StoryInput<'_>]) -> StoryAttributions {
-    StoryAttributions::default()
+/// A quotation's text without its outer marks and the comma before the
+/// closing mark.
+fn strip_marks(s: &str) -> &str {
+    let s = s.trim_start_matches(['“', '"', '«', '„', '`', '\'']);
+    let s = s.trim_end_matches(['”', '"', '»', '\'']);
+    s.trim_end_matches([',', ' '])
 }
+
+/// A speaker or mention as written, without a possessive or a comma.
+fn trim_speaker(s: &str) -> &str {
+    let s = s.trim_end_matches([',', ' ']);
+    s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
+}
+
+pub use join::join_story;
