@@ -84,14 +84,22 @@ fn main() -> Result<()> {
         }
         Some("speed") if args.len() >= 2 => {
             let articles = load(&args[1])?;
-            let words: usize = articles.iter().map(|(_, t)| t.split_whitespace().count()).sum();
+            let words: usize = articles
+                .iter()
+                .map(|(_, t)| t.split_whitespace().count())
+                .sum();
             let one = |f: &dyn Fn() -> usize| {
                 let t = Instant::now();
                 let n = f();
                 (n, t.elapsed().as_secs_f64())
             };
             let (n1, s1) = one(&|| articles.iter().map(|(_, t)| extract(t).quotes.len()).sum());
-            let (n2, s2) = one(&|| articles.par_iter().map(|(_, t)| extract(t).quotes.len()).sum());
+            let (n2, s2) = one(&|| {
+                articles
+                    .par_iter()
+                    .map(|(_, t)| extract(t).quotes.len())
+                    .sum()
+            });
             println!(
                 "{}",
                 json!({

@@ -2,8 +2,7 @@
 //! speaker and cue around them, and reported speech around a cue verb.
 
 use super::lexicon::{
-    CueClass, cue_class, is_determiner, is_person_title, is_pronoun, is_role_noun,
-    is_verb_filler,
+    CueClass, cue_class, is_determiner, is_person_title, is_pronoun, is_role_noun, is_verb_filler,
 };
 use super::tokens::{Quotation, Tok, TokKind, quotations, sentences, tokenize};
 use super::{QuoteKind, Span};
@@ -70,10 +69,6 @@ impl<'a> Doc<'a> {
         self.is_word(i) && self.word(i).chars().next().is_some_and(char::is_uppercase)
     }
 
-    fn is(&self, i: usize, s: &str) -> bool {
-        self.lower[i] == s
-    }
-
     fn is_mark(&self, i: usize) -> bool {
         matches!(
             self.toks[i].kind,
@@ -131,7 +126,10 @@ impl<'a> Doc<'a> {
                         || is_role_noun(&self.lower[first_inner])
                         || is_person_title(&self.lower[first_inner])
                         || self.is_cap(first_inner)
-                        || self.lower[first_inner].chars().next().is_some_and(char::is_numeric);
+                        || self.lower[first_inner]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_numeric);
                     if !inner_ok {
                         return None;
                     }
@@ -170,10 +168,14 @@ impl<'a> Doc<'a> {
             let mut k = j;
             while k > lo {
                 let p = k - 1;
-                if self.is_cap(p) && self.in_quote[p].is_none() {
+                let possessive = self.lower[p].ends_with("'s") || self.lower[p].ends_with("’s");
+                if self.is_cap(p) && self.in_quote[p].is_none() && !possessive {
                     k = p;
                 } else if p > lo
-                    && matches!(self.lower[p].as_str(), "of" | "de" | "al" | "bin" | "van" | "von" | "for")
+                    && matches!(
+                        self.lower[p].as_str(),
+                        "of" | "de" | "al" | "bin" | "van" | "von" | "for"
+                    )
                     && self.is_cap(p - 1)
                 {
                     k = p - 1;
@@ -195,7 +197,21 @@ impl<'a> Doc<'a> {
                 let lw = self.lower[p].as_str();
                 if is_role_noun(lw)
                     || is_person_title(lw)
-                    || matches!(lw, "former" | "deputy" | "foreign" | "state" | "top" | "senior" | "then" | "of" | "acting" | "chief" | "interim" | "late")
+                    || matches!(
+                        lw,
+                        "former"
+                            | "deputy"
+                            | "foreign"
+                            | "state"
+                            | "top"
+                            | "senior"
+                            | "then"
+                            | "of"
+                            | "acting"
+                            | "chief"
+                            | "interim"
+                            | "late"
+                    )
                 {
                     s = p;
                     steps += 1;
@@ -215,7 +231,10 @@ impl<'a> Doc<'a> {
         // A role phrase: "a campaign spokesman", "Russian experts",
         // "the USA secretary of state", "sources".
         let plural = w.ends_with('s') && w.len() > 3;
-        if is_verb_filler(w) || cue_class(w).is_some() || super::lexicon::is_capitalised_function_word(w) && !is_role_noun(w) {
+        if is_verb_filler(w)
+            || cue_class(w).is_some()
+            || super::lexicon::is_capitalised_function_word(w) && !is_role_noun(w)
+        {
             return None;
         }
         let mut s = j;
@@ -234,7 +253,21 @@ impl<'a> Doc<'a> {
             }
             if cue_class(lw).is_some()
                 || is_verb_filler(lw)
-                || matches!(lw, "and" | "but" | "while" | "that" | "as" | "when" | "because" | "if" | "so" | "who" | "which" | "where")
+                || matches!(
+                    lw,
+                    "and"
+                        | "but"
+                        | "while"
+                        | "that"
+                        | "as"
+                        | "when"
+                        | "because"
+                        | "if"
+                        | "so"
+                        | "who"
+                        | "which"
+                        | "where"
+                )
                 || super::lexicon::is_locative_preposition(lw) && lw != "of"
             {
                 break;
@@ -245,7 +278,10 @@ impl<'a> Doc<'a> {
         let has_role = (s..end).any(|k| is_role_noun(&self.lower[k]));
         // Any noun after a determiner names someone ("the NFL legend");
         // without one, only a role noun or a plural does ("officials").
-        if !has_det && !(has_role && (is_role_noun(w) || plural)) && !(plural && s == j && j > lo && !self.is_word(j - 1)) {
+        if !has_det
+            && !(has_role && (is_role_noun(w) || plural))
+            && !(plural && s == j && j > lo && !self.is_word(j - 1))
+        {
             return None;
         }
         if !has_det && !has_role && !plural {
@@ -277,12 +313,21 @@ impl<'a> Doc<'a> {
             if self.is_cap(k) {
                 saw = true;
                 k += 1;
-            } else if saw && matches!(lw, "of" | "de" | "al" | "bin" | "for") && k + 1 < hi && self.is_cap(k + 1) {
+            } else if saw
+                && matches!(lw, "of" | "de" | "al" | "bin" | "for")
+                && k + 1 < hi
+                && self.is_cap(k + 1)
+            {
                 k += 1;
             } else if is_role_noun(lw) || is_person_title(lw) {
                 saw = true;
                 k += 1;
-                if matches!(self.lower.get(k).map(String::as_str), Some("for" | "of" | "at")) && k + 1 < hi && (self.is_cap(k + 1) || is_determiner(&self.lower[k + 1])) {
+                if matches!(
+                    self.lower.get(k).map(String::as_str),
+                    Some("for" | "of" | "at")
+                ) && k + 1 < hi
+                    && (self.is_cap(k + 1) || is_determiner(&self.lower[k + 1]))
+                {
                     k += 1;
                     if is_determiner(&self.lower[k]) {
                         k += 1;
@@ -293,7 +338,23 @@ impl<'a> Doc<'a> {
                 && cue_class(lw).is_none()
                 && !is_verb_filler(lw)
                 && !is_determiner(lw)
-                && !matches!(lw, "in" | "on" | "at" | "that" | "and" | "to" | "with" | "by" | "about" | "of" | "for" | "after" | "before" | "during" | "as")
+                && !matches!(
+                    lw,
+                    "in" | "on"
+                        | "at"
+                        | "that"
+                        | "and"
+                        | "to"
+                        | "with"
+                        | "by"
+                        | "about"
+                        | "of"
+                        | "for"
+                        | "after"
+                        | "before"
+                        | "during"
+                        | "as"
+                )
             {
                 // A modifier before the name or role: "former", "longtime".
                 k += 1;
@@ -312,11 +373,22 @@ impl<'a> Doc<'a> {
         while x < k {
             if self.is_cap(x) {
                 let mut y = x;
-                while y < k && (self.is_cap(y) || (y > x && matches!(self.lower[y].as_str(), "of" | "de" | "al" | "bin") && y + 1 < k && self.is_cap(y + 1))) {
+                while y < k
+                    && (self.is_cap(y)
+                        || (y > x
+                            && matches!(self.lower[y].as_str(), "of" | "de" | "al" | "bin")
+                            && y + 1 < k
+                            && self.is_cap(y + 1)))
+                {
                     y += 1;
                 }
-                let modifier = y < k && !self.is_cap(y) && (is_role_noun(&self.lower[y]) || is_person_title(&self.lower[y]));
-                let owned = x > i && matches!(self.lower[x - 1].as_str(), "for" | "of" | "at" | "the") && x > i + 1 && is_role_noun(&self.lower[x - 2]);
+                let modifier = y < k
+                    && !self.is_cap(y)
+                    && (is_role_noun(&self.lower[y]) || is_person_title(&self.lower[y]));
+                let owned = x > i
+                    && matches!(self.lower[x - 1].as_str(), "for" | "of" | "at" | "the")
+                    && x > i + 1
+                    && is_role_noun(&self.lower[x - 2]);
                 if owned {
                     break;
                 }
@@ -345,15 +417,47 @@ impl<'a> Doc<'a> {
         let opens = is_determiner(first)
             || is_role_noun(first)
             || is_person_title(first)
-            || matches!(first, "who" | "whose" | "former" | "then" | "executive" | "senior" | "chief" | "president" | "director" | "founder" | "co-founder")
+            || matches!(
+                first,
+                "who"
+                    | "whose"
+                    | "former"
+                    | "then"
+                    | "executive"
+                    | "senior"
+                    | "chief"
+                    | "president"
+                    | "director"
+                    | "founder"
+                    | "co-founder"
+            )
             || first.chars().next().is_some_and(char::is_numeric)
             || self.is_cap(k + 1);
         if !opens {
             return k;
         }
         let mut e = k + 1;
-        while e < hi && self.in_quote[e].is_none() && !matches!(self.word(e), "." | "!" | "?" | ";" | "(" | "—") {
-            if self.word(e) == "," && e > k + 1 && e + 1 < hi && matches!(self.lower[e + 1].as_str(), "which" | "who" | "where" | "and" | "but" | "as" | "while" | "said" | "says" | "adding") {
+        while e < hi
+            && self.in_quote[e].is_none()
+            && !matches!(self.word(e), "." | "!" | "?" | ";" | "(" | "—")
+        {
+            if self.word(e) == ","
+                && e > k + 1
+                && e + 1 < hi
+                && matches!(
+                    self.lower[e + 1].as_str(),
+                    "which"
+                        | "who"
+                        | "where"
+                        | "and"
+                        | "but"
+                        | "as"
+                        | "while"
+                        | "said"
+                        | "says"
+                        | "adding"
+                )
+            {
                 break;
             }
             e += 1;
@@ -371,19 +475,33 @@ impl<'a> Doc<'a> {
         let mut best = None;
         let mut k = lo;
         while k < end {
-            let opens = k == lo || self.word(k - 1) == "," || (k == lo + 1 && !self.is_word(lo));
-            if opens && self.in_quote[k].is_none() && (self.is_cap(k) || is_pronoun(&self.lower[k])) {
+            let opens = k == lo
+                || self.word(k - 1) == ","
+                || (k == lo + 1 && !self.is_word(lo))
+                || (self.lower[k - 1].ends_with("'s") || self.lower[k - 1].ends_with("’s"))
+                    && k - 1 == lo;
+            if opens && self.in_quote[k].is_none() && (self.is_cap(k) || is_pronoun(&self.lower[k]))
+            {
                 let mut e = k + 1;
                 while e < end && self.is_cap(e) {
                     e += 1;
                 }
                 let mut v = e;
-                while v < end && is_verb_filler(&self.lower[v]) && !matches!(self.lower[v].as_str(), "has" | "had" | "did" | "was" | "is" | "would" | "will") {
+                while v < end
+                    && is_verb_filler(&self.lower[v])
+                    && !matches!(
+                        self.lower[v].as_str(),
+                        "has" | "had" | "did" | "was" | "is" | "would" | "will"
+                    )
+                {
                     v += 1;
                 }
                 let verb = v < end && self.is_word(v) && !self.is_cap(v) && {
                     let l = self.lower[v].as_str();
-                    l.ends_with("ed") || l.ends_with('s') || is_verb_filler(l) || cue_class(l).is_some()
+                    l.ends_with("ed")
+                        || l.ends_with('s')
+                        || is_verb_filler(l)
+                        || cue_class(l).is_some()
                 };
                 if verb && let Some(np) = self.phrase_ending_at(lo, e) {
                     best = Some(np);
@@ -457,7 +575,10 @@ fn direct_in_sentence(
             || doc.toks[qa - 1].kind == TokKind::Close
             || doc.toks[qa - 1].kind == TokKind::Straight;
         let inner_end = doc.word(qb - 2);
-        let after_ok = qb >= hi
+        // After "asked:" a quotation is direct whatever follows it.
+        let cue_colon = qa > lo + 1 && doc.word(qa - 1) == ":" && doc.cue_at(qa - 2, lo).is_some();
+        let after_ok = cue_colon
+            || qb >= hi
             || matches!(doc.word(qb), "," | "." | "!" | "?" | ";" | "—" | ")" | ":")
             || matches!(inner_end, "," | "." | "!" | "?")
             || doc.lower[qb] == "according"
@@ -469,7 +590,12 @@ fn direct_in_sentence(
         if let Some(last) = out.last_mut()
             && last.kind == QuoteKind::Direct
         {
-            let gap_end = [last.cue, last.speaker].iter().flatten().map(|s| s.1).max().unwrap_or(0);
+            let gap_end = [last.cue, last.speaker]
+                .iter()
+                .flatten()
+                .map(|s| s.1)
+                .max()
+                .unwrap_or(0);
             let content_end = last.content.last().map_or(0, |c| c.1);
             if gap_end > content_end
                 && gap_end <= qa
@@ -495,7 +621,10 @@ fn direct_in_sentence(
         if whole
             && let Some(last) = out.last_mut()
             && last.kind == QuoteKind::Direct
-            && last.content.last().is_some_and(|c| doc.toks[c.1 - 1].para == doc.toks[qa].para)
+            && last
+                .content
+                .last()
+                .is_some_and(|c| doc.toks[c.1 - 1].para == doc.toks[qa].para)
             && si > 0
         {
             last.content.push((qa, qb));
@@ -541,19 +670,22 @@ fn attribute_direct(
     };
     // After: "…," Trump told Fox; "…," said Lavrov; "…," according to X.
     let mut i = qb;
-    while i < hi && matches!(doc.word(i), "," | "—" | "-") {
+    while i < hi && matches!(doc.word(i), "," | "—" | "-" | "'" | "’") {
         i += 1;
     }
     if i < hi {
-        if doc.lower[i] == "according" && i + 1 < hi && doc.lower[i + 1] == "to" {
-            if let Some(sp) = doc.phrase_starting_at(i + 2, hi) {
-                return Some(direct((i, i + 2), sp));
-            }
+        if doc.lower[i] == "according"
+            && i + 1 < hi
+            && doc.lower[i + 1] == "to"
+            && let Some(sp) = doc.phrase_starting_at(i + 2, hi)
+        {
+            return Some(direct((i, i + 2), sp));
         }
-        if doc.cue_at(i, lo).is_some() && !used_cue[i] {
-            if let Some(sp) = doc.phrase_starting_at(i + 1, hi) {
-                return Some(direct((i, i + 1), sp));
-            }
+        if doc.cue_at(i, lo).is_some()
+            && !used_cue[i]
+            && let Some(sp) = doc.phrase_starting_at(i + 1, hi)
+        {
+            return Some(direct((i, i + 1), sp));
         }
         if let Some(sp) = doc.phrase_starting_at(i, hi) {
             let mut k = sp.0.1;
@@ -594,14 +726,23 @@ fn attribute_direct(
             if doc.in_quote[c].is_some() {
                 break;
             }
-            if doc.lower[c] == "according" && c + 1 < b && doc.lower[c + 1] == "to" {
-                if let Some(sp) = doc.phrase_starting_at(c + 2, b) {
-                    return Some(direct((c, c + 2), sp));
-                }
+            if doc.lower[c] == "according"
+                && c + 1 < b
+                && doc.lower[c + 1] == "to"
+                && let Some(sp) = doc.phrase_starting_at(c + 2, b)
+            {
+                return Some(direct((c, c + 2), sp));
             }
             if doc.cue_at(c, lo).is_some() && !used_cue[c] {
                 let end = doc.skip_fillers_left(lo, c);
                 if let Some(sp) = doc.subject_before(lo, end) {
+                    return Some(direct((c, c + 1), sp));
+                }
+                // "Rycroft said … and asked: "…"": the clause's subject.
+                if end > lo
+                    && doc.lower[end - 1] == "and"
+                    && let Some(sp) = doc.clause_subject(lo, end - 1)
+                {
                     return Some(direct((c, c + 1), sp));
                 }
                 // "said Trump: "…""
@@ -650,35 +791,41 @@ fn indirect_in_sentence(
             continue;
         }
         // "according to X, …" and "…, according to X."
-        if doc.lower[c] == "according" && c + 1 < end && doc.lower[c + 1] == "to" {
-            if let Some(sp) = doc.phrase_starting_at(c + 2, end) {
-                let after = sp.0.1;
-                let content = if c == lo || (c == lo + 1 && !doc.is_word(lo)) {
-                    // "According to X, content."
-                    let start = if after < end && doc.word(after) == "," { after + 1 } else { after };
-                    (start, end)
+        if doc.lower[c] == "according"
+            && c + 1 < end
+            && doc.lower[c + 1] == "to"
+            && let Some(sp) = doc.phrase_starting_at(c + 2, end)
+        {
+            let after = sp.0.1;
+            let content = if c == lo || (c == lo + 1 && !doc.is_word(lo)) {
+                // "According to X, content."
+                let start = if after < end && doc.word(after) == "," {
+                    after + 1
                 } else {
-                    let mut e = c;
-                    while e > lo && matches!(doc.word(e - 1), "," | "—") {
-                        e -= 1;
-                    }
-                    (lo, e)
+                    after
                 };
-                if content.1 > content.0 + 2 && !(content.0..content.1).any(|k| taken(&took, k)) {
-                    used_cue[c] = true;
-                    used_cue[c + 1] = true;
-                    let f = Found {
-                        kind: kind_of(doc, &[content]),
-                        content: vec![content],
-                        cue: Some((c, c + 2)),
-                        speaker: Some(sp.0),
-                        head: Some(sp.1),
-                    };
-                    mark(&mut took, &f);
-                    out.push(f);
-                    c = sp.0.1;
-                    continue;
+                (start, end)
+            } else {
+                let mut e = c;
+                while e > lo && matches!(doc.word(e - 1), "," | "—") {
+                    e -= 1;
                 }
+                (lo, e)
+            };
+            if content.1 > content.0 + 2 && !(content.0..content.1).any(|k| taken(&took, k)) {
+                used_cue[c] = true;
+                used_cue[c + 1] = true;
+                let f = Found {
+                    kind: kind_of(doc, &[content]),
+                    content: vec![content],
+                    cue: Some((c, c + 2)),
+                    speaker: Some(sp.0),
+                    head: Some(sp.1),
+                };
+                mark(&mut took, &f);
+                out.push(f);
+                c = sp.0.1;
+                continue;
             }
         }
         let Some(class) = doc.cue_at(c, lo) else {
@@ -696,31 +843,37 @@ fn indirect_in_sentence(
         };
         if let Some(sp) = subject {
             // Subject, cue, content after.
-            if let Some(content) = content_after(doc, class, c + 1, end) {
-                if !(content.0..content.1).any(|k| taken(&took, k)) && !(sp.0.0..sp.0.1).any(|k| taken(&took, k)) {
-                    // "Content, Rubio said, content" puts content on both sides.
-                    let mut pieces = vec![content];
-                    if sp.0.0 > lo + 3 && doc.word(sp.0.0 - 1) == "," && c + 1 < end && doc.word(c + 1) == "," {
-                        pieces.insert(0, (lo, sp.0.0 - 1));
-                    }
-                    used_cue[c] = true;
-                    let f = Found {
-                        kind: kind_of(doc, &pieces),
-                        content: pieces,
-                        cue: Some((c, c + 1)),
-                        speaker: Some(sp.0),
-                        head: Some(sp.1),
-                    };
-                    mark(&mut took, &f);
-                    out.push(f);
-                    c = content.1;
-                    continue;
+            if let Some(content) = content_after(doc, class, c + 1, end)
+                && !(content.0..content.1).any(|k| taken(&took, k))
+                && !(sp.0.0..sp.0.1).any(|k| taken(&took, k))
+            {
+                // "Content, Rubio said, content" puts content on both sides.
+                let mut pieces = vec![content];
+                if sp.0.0 > lo + 3
+                    && doc.word(sp.0.0 - 1) == ","
+                    && c + 1 < end
+                    && doc.word(c + 1) == ","
+                {
+                    pieces.insert(0, (lo, sp.0.0 - 1));
                 }
+                used_cue[c] = true;
+                let f = Found {
+                    kind: kind_of(doc, &pieces),
+                    content: pieces,
+                    cue: Some((c, c + 1)),
+                    speaker: Some(sp.0),
+                    head: Some(sp.1),
+                };
+                mark(&mut took, &f);
+                out.push(f);
+                c = content.1;
+                continue;
             }
             // "…, sources said." content before; "If X, he said, Y" on
             // both sides; "…, an official told The New York Times."
             let rest_short = c + 1 >= end
-                || (end - (c + 1) <= 8 && !(c + 1..end).any(|k| doc.lower[k] == "that" || doc.is_mark(k)));
+                || (end - (c + 1) <= 8
+                    && !(c + 1..end).any(|k| doc.lower[k] == "that" || doc.is_mark(k)));
             let parenthetical = c + 2 < end && doc.word(c + 1) == ",";
             if sp.0.0 > lo + 3 && doc.word(sp.0.0 - 1) == "," && (rest_short || parenthetical) {
                 let mut pieces = vec![(lo, sp.0.0 - 1)];
@@ -744,23 +897,25 @@ fn indirect_in_sentence(
             continue;
         }
         // "…, said Putin." content before, speaker after.
-        if c > lo + 3 && doc.word(c - 1) == "," {
-            if let Some(sp) = doc.phrase_starting_at(c + 1, end) {
-                if sp.0.1 >= end || end - sp.0.1 <= 6 && !(sp.0.1..end).any(|k| doc.lower[k] == "that" || doc.is_mark(k)) {
-                    let content = (lo, c - 1);
-                    if !(content.0..content.1).any(|k| taken(&took, k)) {
-                        used_cue[c] = true;
-                        let f = Found {
-                            kind: kind_of(doc, &[content]),
-                            content: vec![content],
-                            cue: Some((c, c + 1)),
-                            speaker: Some(sp.0),
-                            head: Some(sp.1),
-                        };
-                        mark(&mut took, &f);
-                        out.push(f);
-                    }
-                }
+        if c > lo + 3
+            && doc.word(c - 1) == ","
+            && let Some(sp) = doc.phrase_starting_at(c + 1, end)
+            && (sp.0.1 >= end
+                || end - sp.0.1 <= 6
+                    && !(sp.0.1..end).any(|k| doc.lower[k] == "that" || doc.is_mark(k)))
+        {
+            let content = (lo, c - 1);
+            if !(content.0..content.1).any(|k| taken(&took, k)) {
+                used_cue[c] = true;
+                let f = Found {
+                    kind: kind_of(doc, &[content]),
+                    content: vec![content],
+                    cue: Some((c, c + 1)),
+                    speaker: Some(sp.0),
+                    head: Some(sp.1),
+                };
+                mark(&mut took, &f);
+                out.push(f);
             }
         }
         c += 1;
@@ -769,7 +924,12 @@ fn indirect_in_sentence(
 
 /// The content after a cue at `start`: "(that) clause" for say-verbs, past
 /// an object for tell-verbs, the rest of the clause for the others.
-fn content_after(doc: &Doc<'_>, class: CueClass, start: usize, end: usize) -> Option<(usize, usize)> {
+fn content_after(
+    doc: &Doc<'_>,
+    class: CueClass,
+    start: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
     if start >= end {
         return None;
     }
@@ -786,7 +946,48 @@ fn content_after(doc: &Doc<'_>, class: CueClass, start: usize, end: usize) -> Op
     let plausible_start = |k: usize| {
         k < end
             && (doc.is_word(k) || doc.is_mark(k))
-            && !matches!(doc.lower[k].as_str(), "in" | "on" | "at" | "by" | "for" | "to" | "with" | "about" | "of" | "and" | "or" | "after" | "before" | "during" | "from" | "as" | "so" | "yes" | "no" | "nothing" | "something" | "anything" | "it" | "this")
+            && !matches!(
+                doc.lower[k].as_str(),
+                "in" | "on"
+                    | "at"
+                    | "by"
+                    | "for"
+                    | "to"
+                    | "with"
+                    | "about"
+                    | "of"
+                    | "and"
+                    | "or"
+                    | "after"
+                    | "before"
+                    | "during"
+                    | "from"
+                    | "as"
+                    | "so"
+                    | "yes"
+                    | "no"
+                    | "nothing"
+                    | "something"
+                    | "anything"
+                    | "it"
+                    | "this"
+                    | "was"
+                    | "is"
+                    | "were"
+                    | "are"
+                    | "has"
+                    | "had"
+                    | "have"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "should"
+                    | "can"
+                    | "be"
+                    | "been"
+                    | "being"
+                    | "not"
+            )
     };
     let mut start = start;
     while start < end && is_time_word(&doc.lower[start]) {
@@ -805,13 +1006,18 @@ fn content_after(doc: &Doc<'_>, class: CueClass, start: usize, end: usize) -> Op
                 return None;
             }
         }
-        CueClass::Tell => {
-            match that {
-                Some(t) => t,
-                None => return None,
+        CueClass::Tell => that?,
+        CueClass::Act => {
+            // "dismisses as beyond credible": the object came before.
+            if matches!(
+                doc.lower[start].as_str(),
+                "as" | "was" | "is" | "it" | "that" | "this" | "and" | "but"
+            ) || !plausible_start(start) && !doc.is_word(start)
+            {
+                return None;
             }
+            start
         }
-        CueClass::Act => start,
     };
     // The content runs to the end of the sentence, or to a ", he said"
     // that closes it.
@@ -855,10 +1061,30 @@ fn clause_like(doc: &Doc<'_>, start: usize, end: usize) -> bool {
 fn is_time_word(w: &str) -> bool {
     matches!(
         w,
-        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-            | "today" | "yesterday" | "tonight" | "earlier" | "later" | "recently" | "repeatedly"
-            | "privately" | "publicly" | "again" | "also" | "then" | "previously" | "last"
-            | "week" | "month" | "year"
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "earlier"
+            | "later"
+            | "recently"
+            | "repeatedly"
+            | "privately"
+            | "publicly"
+            | "again"
+            | "also"
+            | "then"
+            | "previously"
+            | "last"
+            | "week"
+            | "month"
+            | "year"
     )
 }
 

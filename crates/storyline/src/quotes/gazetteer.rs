@@ -40,7 +40,10 @@ pub struct Gazetteer {
 
 /// The lookup key of a name: lower case, without dots or a leading "the".
 pub fn key(name: &str) -> String {
-    let lower = name.to_lowercase().replace(['.', '’'], "").replace('\'', "");
+    let lower = name
+        .to_lowercase()
+        .replace(['.', '’'], "")
+        .replace('\'', "");
     let trimmed = lower.strip_prefix("the ").unwrap_or(&lower);
     trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -72,13 +75,28 @@ impl Gazetteer {
                 capital_of: None,
             });
             g.by_name.entry(key(cols[0])).or_insert(id);
-            for alias in cols.get(2).unwrap_or(&"").split('|').filter(|a| !a.is_empty()) {
+            for alias in cols
+                .get(2)
+                .unwrap_or(&"")
+                .split('|')
+                .filter(|a| !a.is_empty())
+            {
                 g.by_name.entry(key(alias)).or_insert(id);
             }
-            for d in cols.get(3).unwrap_or(&"").split('|').filter(|a| !a.is_empty()) {
+            for d in cols
+                .get(3)
+                .unwrap_or(&"")
+                .split('|')
+                .filter(|a| !a.is_empty())
+            {
                 g.by_demonym.entry(key(d)).or_insert(id);
             }
-            for c in cols.get(4).unwrap_or(&"").split('|').filter(|a| !a.is_empty()) {
+            for c in cols
+                .get(4)
+                .unwrap_or(&"")
+                .split('|')
+                .filter(|a| !a.is_empty())
+            {
                 capitals.push((c.to_string(), id));
             }
         }

@@ -16,8 +16,11 @@ fn name_tokens(name: &str) -> Vec<String> {
     name.split_whitespace()
         .map(|w| {
             let w = w.to_lowercase().replace(['.', '’', '\''], "");
-            let w = w.strip_prefix("al-").or_else(|| w.strip_prefix("el-")).unwrap_or(&w).to_string();
-            w
+
+            w.strip_prefix("al-")
+                .or_else(|| w.strip_prefix("el-"))
+                .unwrap_or(&w)
+                .to_string()
         })
         .filter(|w| !w.is_empty() && w != "al" && w != "el")
         .collect()
@@ -76,6 +79,19 @@ struct Entities {
 
 fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
     let g = gazetteer();
+    // Names that speak are people's: (article, mention start) of every
+    // speaker of a speech quote.
+    let speakers: HashSet<(usize, usize)> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(ai, a)| {
+            a.attributions
+                .quotes
+                .iter()
+                .filter(|q| q.speech)
+                .filter_map(move |q| q.speaker_span.map(|s| (ai, s.start)))
+        })
+        .collect();
     // Distinct names: places by their gazetteer name (a capital standing
     // for its government joins its country), others by their tokens.
     let mut names: Vec<Name> = Vec::new();
@@ -88,7 +104,11 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
             }
             let (key, tokens, place) = match g.place(&m.name) {
                 Some(p) => {
-                    let p = if m.metonym { g.places[p].capital_of.unwrap_or(p) } else { p };
+                    let p = if m.metonym {
+                        g.places[p].capital_of.unwrap_or(p)
+                    } else {
+                        p
+                    };
                     let name = &g.places[p].name;
                     (format!("place:{name}"), name_tokens(name), true)
                 }
@@ -119,7 +139,10 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         if n.place {
             return Some(EntityKind::Place);
         }
-        n.kinds.iter().max_by_key(|(k, c)| (**c, **k == EntityKind::Person)).map(|(k, _)| *k)
+        n.kinds
+            .iter()
+            .max_by_key(|(k, c)| (**c, **k == EntityKind::Person))
+            .map(|(k, _)| *k)
     };
     let mut uf = UnionFind((0..names.len()).collect());
     // Full names that share a surname and a first name: "Bashar al-Assad",
@@ -147,10 +170,16 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
     // when several do); a first name alone joins the one full name it opens.
     let cluster_count = |uf: &mut UnionFind, names: &[Name], i: usize| -> usize {
         let r = uf.find(i);
-        (0..names.len()).filter(|&j| uf.find(j) == r).map(|j| names[j].count).sum()
+        (0..names.len())
+            .filter(|&j| uf.find(j) == r)
+            .map(|j| names[j].count)
+            .sum()
     };
     for i in 0..names.len() {
-        if names[i].place || names[i].tokens.len() != 1 || kind_of(&names[i]) == Some(EntityKind::Organization) && names[i].tokens[0].len() <= 4 {
+        if names[i].place
+            || names[i].tokens.len() != 1
+            || kind_of(&names[i]) == Some(EntityKind::Organization) && names[i].tokens[0].len() <= 4
+        {
             continue;
         }
         let t = names[i].tokens[0].clone();
@@ -165,7 +194,12 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         }
         if best.is_none() {
             let firsts: Vec<usize> = (0..names.len())
-                .filter(|&j| !names[j].place && names[j].tokens.len() >= 2 && names[j].tokens[0] == t && kind_of(&names[j]) == Some(EntityKind::Person))
+                .filter(|&j| {
+                    !names[j].place
+                        && names[j].tokens.len() >= 2
+                        && names[j].tokens[0] == t
+                        && kind_of(&names[j]) == Some(EntityKind::Person)
+                })
                 .collect();
             let roots: HashSet<usize> = firsts.iter().map(|&j| uf.find(j)).collect();
             if roots.len() == 1 {
@@ -184,7 +218,9 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
             if a.len() < 2 {
                 continue;
             }
-            if let Some(j) = (0..names.len()).find(|&j| j != i && names[j].tokens.len() >= 2 && initials(&names[j].tokens) == *a) {
+            if let Some(j) = (0..names.len())
+                .find(|&j| j != i && names[j].tokens.len() >= 2 && initials(&names[j].tokens) == *a)
+            {
                 uf.union(i, j);
             }
         }
@@ -195,18 +231,20 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
     struct Draft {
         names: Vec<usize>,
         forms: HashMap<String, usize>,
+        name_texts: HashMap<String, usize>,
         per_article: HashMap<usize, usize>,
         kinds: HashMap<EntityKind, usize>,
         mentions: usize,
         place: bool,
     }
     let mut drafts: Vec<Draft> = Vec::new();
-    for i in 0..names.len() {
+    for (i, name) in names.iter().enumerate() {
         let r = uf.find(i);
         let d = *cluster_of.entry(r).or_insert_with(|| {
             drafts.push(Draft {
                 names: Vec::new(),
                 forms: HashMap::default(),
+                name_texts: HashMap::default(),
                 per_article: HashMap::default(),
                 kinds: HashMap::default(),
                 mentions: 0,
@@ -215,8 +253,8 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
             drafts.len() - 1
         });
         drafts[d].names.push(i);
-        drafts[d].place |= names[i].place;
-        for (k, c) in &names[i].kinds {
+        drafts[d].place |= name.place;
+        for (k, c) in &name.kinds {
             *drafts[d].kinds.entry(*k).or_default() += c;
         }
     }
@@ -226,17 +264,28 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         let d = cluster_of[&uf.find(n)];
         let m: &Mention = &articles[ai].attributions.mentions[mi];
         *drafts[d].forms.entry(m.text.clone()).or_default() += 1;
+        *drafts[d].name_texts.entry(m.name.clone()).or_default() += 1;
         *drafts[d].per_article.entry(ai).or_default() += 1;
         drafts[d].mentions += 1;
         of_mention_draft.insert((ai, mi), d);
+        if m.kind.is_none() && speakers.contains(&(ai, m.span.start)) {
+            *drafts[d].kinds.entry(EntityKind::Person).or_default() += 1;
+        }
         for t in &m.titles {
-            *role_votes.entry(t.clone()).or_default().entry(d).or_default() += 1;
+            *role_votes
+                .entry(t.clone())
+                .or_default()
+                .entry(d)
+                .or_default() += 1;
         }
     }
     // Role phrases resolve to the entity the story gives that role.
     let mut by_role_draft: HashMap<String, usize> = HashMap::default();
     for (role, votes) in &role_votes {
-        if let Some((&d, _)) = votes.iter().max_by_key(|(d, c)| (**c, drafts[**d].mentions)) {
+        if let Some((&d, _)) = votes
+            .iter()
+            .max_by_key(|(d, c)| (**c, drafts[**d].mentions))
+        {
             by_role_draft.insert(role.clone(), d);
         }
     }
@@ -255,7 +304,9 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
     }
 
     // Entities, most mentioned first.
-    let mut order: Vec<usize> = (0..drafts.len()).filter(|&d| drafts[d].mentions > 0).collect();
+    let mut order: Vec<usize> = (0..drafts.len())
+        .filter(|&d| drafts[d].mentions > 0)
+        .collect();
     order.sort_by_key(|&d| std::cmp::Reverse(drafts[d].mentions));
     let mut list = Vec::new();
     let mut new_index: HashMap<usize, usize> = HashMap::default();
@@ -263,7 +314,11 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         let dr = &drafts[d];
         let kind = if dr.place {
             EntityKind::Place
-        } else if let Some((k, _)) = dr.kinds.iter().max_by_key(|(k, c)| (**c, **k == EntityKind::Person)) {
+        } else if let Some((k, _)) = dr
+            .kinds
+            .iter()
+            .max_by_key(|(k, c)| (**c, **k == EntityKind::Person))
+        {
             *k
         } else if dr.names.iter().any(|&n| names[n].tokens.len() >= 2) {
             EntityKind::Person
@@ -273,21 +328,36 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         let mut forms: Vec<(&String, &usize)> = dr.forms.iter().collect();
         forms.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
         // The fullest name: for a place its gazetteer name, else the
-        // longest name form that is not a role phrase.
+        // name (titles left out) with the most words, then the most used.
         let name = if dr.place {
-            let n = dr.names.iter().find(|&&n| names[n].place).copied().unwrap_or(dr.names[0]);
-            let key = names[n].tokens.join(" ");
-            g.place(&key).map(|p| g.places[p].name.clone()).unwrap_or_else(|| forms[0].0.clone())
-        } else {
-            forms
+            let n = dr
+                .names
                 .iter()
-                .filter(|(f, _)| f.chars().next().is_some_and(char::is_uppercase))
-                .map(|(f, c)| (strip_title(f), **c))
-                .max_by_key(|(f, c)| (f.split_whitespace().count().min(4), *c, std::cmp::Reverse(f.len())))
-                .map(|(f, _)| f.to_string())
+                .find(|&&n| names[n].place)
+                .copied()
+                .unwrap_or(dr.names[0]);
+            let key = names[n].tokens.join(" ");
+            g.place(&key)
+                .map(|p| g.places[p].name.clone())
+                .unwrap_or_else(|| forms[0].0.clone())
+        } else {
+            dr.name_texts
+                .iter()
+                .max_by_key(|(f, c)| {
+                    (
+                        f.split_whitespace().count().min(4),
+                        **c,
+                        std::cmp::Reverse((*f).clone()),
+                    )
+                })
+                .map(|(f, _)| f.clone())
                 .unwrap_or_else(|| forms[0].0.clone())
         };
-        let aliases: Vec<String> = forms.iter().map(|(f, _)| (*f).clone()).filter(|f| *f != name).collect();
+        let aliases: Vec<String> = forms
+            .iter()
+            .map(|(f, _)| (*f).clone())
+            .filter(|f| *f != name)
+            .collect();
         let mut per: Vec<(usize, usize)> = dr.per_article.iter().map(|(a, c)| (*a, *c)).collect();
         per.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         new_index.insert(d, list.len());
@@ -308,27 +378,15 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         });
     }
     Entities {
-        of_mention: of_mention_draft.into_iter().filter_map(|(k, d)| new_index.get(&d).map(|&e| (k, e))).collect(),
-        by_role: by_role_draft.into_iter().filter_map(|(k, d)| new_index.get(&d).map(|&e| (k, e))).collect(),
+        of_mention: of_mention_draft
+            .into_iter()
+            .filter_map(|(k, d)| new_index.get(&d).map(|&e| (k, e)))
+            .collect(),
+        by_role: by_role_draft
+            .into_iter()
+            .filter_map(|(k, d)| new_index.get(&d).map(|&e| (k, e)))
+            .collect(),
         list,
-    }
-}
-
-/// A name form without the titles before it ("Secretary Tillerson" →
-/// "Tillerson" is not wanted as a name, "Rex Tillerson" is).
-fn strip_title(form: &str) -> &str {
-    let mut rest = form;
-    loop {
-        let Some((first, tail)) = rest.split_once(' ') else {
-            return rest;
-        };
-        if super::lexicon::is_person_title(&first.to_lowercase()) || gazetteer().demonym(first).is_some() && tail.split_whitespace().count() > 1 {
-            rest = tail;
-        } else if first.eq_ignore_ascii_case("of") {
-            rest = tail;
-        } else {
-            return rest;
-        }
     }
 }
 
@@ -359,9 +417,11 @@ fn resolve_speaker(
     let speaker = quote.speaker.as_deref()?.to_lowercase();
     let mentions = &input.attributions.mentions;
     // A name or role phrase the mention finder saw at the speaker.
+    // The last one: a speaker phrase ends with its name ("Britain's U.N.
+    // Ambassador Matthew Rycroft").
     if let Some(mi) = mentions
         .iter()
-        .position(|m| m.span.start < span.end && span.start < m.span.end)
+        .rposition(|m| m.span.start < span.end && span.start < m.span.end)
         && let Some(&e) = entities.of_mention.get(&(ai, mi))
     {
         return Some(e);
@@ -379,10 +439,13 @@ fn resolve_speaker(
             .iter()
             .enumerate()
             .filter(|(_, m)| m.span.end <= span.start)
-            .filter(|(_, m)| !quoted.iter().any(|&(a, b)| a <= m.span.start && m.span.end <= b))
+            .filter(|(_, m)| {
+                !quoted
+                    .iter()
+                    .any(|&(a, b)| a <= m.span.start && m.span.end <= b)
+            })
             .filter_map(|(mi, _)| entities.of_mention.get(&(ai, mi)).copied())
-            .filter(|&e| entities.list[e].kind == EntityKind::Person)
-            .next_back();
+            .rfind(|&e| entities.list[e].kind == EntityKind::Person);
     }
     // A role phrase: "the secretary of state", "a Kremlin spokesman".
     let words: Vec<&str> = speaker.split_whitespace().collect();
@@ -416,6 +479,11 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
     let mut items: Vec<Item> = Vec::new();
     for (ai, a) in articles.iter().enumerate() {
         for (qi, q) in a.attributions.quotes.iter().enumerate() {
+            // Beliefs and findings ("believes", "shows") are attributions,
+            // not things said.
+            if !q.speech {
+                continue;
+            }
             let words = quote_words(&q.text);
             items.push(Item {
                 ai,
@@ -490,7 +558,9 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
                 }
             })
             .collect();
-        let wording_differs = members.iter().any(|&m| items[m].words != items[first].words);
+        let wording_differs = members
+            .iter()
+            .any(|&m| items[m].words != items[first].words);
         let speakers: HashSet<String> = members
             .iter()
             .filter_map(|&m| {
@@ -499,7 +569,10 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
                     Some(e) => Some(format!("#{e}")),
                     None => {
                         let q = &articles[it.ai].attributions.quotes[it.qi];
-                        q.speaker.as_deref().map(str::to_lowercase).filter(|s| !super::lexicon::is_pronoun(s))
+                        q.speaker
+                            .as_deref()
+                            .map(str::to_lowercase)
+                            .filter(|s| !super::lexicon::is_pronoun(s))
                     }
                 }
             })
@@ -524,7 +597,12 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
             },
         ));
     }
-    quotes.sort_by(|a, b| b.1.sources.len().cmp(&a.1.sources.len()).then(a.0.cmp(&b.0)));
+    quotes.sort_by(|a, b| {
+        b.1.sources
+            .len()
+            .cmp(&a.1.sources.len())
+            .then(a.0.cmp(&b.0))
+    });
     StoryAttributions {
         quotes: quotes.into_iter().map(|(_, q)| q).collect(),
         entities: entities.list,

@@ -26,29 +26,30 @@ pub fn cue_info(word: &str) -> Option<(CueClass, bool)> {
     let stem = inflection_stem(word)?;
     Some(match stem {
         "say" | "add" | "note" | "argue" | "claim" | "insist" | "explain" | "acknowledge"
-        | "declare" | "state" | "report" | "tweet" | "write" | "recall" | "reply"
-        | "respond" | "predict" | "deny" | "admit" | "confirm" | "concede" | "assert"
-        | "stress" | "emphasize" | "emphasise" | "maintain" | "contend" | "complain"
-        | "estimate" | "disclose" | "reveal" | "testify" | "announce" | "suggest"
-        | "continue" | "conclude" | "observe" | "remark" | "answer" | "allege" | "boast"
-        | "caution" | "counter" | "recount" | "reiterate" | "muse" | "quip" | "joke"
-        | "agree" | "vow" | "pledge" | "promise" | "post" | "exclaim" | "whisper"
-        | "shout" | "tout" | "speculate" | "charge" | "indicate" | "signal" | "hint"
-        | "affirm" | "proclaim" | "retort" | "scoff" | "lament" | "mourn" | "brag"
-        | "concur" | "specify" | "imply" | "guarantee" | "assure" | "warn" | "threaten"
-        | "cry" | "yell" | "sigh" | "fume" | "bark" | "snap" | "sing" | "chant"
-        | "grumble" | "gush" | "rant" | "mention" | "echo" | "explain" | "read" => (Say, true),
-        "believe" | "think" | "know" | "feel" | "expect" | "find" | "show" | "learn"
-        | "fear" | "hope" | "worry" | "doubt" | "assume" | "suspect" | "realize"
-        | "realise" | "understand" | "decide" | "acknowledged" => (Say, false),
-        "tell" | "inform" | "remind" | "advise" | "ask" | "reassure" | "notify"
-        | "convince" | "persuade" | "assure you" => (Tell, true),
-        "accuse" | "urge" | "call" | "brand" | "blame" | "criticize" | "criticise"
-        | "condemn" | "praise" | "dismiss" | "describe" | "demand" | "propose"
-        | "endorse" | "reject" | "question" | "defend" | "denounce" | "slam" | "attack"
-        | "mock" | "label" | "thank" | "applaud" | "welcome" | "cite" | "encourage"
-        | "implore" | "appeal" | "press" | "challenge" | "decry" | "lambast" | "blast"
-        | "hail" | "recommend" | "request" | "plead" | "discuss" | "offer" | "order" => (Act, true),
+        | "declare" | "state" | "report" | "tweet" | "write" | "recall" | "reply" | "respond"
+        | "predict" | "deny" | "admit" | "confirm" | "concede" | "assert" | "stress"
+        | "emphasize" | "emphasise" | "maintain" | "contend" | "complain" | "estimate"
+        | "disclose" | "reveal" | "testify" | "announce" | "suggest" | "continue" | "conclude"
+        | "observe" | "remark" | "answer" | "allege" | "boast" | "caution" | "counter"
+        | "recount" | "reiterate" | "muse" | "quip" | "joke" | "agree" | "vow" | "pledge"
+        | "promise" | "post" | "exclaim" | "whisper" | "shout" | "tout" | "speculate"
+        | "charge" | "indicate" | "signal" | "hint" | "affirm" | "proclaim" | "retort"
+        | "scoff" | "lament" | "mourn" | "brag" | "concur" | "specify" | "imply" | "guarantee"
+        | "assure" | "warn" | "threaten" | "cry" | "yell" | "sigh" | "fume" | "bark" | "snap"
+        | "sing" | "chant" | "grumble" | "gush" | "rant" | "mention" | "echo" | "read" => {
+            (Say, true)
+        }
+        "believe" | "think" | "know" | "feel" | "expect" | "find" | "show" | "learn" | "fear"
+        | "hope" | "worry" | "doubt" | "assume" | "suspect" | "realize" | "realise"
+        | "understand" | "decide" | "acknowledged" => (Say, false),
+        "tell" | "inform" | "remind" | "advise" | "ask" | "reassure" | "notify" | "convince"
+        | "persuade" | "assure you" => (Tell, true),
+        "accuse" | "urge" | "call" | "brand" | "blame" | "criticize" | "criticise" | "condemn"
+        | "praise" | "dismiss" | "describe" | "demand" | "propose" | "endorse" | "reject"
+        | "question" | "defend" | "denounce" | "slam" | "attack" | "mock" | "label" | "thank"
+        | "applaud" | "welcome" | "cite" | "encourage" | "implore" | "appeal" | "press"
+        | "challenge" | "decry" | "lambast" | "blast" | "hail" | "recommend" | "request"
+        | "plead" | "discuss" | "offer" | "order" => (Act, true),
         "want" | "support" | "oppose" | "plan" | "seek" | "intend" | "prefer" | "favor"
         | "favour" | "back" | "refuse" | "decline" | "consider" | "view" | "wish" => (Act, false),
         _ => return None,
@@ -95,8 +96,12 @@ fn inflection_stem(word: &str) -> Option<&'static str> {
         let Some(c) = c else { continue };
         // Nouns and adjectives that share a verb's base: only the verb's
         // past and -ing forms report speech ("the attack" is not a cue).
-        let past_or_ing = matches!(n, 3 | 4 | 5);
-        let bases = if n == 0 { vec![c.clone()] } else { vec![c.clone(), format!("{c}e")] };
+        let past_or_ing = matches!(n, 3..=5);
+        let bases = if n == 0 {
+            vec![c.clone()]
+        } else {
+            vec![c.clone(), format!("{c}e")]
+        };
         for base in bases {
             if !past_or_ing && nounish(&base) {
                 continue;
@@ -107,10 +112,11 @@ fn inflection_stem(word: &str) -> Option<&'static str> {
         }
         // Doubled consonant: "admitted", "slammed".
         let bytes = c.as_bytes();
-        if bytes.len() > 2 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
-            if let Some(b) = known_base(&c[..c.len() - 1]) {
-                return Some(b);
-            }
+        if bytes.len() > 2
+            && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
+            && let Some(b) = known_base(&c[..c.len() - 1])
+        {
+            return Some(b);
         }
     }
     None
@@ -120,14 +126,66 @@ fn inflection_stem(word: &str) -> Option<&'static str> {
 fn nounish(base: &str) -> bool {
     matches!(
         base,
-        "attack" | "state" | "press" | "question" | "post" | "signal" | "counter" | "charge"
-            | "label" | "welcome" | "cite" | "request" | "propose" | "demand" | "report"
-            | "answer" | "call" | "praise" | "blast" | "slam" | "hail" | "hope" | "fear"
-            | "worry" | "promise" | "pledge" | "vow" | "joke" | "remark" | "comment"
-            | "note" | "plead" | "appeal" | "challenge" | "reply" | "respond" | "cry" | "sigh"
-            | "tweet" | "guarantee" | "blame" | "estimate" | "support" | "plan" | "show"
-            | "view" | "back" | "offer" | "order" | "doubt" | "decline" | "wish" | "favor"
-            | "favour" | "read" | "echo" | "snap" | "bark" | "chant" | "rant"
+        "attack"
+            | "state"
+            | "press"
+            | "question"
+            | "post"
+            | "signal"
+            | "counter"
+            | "charge"
+            | "label"
+            | "welcome"
+            | "cite"
+            | "request"
+            | "propose"
+            | "demand"
+            | "report"
+            | "answer"
+            | "call"
+            | "praise"
+            | "blast"
+            | "slam"
+            | "hail"
+            | "hope"
+            | "fear"
+            | "worry"
+            | "promise"
+            | "pledge"
+            | "vow"
+            | "joke"
+            | "remark"
+            | "comment"
+            | "note"
+            | "plead"
+            | "appeal"
+            | "challenge"
+            | "reply"
+            | "respond"
+            | "cry"
+            | "sigh"
+            | "tweet"
+            | "guarantee"
+            | "blame"
+            | "estimate"
+            | "support"
+            | "plan"
+            | "show"
+            | "view"
+            | "back"
+            | "offer"
+            | "order"
+            | "doubt"
+            | "decline"
+            | "wish"
+            | "favor"
+            | "favour"
+            | "read"
+            | "echo"
+            | "snap"
+            | "bark"
+            | "chant"
+            | "rant"
     )
 }
 
@@ -142,28 +200,179 @@ macro_rules! word_set {
 
 fn known_base(base: &str) -> Option<&'static str> {
     const BASES: &[&str] = &[
-        "say", "add", "note", "argue", "claim", "insist", "explain", "acknowledge",
-        "declare", "state", "report", "tweet", "write", "recall", "reply", "respond",
-        "predict", "deny", "admit", "confirm", "concede", "assert", "stress", "emphasize",
-        "emphasise", "maintain", "contend", "complain", "estimate", "disclose", "reveal",
-        "testify", "announce", "suggest", "believe", "think", "continue", "conclude",
-        "observe", "remark", "answer", "allege", "boast", "caution", "counter", "recount",
-        "reiterate", "muse", "quip", "joke", "fear", "hope", "worry", "agree", "vow",
-        "pledge", "promise", "post", "exclaim", "whisper", "shout", "tout", "speculate",
-        "charge", "indicate", "signal", "hint", "affirm", "proclaim", "retort", "scoff",
-        "lament", "mourn", "brag", "concur", "specify", "imply", "guarantee", "assure",
-        "warn", "threaten", "cry", "yell", "sigh", "tell", "inform", "remind", "advise",
-        "ask", "reassure", "notify", "convince", "persuade", "accuse", "urge", "call",
-        "brand", "blame", "criticize", "criticise", "condemn", "praise", "dismiss",
-        "describe", "demand", "propose", "endorse", "reject", "question", "defend",
-        "denounce", "slam", "attack", "mock", "label", "thank", "applaud", "welcome",
-        "cite", "encourage", "implore", "appeal", "press", "challenge", "decry", "lambast",
-        "blast", "hail", "recommend", "request", "plead", "fume", "bark", "snap", "sing",
-        "chant", "grumble", "gush", "rant", "mention", "echo", "read", "expect", "show",
-        "learn", "doubt", "assume", "suspect", "realize", "realise", "decide", "discuss",
-        "offer", "order", "want", "support", "oppose", "plan", "seek", "intend", "prefer",
-        "favor", "favour", "back", "refuse", "decline", "consider", "view", "wish", "feel",
-        "know", "find", "understand",
+        "say",
+        "add",
+        "note",
+        "argue",
+        "claim",
+        "insist",
+        "explain",
+        "acknowledge",
+        "declare",
+        "state",
+        "report",
+        "tweet",
+        "write",
+        "recall",
+        "reply",
+        "respond",
+        "predict",
+        "deny",
+        "admit",
+        "confirm",
+        "concede",
+        "assert",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "maintain",
+        "contend",
+        "complain",
+        "estimate",
+        "disclose",
+        "reveal",
+        "testify",
+        "announce",
+        "suggest",
+        "believe",
+        "think",
+        "continue",
+        "conclude",
+        "observe",
+        "remark",
+        "answer",
+        "allege",
+        "boast",
+        "caution",
+        "counter",
+        "recount",
+        "reiterate",
+        "muse",
+        "quip",
+        "joke",
+        "fear",
+        "hope",
+        "worry",
+        "agree",
+        "vow",
+        "pledge",
+        "promise",
+        "post",
+        "exclaim",
+        "whisper",
+        "shout",
+        "tout",
+        "speculate",
+        "charge",
+        "indicate",
+        "signal",
+        "hint",
+        "affirm",
+        "proclaim",
+        "retort",
+        "scoff",
+        "lament",
+        "mourn",
+        "brag",
+        "concur",
+        "specify",
+        "imply",
+        "guarantee",
+        "assure",
+        "warn",
+        "threaten",
+        "cry",
+        "yell",
+        "sigh",
+        "tell",
+        "inform",
+        "remind",
+        "advise",
+        "ask",
+        "reassure",
+        "notify",
+        "convince",
+        "persuade",
+        "accuse",
+        "urge",
+        "call",
+        "brand",
+        "blame",
+        "criticize",
+        "criticise",
+        "condemn",
+        "praise",
+        "dismiss",
+        "describe",
+        "demand",
+        "propose",
+        "endorse",
+        "reject",
+        "question",
+        "defend",
+        "denounce",
+        "slam",
+        "attack",
+        "mock",
+        "label",
+        "thank",
+        "applaud",
+        "welcome",
+        "cite",
+        "encourage",
+        "implore",
+        "appeal",
+        "press",
+        "challenge",
+        "decry",
+        "lambast",
+        "blast",
+        "hail",
+        "recommend",
+        "request",
+        "plead",
+        "fume",
+        "bark",
+        "snap",
+        "sing",
+        "chant",
+        "grumble",
+        "gush",
+        "rant",
+        "mention",
+        "echo",
+        "read",
+        "expect",
+        "show",
+        "learn",
+        "doubt",
+        "assume",
+        "suspect",
+        "realize",
+        "realise",
+        "decide",
+        "discuss",
+        "offer",
+        "order",
+        "want",
+        "support",
+        "oppose",
+        "plan",
+        "seek",
+        "intend",
+        "prefer",
+        "favor",
+        "favour",
+        "back",
+        "refuse",
+        "decline",
+        "consider",
+        "view",
+        "wish",
+        "feel",
+        "know",
+        "find",
+        "understand",
     ];
     BASES.iter().find(|b| **b == base).copied()
 }
@@ -289,20 +498,20 @@ word_set!(
         | "under" | "over" | "about" | "against" | "among" | "between" | "into"
         | "through" | "some" | "many" | "most" | "more" | "all" | "both" | "each"
         | "every" | "any" | "one" | "two" | "three" | "another" | "other" | "such"
-        | "meanwhile" | "however" | "instead" | "indeed" | "still" | "later"
+        | "meanwhile" | "however" | "instead" | "indeed" | "later"
         | "earlier" | "today" | "yesterday" | "tomorrow" | "tonight" | "last" | "next"
         | "according" | "asked" | "like" | "unlike" | "following" | "amid" | "near"
         | "outside" | "inside" | "whether" | "do" | "does" | "did" | "is" | "are" | "was"
         | "were" | "be" | "has" | "have" | "had" | "will" | "would" | "can" | "could"
         | "should" | "may" | "might" | "must" | "let" | "please" | "thank" | "thanks"
-        | "oh" | "well" | "mr" | "our" | "monday" | "tuesday" | "wednesday"
+        | "oh" | "well" | "mr" | "monday" | "tuesday" | "wednesday"
         | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
         | "march" | "april" | "may." | "june" | "july" | "august" | "september"
         | "october" | "november" | "december" | "jan." | "feb." | "aug." | "sept."
         | "oct." | "nov." | "dec." | "photo" | "image" | "video" | "read" | "click"
         | "watch" | "see" | "update" | "updated" | "posted" | "share" | "advertisement"
         | "breaking" | "exclusive" | "live" | "top" | "first" | "second" | "third"
-        | "several" | "few" | "those"
+        | "several" | "few"
 );
 
 word_set!(
@@ -313,11 +522,4 @@ word_set!(
         | "visit" | "visited" | "visiting" | "visits" | "throughout" | "within"
         | "downtown" | "central" | "northern" | "southern" | "eastern" | "western"
         | "of" | "arrived" | "left" | "leaving" | "flew" | "returned"
-);
-
-word_set!(
-    /// Lower-case words after which a capitalised word starts a new
-    /// clause, not a name's continuation.
-    is_name_connector: "of" | "de" | "da" | "del" | "der" | "van" | "von" | "bin" | "ibn"
-        | "al" | "la" | "le" | "du" | "di" | "y" | "the"
 );

@@ -25,6 +25,10 @@ mod tokens;
 
 use serde::{Deserialize, Serialize};
 
+/// The extractor's version: stored attributions from another version are
+/// found again (see [`crate::pipeline::quotes::backfill`]).
+pub const VERSION: i64 = 1;
+
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,7 +320,9 @@ fn strip_marks(s: &str) -> &str {
 /// A speaker or mention as written, without a possessive or a comma.
 fn trim_speaker(s: &str) -> &str {
     let s = s.trim_end_matches([',', ' ']);
-    s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
+    s.strip_suffix("'s")
+        .or_else(|| s.strip_suffix("’s"))
+        .unwrap_or(s)
 }
 
 pub use join::join_story;

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::EntityKind;
 use super::extract::Doc;
-use super::gazetteer::{PlaceKind, gazetteer};
+use super::gazetteer::gazetteer;
 use super::lexicon::{
     is_capitalised_function_word, is_determiner, is_locative_preposition, is_org_word,
     is_person_title, is_role_noun,
@@ -40,6 +40,39 @@ fn bare(word: &str) -> &str {
         .unwrap_or(word)
 }
 
+/// Capitalised adjectives that name no one on their own.
+fn is_capitalised_adjective(w: &str) -> bool {
+    matches!(
+        w,
+        "western"
+            | "eastern"
+            | "northern"
+            | "southern"
+            | "democratic"
+            | "arab"
+            | "islamic"
+            | "muslim"
+            | "christian"
+            | "jewish"
+            | "sunni"
+            | "shiite"
+            | "shia"
+            | "catholic"
+            | "protestant"
+            | "hispanic"
+            | "latino"
+            | "asian"
+            | "african"
+            | "european"
+            | "soviet"
+            | "federal"
+            | "national"
+            | "international"
+            | "internet"
+            | "god"
+    )
+}
+
 /// "al-Assad", "el-Sisi": a name despite its lower-case start.
 fn arabic_article(word: &str) -> bool {
     ["al-", "el-", "bin-"].iter().any(|p| {
@@ -65,9 +98,15 @@ pub(crate) fn role_key(words: &[&str]) -> Option<String> {
         .iter()
         .rposition(|w| is_person_title(w) || is_role_noun(w))?;
     // "secretary of state": the role noun before "of".
-    let (head, tail) = if pos >= 2 && lower[pos - 1] == "of" && (is_person_title(&lower[pos - 2]) || is_role_noun(&lower[pos - 2])) {
+    let (head, tail) = if pos >= 2
+        && lower[pos - 1] == "of"
+        && (is_person_title(&lower[pos - 2]) || is_role_noun(&lower[pos - 2]))
+    {
         (pos - 2, Some(pos))
-    } else if pos + 2 < lower.len() + 1 && lower.get(pos + 1).is_some_and(|w| w == "of") && pos + 2 < lower.len() {
+    } else if pos + 2 < lower.len() + 1
+        && lower.get(pos + 1).is_some_and(|w| w == "of")
+        && pos + 2 < lower.len()
+    {
         (pos, Some(pos + 2))
     } else {
         (pos, None)
@@ -95,8 +134,8 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
     }
     // Words seen capitalised where capitals are not forced.
     let mut mid_caps: HashSet<&str> = HashSet::default();
-    for i in 0..n {
-        if doc.is_cap(i) && !sentence_start[i] {
+    for (i, &starts) in sentence_start.iter().enumerate() {
+        if doc.is_cap(i) && !starts {
             mid_caps.insert(bare(doc.word(i)));
         }
     }
@@ -108,7 +147,9 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
         let mut j = i;
         let (mut words, mut caps) = (0, 0);
         while j < n && doc.toks[j].para == p {
-            if doc.toks[j].kind == TokKind::Word && doc.word(j).chars().next().is_some_and(char::is_alphabetic) {
+            if doc.toks[j].kind == TokKind::Word
+                && doc.word(j).chars().next().is_some_and(char::is_alphabetic)
+            {
                 words += 1;
                 if doc.is_cap(j) {
                     caps += 1;
@@ -141,7 +182,10 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
                             break;
                         }
                     } else if b + 1 < n
-                        && matches!(doc.lower[b].as_str(), "of" | "de" | "al" | "bin" | "van" | "von" | "da" | "del" | "du" | "la")
+                        && matches!(
+                            doc.lower[b].as_str(),
+                            "of" | "de" | "al" | "bin" | "van" | "von" | "da" | "del" | "du" | "la"
+                        )
                         && doc.is_cap(b + 1)
                     {
                         b += 1;
@@ -160,15 +204,24 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
         if doc.lower[i] == "the" {
             let mut k = i + 1;
             let mut last_role = None;
-            while k < n && k < i + 6 && doc.toks[k].kind == TokKind::Word && doc.toks[k].para == doc.toks[i].para {
+            while k < n
+                && k < i + 6
+                && doc.toks[k].kind == TokKind::Word
+                && doc.toks[k].para == doc.toks[i].para
+            {
                 let w = doc.lower[k].as_str();
                 if is_person_title(w) {
                     last_role = Some(k);
                 } else if w == "of" && last_role == Some(k - 1) && k + 1 < n {
-                    last_role = Some(k + 1);
-                    k += 2;
+                    // "the secretary of state", not "the president of the …".
+                    if doc.toks[k + 1].kind == TokKind::Word && !is_determiner(&doc.lower[k + 1]) {
+                        last_role = Some(k + 1);
+                    }
                     break;
-                } else if last_role.is_some() || is_determiner(w) || super::lexicon::cue_class(w).is_some() {
+                } else if last_role.is_some()
+                    || is_determiner(w)
+                    || super::lexicon::cue_class(w).is_some()
+                {
                     break;
                 }
                 k += 1;
@@ -238,7 +291,9 @@ fn name_hit(
     loop {
         // "Russian President", "U.N. Ambassador": a country's word before a title.
         if t + 1 < b
-            && (g.demonym(doc.word(t)).is_some() || g.place(doc.word(t)).is_some() || is_acronym(doc.word(t)))
+            && (g.demonym(doc.word(t)).is_some()
+                || g.place(doc.word(t)).is_some()
+                || is_acronym(doc.word(t)))
             && is_person_title(&doc.lower[t + 1])
         {
             t += 1;
@@ -264,16 +319,39 @@ fn name_hit(
     }
     let name_words: Vec<&str> = (t..b).map(|k| bare(doc.word(k))).collect();
     let name = name_words.join(" ");
+    // "US-Russia", "Western-drafted", "U.S.to": compounds and glued words
+    // are adjectives or typos, not names.
+    if name_words.len() == 1
+        && (name.contains('-') && !arabic_article(&name)
+            || name.contains(".t")
+            || name
+                .chars()
+                .zip(name.chars().skip(1))
+                .any(|(a, b)| a == '.' && b.is_lowercase()))
+    {
+        return None;
+    }
+    if name_words.len() == 1 && is_capitalised_adjective(&name.to_lowercase()) {
+        return None;
+    }
     // A demonym alone is an adjective ("Russian officials").
     if name_words.len() == 1 && g.demonym(&name).is_some() && g.place(&name).is_none() {
         return None;
     }
     // One capitalised word that opens a sentence is a name only if the
     // article capitalises it elsewhere too, or it is a known place.
-    if name_words.len() == 1 && sentence_start[t] && !mid_caps.contains(name_words[0]) && titles.is_empty() && !is_acronym(name_words[0]) {
+    if name_words.len() == 1
+        && sentence_start[t]
+        && !mid_caps.contains(name_words[0])
+        && titles.is_empty()
+        && !is_acronym(name_words[0])
+    {
         return None;
     }
-    if name_words.iter().all(|w| w.chars().all(|c| c.is_numeric() || c == '.')) {
+    if name_words
+        .iter()
+        .all(|w| w.chars().all(|c| c.is_numeric() || c == '.'))
+    {
         return None;
     }
     let last = name_words.last().unwrap().to_lowercase();
@@ -283,21 +361,26 @@ fn name_hit(
     } else if !titles.is_empty() && titles.iter().any(|x| !is_org_word(x)) {
         Some(EntityKind::Person)
     } else if is_org_word(&last)
-        || (name_words.len() > 2 && is_org_word(&name_words[0].to_lowercase()) && name_words[1] == "of")
+        || (name_words.len() > 2
+            && is_org_word(&name_words[0].to_lowercase())
+            && name_words[1] == "of")
         || (name_words.len() == 1 && is_acronym(name_words[0]))
     {
         Some(EntityKind::Organization)
     } else {
         None
     };
-    let metonym = g.place(&name).is_some_and(|p| g.places[p].capital_of.is_some())
+    let metonym = g
+        .place(&name)
+        .is_some_and(|p| g.places[p].capital_of.is_some())
         && !(t > 0 && is_locative_preposition(&doc.lower[t - 1]));
-    let place_name = g.place(&name).map(|p| g.places[p].name.clone());
-    let is_place = place_name.is_some() && g.place(&name).is_some_and(|p| g.places[p].kind != PlaceKind::City || true);
+    // A place is named as the gazetteer names it ("Britain" is the
+    // United Kingdom).
+    let name = g.place(&name).map_or(name, |p| g.places[p].name.clone());
     Some(NameHit {
         start: s,
         end: text_end,
-        name: if is_place { place_name.unwrap() } else { name },
+        name,
         kind,
         role: false,
         metonym,
@@ -328,11 +411,13 @@ fn link_appositives(doc: &Doc<'_>, hits: &mut [NameHit]) {
                 words.push(doc.word(k));
                 k += 1;
             }
-            if !words.is_empty() && (is_determiner(&words[0].to_lowercase()) || is_person_title(&words[0].to_lowercase())) {
-                if let Some(key) = role_key(&words) {
-                    hits[h].titles.push(key);
-                    continue;
-                }
+            if !words.is_empty()
+                && (is_determiner(&words[0].to_lowercase())
+                    || is_person_title(&words[0].to_lowercase()))
+                && let Some(key) = role_key(&words)
+            {
+                hits[h].titles.push(key);
+                continue;
             }
         }
         // Lower-case role words right before the name.
@@ -340,7 +425,12 @@ fn link_appositives(doc: &Doc<'_>, hits: &mut [NameHit]) {
         let mut words = Vec::new();
         while s > 0 && doc.toks[s - 1].kind == TokKind::Word {
             let w = doc.lower[s - 1].as_str();
-            if is_person_title(w) || w == "of" || w == "state" || gazetteer().demonym(doc.word(s - 1)).is_some() || is_acronym(doc.word(s - 1)) {
+            if is_person_title(w)
+                || w == "of"
+                || w == "state"
+                || gazetteer().demonym(doc.word(s - 1)).is_some()
+                || is_acronym(doc.word(s - 1))
+            {
                 words.insert(0, doc.word(s - 1));
                 s -= 1;
             } else {
@@ -351,7 +441,11 @@ fn link_appositives(doc: &Doc<'_>, hits: &mut [NameHit]) {
             hits[h].titles.push(key);
         }
         // "the actress, Lindsay Lohan"
-        if h > 0 && hits[h - 1].role && hits[h - 1].end + 1 == hits[h].start && doc.word(hits[h - 1].end) == "," {
+        if h > 0
+            && hits[h - 1].role
+            && hits[h - 1].end + 1 == hits[h].start
+            && doc.word(hits[h - 1].end) == ","
+        {
             let key = hits[h - 1].name.clone();
             hits[h].titles.push(key);
         }

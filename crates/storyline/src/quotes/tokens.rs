@@ -43,10 +43,45 @@ pub struct Quotation {
 fn keeps_dot(word: &str) -> bool {
     matches!(
         word,
-        "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Capt"
-            | "Sgt" | "St" | "Jr" | "Sr" | "Inc" | "Corp" | "Co" | "Ltd" | "Prof" | "Rev"
-            | "Mt" | "Ft" | "Jan" | "Feb" | "Aug" | "Sept" | "Sep" | "Oct" | "Nov" | "Dec"
-            | "No" | "vs" | "Gens" | "Adm" | "Cmdr" | "Supt" | "Pres" | "Atty" | "Messrs"
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Sen"
+            | "Rep"
+            | "Gov"
+            | "Gen"
+            | "Lt"
+            | "Col"
+            | "Capt"
+            | "Sgt"
+            | "St"
+            | "Jr"
+            | "Sr"
+            | "Inc"
+            | "Corp"
+            | "Co"
+            | "Ltd"
+            | "Prof"
+            | "Rev"
+            | "Mt"
+            | "Ft"
+            | "Jan"
+            | "Feb"
+            | "Aug"
+            | "Sept"
+            | "Sep"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "vs"
+            | "Gens"
+            | "Adm"
+            | "Cmdr"
+            | "Supt"
+            | "Pres"
+            | "Atty"
+            | "Messrs"
     ) || {
         // Initials and dotted acronyms: "J", "U.S", "U.N".
         let mut chars = word.chars();
@@ -132,22 +167,27 @@ pub fn quotations(text: &str, toks: &[Tok]) -> Vec<Quotation> {
             || toks[i - 1].end < toks[i].start
             || toks[i - 1].para != toks[i].para
             || (toks[i - 1].kind == TokKind::Punct
-                && matches!(&text[toks[i - 1].start..toks[i - 1].end], "(" | "[" | "—" | "-" | ":"))
+                && matches!(
+                    &text[toks[i - 1].start..toks[i - 1].end],
+                    "(" | "[" | "—" | "-" | ":"
+                ))
     };
     let space_after = |i: usize| {
         i + 1 >= toks.len() || toks[i].end < toks[i + 1].start || toks[i + 1].para != toks[i].para
     };
     for i in 0..toks.len() {
-        if let Some(o) = open {
-            if toks[i].para != toks[o].para && i > 0 && toks[i - 1].para != toks[i].para {
-                // A new paragraph while a quotation is open: it goes on only
-                // if this paragraph opens with a mark.
-                let continues = matches!(toks[i].kind, TokKind::Open | TokKind::Straight);
-                if continues {
-                    continue;
-                }
-                open = None;
+        if let Some(o) = open
+            && toks[i].para != toks[o].para
+            && i > 0
+            && toks[i - 1].para != toks[i].para
+        {
+            // A new paragraph while a quotation is open: it goes on only
+            // if this paragraph opens with a mark.
+            let continues = matches!(toks[i].kind, TokKind::Open | TokKind::Straight);
+            if continues {
+                continue;
             }
+            open = None;
         }
         match (toks[i].kind, open) {
             (TokKind::Open, None) => open = Some(i),
@@ -155,13 +195,16 @@ pub fn quotations(text: &str, toks: &[Tok]) -> Vec<Quotation> {
                 out.push(Quotation { open: o, close: i });
                 open = None;
             }
-            (TokKind::Straight, None) => {
-                if space_before(i) || !space_after(i) {
-                    open = Some(i);
-                }
+            (TokKind::Straight, None) if (space_before(i) || !space_after(i)) => {
+                open = Some(i);
             }
             (TokKind::Straight, Some(o)) => {
-                if !space_before(i) || space_after(i) {
+                // A closing mark hugs the words before it, or is followed by
+                // space or punctuation (`us, "' Lavrov`).
+                let punct_after = i + 1 < toks.len()
+                    && toks[i + 1].start == toks[i].end
+                    && toks[i + 1].kind != TokKind::Word;
+                if !space_before(i) || space_after(i) || punct_after {
                     out.push(Quotation { open: o, close: i });
                     open = None;
                 } else {
@@ -192,7 +235,10 @@ pub fn sentences(text: &str, toks: &[Tok], quotes: &[Quotation]) -> Vec<(usize, 
     let starts_sentence = |i: usize| {
         i >= toks.len()
             || matches!(toks[i].kind, TokKind::Open | TokKind::Straight)
-            || word(i).chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            || word(i)
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
     };
     let mut out = Vec::new();
     let mut start = 0;
