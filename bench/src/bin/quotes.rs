@@ -4,6 +4,7 @@
 //!   cargo run --release -p storyline-bench --bin quotes -- predict GOLD.jsonl PRED.jsonl [--phrase]
 //!   cargo run --release -p storyline-bench --bin quotes -- speed GOLD.jsonl
 //!   cargo run --release -p storyline-bench --bin quotes -- show FILE.txt
+//!   cargo run --release -p storyline-bench --bin quotes -- entities GOLD.jsonl ARTICLES.jsonl OUT.jsonl
 //!
 //! `predict` writes one line per article: `{"id", "attributions": [{"source",
 //! "cue", "content", "quote_type"}]}` with code-point offsets into the
@@ -12,13 +13,17 @@
 //! as misses. `--phrase` scores the whole speaker phrase (appositives
 //! included) instead of its head.
 //! `speed` prints articles per second on one thread and on all cores.
+//! `entities` joins the entities of each story of an alias gold file
+//! (`bench/entities/gold.jsonl`) from its articles (headline + text, as the
+//! annotator read them) and writes `{"story", "entities": [{"name", "kind",
+//! "forms"}]}` per story for `bench/entities/score.py`.
 
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use storyline::quotes::{Quote, QuoteKind, Span, extract};
+use storyline::quotes::{Quote, QuoteKind, Span, StoryInput, extract, join_story};
 
 fn load(path: &str) -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path).with_context(|| path.to_string())?;
@@ -115,7 +120,61 @@ fn main() -> Result<()> {
             let found = extract(&text);
             println!("{}", serde_json::to_string_pretty(&found)?);
         }
-        _ => bail!("usage: quotes predict GOLD PRED [--phrase] | speed GOLD | show FILE"),
+        Some("entities") if args.len() >= 4 => {
+            let gold: Vec<Value> = std::fs::read_to_string(&args[1])?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(serde_json::from_str)
+                .collect::<std::result::Result<_, _>>()?;
+            let mut texts = std::collections::HashMap::new();
+            for line in std::fs::read_to_string(&args[2])?.lines() {
+                let v: Value = serde_json::from_str(line)?;
+                let title = v["title"].as_str().unwrap_or("");
+                let text = v["text"].as_str().unwrap_or("");
+                let full = if title.is_empty() || text.starts_with(title) {
+                    text.to_string()
+                } else {
+                    format!("{title}\n\n{text}")
+                };
+                texts.insert(v["id"].as_str().unwrap_or("").to_string(), full);
+            }
+            let mut out = Vec::new();
+            for story in &gold {
+                let ids: Vec<&str> = story["articles"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let found: Vec<_> = ids
+                    .iter()
+                    .filter_map(|id| texts.get(*id).map(|t| (id, extract(t))))
+                    .collect();
+                let inputs: Vec<StoryInput<'_>> = found
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, at))| StoryInput {
+                        id: i as i64 + 1,
+                        ref_id: Some(id),
+                        source: None,
+                        attributions: at,
+                    })
+                    .collect();
+                let joined = join_story(&inputs);
+                let entities: Vec<Value> = joined
+                    .entities
+                    .iter()
+                    .map(|e| {
+                        let mut forms = vec![e.name.clone()];
+                        forms.extend(e.aliases.iter().cloned());
+                        json!({"name": e.name, "kind": e.kind, "forms": forms})
+                    })
+                    .collect();
+                out.push(json!({"story": story["story"], "entities": entities}).to_string());
+            }
+            std::fs::write(&args[3], out.join("\n") + "\n")?;
+        }
+        _ => bail!(
+            "usage: quotes predict GOLD PRED [--phrase] | speed GOLD | show FILE | entities GOLD ARTICLES OUT"
+        ),
     }
     Ok(())
 }

@@ -17,10 +17,16 @@ fn name_tokens(name: &str) -> Vec<String> {
         .map(|w| {
             let w = w.to_lowercase().replace(['.', '’', '\''], "");
 
-            w.strip_prefix("al-")
+            let w = w
+                .strip_prefix("al-")
                 .or_else(|| w.strip_prefix("el-"))
-                .unwrap_or(&w)
-                .to_string()
+                .unwrap_or(&w);
+            // "Mt Cook" is "Mount Cook".
+            if w == "mt" {
+                "mount".to_string()
+            } else {
+                w.to_string()
+            }
         })
         .filter(|w| !w.is_empty() && w != "al" && w != "el")
         .collect()
@@ -198,7 +204,7 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
                     !names[j].place
                         && names[j].tokens.len() >= 2
                         && names[j].tokens[0] == t
-                        && kind_of(&names[j]) == Some(EntityKind::Person)
+                        && matches!(kind_of(&names[j]), Some(EntityKind::Person) | None)
                 })
                 .collect();
             let roots: HashSet<usize> = firsts.iter().map(|&j| uf.find(j)).collect();
@@ -208,6 +214,29 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         }
         if let Some((j, _)) = best {
             uf.union(i, j);
+        }
+    }
+    // A short form of an organisation or place joins the one longer name
+    // it ends: "the Times" and "The New York Times", "Navy" and "Indian
+    // Navy". (Not the one it begins: "Timaru" is not the "Timaru Herald".)
+    for i in 0..names.len() {
+        if names[i].place || kind_of(&names[i]) == Some(EntityKind::Person) {
+            continue;
+        }
+        let short = &names[i].tokens;
+        let longer: Vec<usize> = (0..names.len())
+            .filter(|&j| {
+                let long = &names[j].tokens;
+                j != i
+                    && !names[j].place
+                    && long.len() > short.len()
+                    && kind_of(&names[j]) != Some(EntityKind::Person)
+                    && long.ends_with(short)
+            })
+            .collect();
+        let roots: HashSet<usize> = longer.iter().map(|&j| uf.find(j)).collect();
+        if roots.len() == 1 {
+            uf.union(i, longer[0]);
         }
     }
     // Acronyms join the name they abbreviate: "NATO", "North Atlantic

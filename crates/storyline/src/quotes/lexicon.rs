@@ -425,7 +425,9 @@ word_set!(
         | "imam" | "agent" | "inspector" | "constable" | "deputy" | "councilman"
         | "councilwoman" | "congressman" | "congresswoman" | "assemblyman" | "trooper"
         | "pitcher" | "quarterback" | "striker" | "midfielder" | "defender" | "goalkeeper"
-        | "manager" | "ceo" | "chef" | "designer" | "model" | "director-general"
+        | "manager" | "ceo" | "chef" | "designer" | "model" | "director-general" | "insp"
+        | "insp." | "det." | "det" | "supt" | "supt." | "sgt" | "const." | "cpl." | "pte."
+        | "adm." | "cmdr." | "gov" | "gen" | "col" | "lt" | "capt" | "dr" | "ms" | "mrs"
 );
 
 word_set!(
@@ -481,7 +483,9 @@ word_set!(
         | "pictures" | "entertainment" | "media" | "daily" | "gazette" | "channel"
         | "industries" | "partners" | "capital" | "energy" | "oil" | "airport"
         | "prison" | "jail" | "clinic" | "museum" | "festival" | "olympics" | "league"
-        | "federation"
+        | "federation" | "command" | "team" | "rescue" | "helicopter" | "unit" | "squad"
+        | "division" | "aid" | "bank" | "store" | "stores" | "restaurant" | "hotel"
+        | "company's" | "brothers" | "bros" | "bros." | "mart" | "airline"
 );
 
 word_set!(
@@ -504,7 +508,7 @@ word_set!(
         | "outside" | "inside" | "whether" | "do" | "does" | "did" | "is" | "are" | "was"
         | "were" | "be" | "has" | "have" | "had" | "will" | "would" | "can" | "could"
         | "should" | "may" | "might" | "must" | "let" | "please" | "thank" | "thanks"
-        | "oh" | "well" | "mr" | "monday" | "tuesday" | "wednesday"
+        | "oh" | "well" | "monday" | "tuesday" | "wednesday"
         | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
         | "march" | "april" | "may." | "june" | "july" | "august" | "september"
         | "october" | "november" | "december" | "jan." | "feb." | "aug." | "sept."
@@ -522,4 +526,24 @@ word_set!(
         | "visit" | "visited" | "visiting" | "visits" | "throughout" | "within"
         | "downtown" | "central" | "northern" | "southern" | "eastern" | "western"
         | "of" | "arrived" | "left" | "leaving" | "flew" | "returned"
+);
+
+word_set!(
+    /// Last words that make a name a place's ("Snyder Avenue", "Gulf of
+    /// Aden" by its first word, see [`is_place_first_word`]).
+    is_place_word: "avenue" | "ave" | "ave." | "street" | "st." | "road" | "rd" | "rd."
+        | "boulevard" | "blvd" | "blvd." | "square" | "park" | "heights" | "bay" | "sea"
+        | "ocean" | "river" | "lake" | "mountain" | "mountains" | "valley" | "island"
+        | "islands" | "county" | "province" | "district" | "village" | "town" | "hill"
+        | "hills" | "beach" | "coast" | "canyon" | "corridor" | "bridge" | "highway"
+        | "lane" | "drive" | "plaza" | "peninsula" | "desert" | "forest" | "region"
+        | "neighborhood" | "neighbourhood" | "borough" | "township" | "strait" | "channel"
+        | "glacier" | "falls" | "harbor" | "harbour" | "creek" | "stadium" | "arena"
+);
+
+word_set!(
+    /// First words that make a name a place's ("Mount Cook", "Lake Erie").
+    is_place_first_word: "mount" | "mt" | "mt." | "lake" | "gulf" | "bay" | "cape" | "fort"
+        | "port" | "east" | "west" | "north" | "south" | "upper" | "lower" | "greater"
+        | "central" | "new"
 );

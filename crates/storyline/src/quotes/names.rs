@@ -10,7 +10,7 @@ use super::extract::Doc;
 use super::gazetteer::gazetteer;
 use super::lexicon::{
     is_capitalised_function_word, is_determiner, is_locative_preposition, is_org_word,
-    is_person_title, is_role_noun,
+    is_person_title, is_place_first_word, is_place_word, is_role_noun,
 };
 use super::tokens::TokKind;
 
@@ -38,6 +38,43 @@ fn bare(word: &str) -> &str {
         .or_else(|| word.strip_suffix('\''))
         .or_else(|| word.strip_suffix('’'))
         .unwrap_or(word)
+}
+
+/// "Manuel Charr of Germany", "Mayor Frank Jackson of Cleveland": a name
+/// with no organisation word before an "of" and a known place after it
+/// is two names.
+fn person_of_place(doc: &Doc<'_>, a: usize, of: usize) -> bool {
+    if doc.lower[of] != "of" {
+        return false;
+    }
+    let g = gazetteer();
+    let mut e = of + 1;
+    while e < doc.toks.len() && doc.is_cap(e) {
+        e += 1;
+    }
+    let after: Vec<&str> = (of + 1..e).map(|k| bare(doc.word(k))).collect();
+    g.place(&after.join(" ")).is_some()
+        && !(a..of).any(|k| is_org_word(bare(&doc.lower[k])) || g.place(doc.word(k)).is_some())
+        && !(a..of).any(|k| {
+            matches!(
+                doc.lower[k].as_str(),
+                "gulf"
+                    | "bay"
+                    | "sea"
+                    | "isle"
+                    | "republic"
+                    | "kingdom"
+                    | "state"
+                    | "city"
+                    | "province"
+                    | "county"
+                    | "duke"
+                    | "prince"
+                    | "king"
+                    | "queen"
+                    | "bank"
+            )
+        })
 }
 
 /// Capitalised adjectives that name no one on their own.
@@ -187,6 +224,7 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
                             "of" | "de" | "al" | "bin" | "van" | "von" | "da" | "del" | "du" | "la"
                         )
                         && doc.is_cap(b + 1)
+                        && !person_of_place(doc, a, b)
                     {
                         b += 1;
                     } else {
@@ -289,6 +327,21 @@ fn name_hit(
     let mut t = s;
     let mut titles = Vec::new();
     loop {
+        // "New York City Councilman": a place before a title.
+        if let Some(len) = (2..=3).rev().find(|&len| {
+            t + len < b
+                && is_person_title(&doc.lower[t + len])
+                && g.place(
+                    &(t..t + len)
+                        .map(|k| doc.word(k))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+                .is_some()
+        }) {
+            t += len;
+            continue;
+        }
         // "Russian President", "U.N. Ambassador": a country's word before a title.
         if t + 1 < b
             && (g.demonym(doc.word(t)).is_some()
@@ -367,6 +420,12 @@ fn name_hit(
         || (name_words.len() == 1 && is_acronym(name_words[0]))
     {
         Some(EntityKind::Organization)
+    } else if is_place_word(&last)
+        || (name_words.len() > 1 && is_place_first_word(&name_words[0].to_lowercase()))
+        || (t > 0 && matches!(doc.lower[t - 1].as_str(), "in" | "near" | "outside"))
+    {
+        // "Snyder Avenue", "Mount Cook", "in Banstead".
+        Some(EntityKind::Place)
     } else {
         None
     };
