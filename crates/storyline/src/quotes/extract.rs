@@ -332,6 +332,13 @@ impl<'a> Doc<'a> {
                     if is_determiner(&self.lower[k]) {
                         k += 1;
                     }
+                } else if self.lower.get(k).is_some_and(|w| w == "of")
+                    && k + 1 < hi
+                    && self.is_word(k + 1)
+                    && !is_determiner(&self.lower[k + 1])
+                {
+                    // "the secretary of state"
+                    k += 2;
                 }
             } else if !saw
                 && !is_pronoun(lw)
@@ -414,7 +421,38 @@ impl<'a> Doc<'a> {
             return k;
         }
         let first = self.lower[k + 1].as_str();
-        let opens = is_determiner(first)
+        // Lower-case words open an appositive too ("legal director for …"),
+        // unless they start a new clause.
+        let lower_noun = self.is_word(k + 1)
+            && !self.is_cap(k + 1)
+            && !is_pronoun(first)
+            && cue_class(first).is_none()
+            && !is_verb_filler(first)
+            && !matches!(
+                first,
+                "and"
+                    | "but"
+                    | "or"
+                    | "as"
+                    | "while"
+                    | "though"
+                    | "although"
+                    | "because"
+                    | "if"
+                    | "when"
+                    | "so"
+                    | "then"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "after"
+                    | "before"
+                    | "according"
+                    | "which"
+                    | "where"
+            );
+        let opens = lower_noun
+            || is_determiner(first)
             || is_role_noun(first)
             || is_person_title(first)
             || matches!(

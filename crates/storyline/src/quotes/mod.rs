@@ -326,3 +326,181 @@ fn trim_speaker(s: &str) -> &str {
 }
 
 pub use join::join_story;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn only(text: &str) -> Quote {
+        let found = extract(text);
+        assert_eq!(found.quotes.len(), 1, "{:#?}", found.quotes);
+        found.quotes.into_iter().next().unwrap()
+    }
+
+    fn chars(text: &str, s: Span) -> String {
+        text.chars().skip(s.start).take(s.end - s.start).collect()
+    }
+
+    #[test]
+    fn a_quote_over_two_paragraphs_is_one_quote() {
+        let text = "“We will not give up. The talks go on.\n\n“Nobody wants a war,” Lavrov said.";
+        let q = only(text);
+        assert_eq!(q.kind, QuoteKind::Direct);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert!(
+            q.text.starts_with("We will not give up") && q.text.ends_with("Nobody wants a war")
+        );
+        assert!(chars(text, q.span).starts_with('“'));
+    }
+
+    #[test]
+    fn an_interrupted_quote_is_one_quote_in_two_pieces() {
+        let text = "\"The strike was illegal,\" Lavrov said, \"and it changes nothing.\"";
+        let q = only(text);
+        assert_eq!(q.fragments.len(), 2);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert_eq!(q.cue.as_deref(), Some("said"));
+        assert_eq!(chars(text, q.fragments[1]), "\"and it changes nothing.\"");
+    }
+
+    #[test]
+    fn a_quote_inside_a_quote_stays_inside() {
+        let q = only("“He told me ‘never again’ and meant it,” said Haley.");
+        assert_eq!(q.text, "He told me ‘never again’ and meant it");
+        assert_eq!(q.speaker.as_deref(), Some("Haley"));
+    }
+
+    #[test]
+    fn a_partial_quote_is_reported_speech_with_quoted_words() {
+        let q = only("Lavrov said the two countries have a \"common interest\" in a settlement.");
+        assert_eq!(q.kind, QuoteKind::Mixed);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert!(q.text.starts_with("the two countries"));
+    }
+
+    #[test]
+    fn indirect_speech_with_that_and_according_to() {
+        let q = only("Tillerson asserted that the US does not see a future role for Assad.");
+        assert_eq!(q.kind, QuoteKind::Indirect);
+        assert_eq!(q.cue.as_deref(), Some("asserted"));
+        assert_eq!(q.text, "that the US does not see a future role for Assad");
+        let q = only("Putin is ready to restore the accord, according to Lavrov.");
+        assert_eq!(q.cue.as_deref(), Some("according to"));
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert_eq!(q.text, "Putin is ready to restore the accord");
+    }
+
+    #[test]
+    fn an_appositive_belongs_to_the_speaker_phrase_not_its_name() {
+        let text = "\"The fear is greater here,\" said Paloma Wu, legal director for the ACLU.";
+        let q = only(text);
+        assert_eq!(q.speaker.as_deref(), Some("Paloma Wu"));
+        let phrase = chars(text, q.speaker_phrase_span.unwrap());
+        assert_eq!(phrase, "Paloma Wu, legal director for the ACLU");
+    }
+
+    #[test]
+    fn a_participle_cue_reports_what_the_subject_said() {
+        let found = extract(
+            "On whether Assad should be charged, Tillerson did not rule it out, noting that doing so would need a legal step.",
+        );
+        let q = found
+            .quotes
+            .iter()
+            .find(|q| q.cue.as_deref() == Some("noting"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Tillerson"));
+    }
+
+    #[test]
+    fn nouns_that_look_like_cues_are_not_cues() {
+        // "attack" and "report" are nouns here; "said" is the cue.
+        let found = extract("The chemical attack report said that 80 people were killed.");
+        assert!(
+            found
+                .quotes
+                .iter()
+                .all(|q| q.cue.as_deref() == Some("said")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let text = "Café owners in Moscow — “C’est la vie,” Mr Lavrov told reporters.";
+        let q = only(text);
+        assert_eq!(chars(text, q.span), "“C’est la vie,”");
+        // The speaker as written, title included.
+        assert_eq!(chars(text, q.speaker_span.unwrap()), "Mr Lavrov");
+        assert_eq!(chars(text, q.cue_span.unwrap()), "told");
+    }
+
+    fn join(texts: &[&str]) -> StoryAttributions {
+        let found: Vec<Attributions> = texts.iter().map(|t| extract(t)).collect();
+        let inputs: Vec<StoryInput<'_>> = found
+            .iter()
+            .enumerate()
+            .map(|(i, a)| StoryInput {
+                id: i as i64 + 1,
+                ref_id: None,
+                source: None,
+                attributions: a,
+            })
+            .collect();
+        join_story(&inputs)
+    }
+
+    #[test]
+    fn pronouns_and_role_nouns_resolve_to_the_person() {
+        let story = join(&[
+            "Rex Tillerson, the secretary of state, arrived in Moscow. \"We have sharp differences,\" he said.",
+            "\"The talks were frank,\" the secretary of state told reporters.",
+        ]);
+        let tillerson = story
+            .entities
+            .iter()
+            .find(|e| e.name == "Rex Tillerson")
+            .unwrap();
+        assert_eq!(tillerson.kind, EntityKind::Person);
+        assert!(
+            tillerson
+                .aliases
+                .contains(&"the secretary of state".to_string())
+        );
+        for q in &story.quotes {
+            assert_eq!(
+                q.speaker_resolved.as_deref(),
+                Some("Rex Tillerson"),
+                "{q:#?}"
+            );
+        }
+        assert_eq!(story.quotes.len(), 2);
+    }
+
+    #[test]
+    fn one_quote_given_to_two_speakers_is_flagged() {
+        let story = join(&[
+            "\"Russia must choose between Assad and the West,\" Tillerson said.",
+            "\"Russia must choose between Assad and the West,\" Haley said.",
+        ]);
+        assert_eq!(story.quotes.len(), 1);
+        let q = &story.quotes[0];
+        assert_eq!(q.sources.len(), 2);
+        assert!(q.speakers_differ);
+        assert!(!q.wording_differs);
+    }
+
+    #[test]
+    fn a_capital_stands_for_its_government_only_as_an_actor() {
+        let story = join(&[
+            "Haley urged Moscow to stop protecting Assad. Tillerson flew to Moscow on Tuesday. Russia vetoed the text.",
+        ]);
+        let russia = story.entities.iter().find(|e| e.name == "Russia").unwrap();
+        assert!(
+            russia.aliases.contains(&"Moscow".to_string()),
+            "{russia:#?}"
+        );
+        let city = story.entities.iter().find(|e| e.name == "Moscow").unwrap();
+        assert_eq!(city.mentions, 1);
+    }
+}

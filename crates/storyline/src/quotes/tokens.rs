@@ -256,6 +256,8 @@ pub fn sentences(text: &str, toks: &[Tok], quotes: &[Quotation]) -> Vec<(usize, 
             && !para_break
             && starts_sentence(i + 1)
             && !starts_attribution(text, toks, i + 1);
+        // A quotation that runs over a paragraph break keeps its sentence.
+        let para_break = para_break && !inside[i] && !inside.get(i + 1).copied().unwrap_or(false);
         if last || para_break || stop || quote_stop {
             out.push((start, i + 1));
             start = i + 1;
