@@ -11,7 +11,8 @@
 //! article's text. Attributions without a cue are left out: the scorer
 //! matches every role through an overlapping cue, so they could only count
 //! as misses. `--phrase` scores the whole speaker phrase (appositives
-//! included) instead of its head.
+//! included) instead of its head. A cue followed by a colon takes it, as
+//! PolNeAR's cues do ("said:").
 //! `speed` prints articles per second on one thread and on all cores.
 //! `entities` joins the entities of each story of an alias gold file
 //! (`bench/entities/gold.jsonl`) from its articles (headline + text, as the
@@ -48,7 +49,19 @@ fn role(span: Option<Span>, pieces: &[Span]) -> Value {
     }
 }
 
-fn attribution(q: &Quote, phrase: bool) -> Value {
+/// PolNeAR's cues take the colon that introduces a quotation ("said:");
+/// Storyline's stop at the verb.
+fn polnear_cue(q: &Quote, chars: &[char]) -> Option<Span> {
+    q.cue_span.map(|c| match chars.get(c.end) {
+        Some(':') => Span {
+            start: c.start,
+            end: c.end + 1,
+        },
+        _ => c,
+    })
+}
+
+fn attribution(q: &Quote, phrase: bool, chars: &[char]) -> Value {
     let source = if phrase {
         q.speaker_phrase_span.or(q.speaker_span)
     } else {
@@ -56,7 +69,7 @@ fn attribution(q: &Quote, phrase: bool) -> Value {
     };
     json!({
         "source": role(source, &[]),
-        "cue": role(q.cue_span, &[]),
+        "cue": role(polnear_cue(q, chars), &[]),
         "content": role(Some(q.span), &q.fragments),
         "quote_type": match q.kind {
             QuoteKind::Direct => "direct",
@@ -76,11 +89,12 @@ fn main() -> Result<()> {
                 .par_iter()
                 .map(|(id, text)| {
                     let found = extract(text);
+                    let chars: Vec<char> = text.chars().collect();
                     let attrs: Vec<Value> = found
                         .quotes
                         .iter()
                         .filter(|q| q.cue_span.is_some())
-                        .map(|q| attribution(q, phrase))
+                        .map(|q| attribution(q, phrase, &chars))
                         .collect();
                     json!({"id": id, "attributions": attrs}).to_string()
                 })

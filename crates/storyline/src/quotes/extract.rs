@@ -319,18 +319,38 @@ impl<'a> Doc<'a> {
                 && self.is_cap(k + 1)
             {
                 k += 1;
+            } else if saw
+                && k + 1 < hi
+                && self.is_cap(k + 1)
+                && plain_noun(lw)
+                && k > i
+                && self.is_cap(k - 1)
+            {
+                // "Virginia delegate Beau Correll"
+                k += 1;
             } else if is_role_noun(lw) || is_person_title(lw) {
                 saw = true;
                 k += 1;
                 if matches!(
                     self.lower.get(k).map(String::as_str),
-                    Some("for" | "of" | "at")
+                    Some("for" | "of" | "at" | "to")
                 ) && k + 1 < hi
                     && (self.is_cap(k + 1) || is_determiner(&self.lower[k + 1]))
                 {
                     k += 1;
                     if is_determiner(&self.lower[k]) {
                         k += 1;
+                        // "one owner of a shop": the complement's noun.
+                        let mut n = 0;
+                        while k < hi
+                            && n < 3
+                            && self.is_word(k)
+                            && !self.is_cap(k)
+                            && plain_noun(&self.lower[k])
+                        {
+                            k += 1;
+                            n += 1;
+                        }
                     }
                 } else if self.lower.get(k).is_some_and(|w| w == "of")
                     && k + 1 < hi
@@ -416,11 +436,24 @@ impl<'a> Doc<'a> {
     /// follows it is included ("Wendy Weiser, director of the Democracy
     /// Program,"): to the end of the clause, short of a relative clause
     /// that comes after the appositive.
-    fn appositive_after(&self, k: usize, hi: usize) -> usize {
+    fn appositive_after(&self, mut k: usize, hi: usize) -> usize {
+        // "Rep. Jim Clyburn (D-S.C.), a member of …"
+        if k + 1 < hi && self.word(k) == "(" {
+            if let Some(close) = (k + 1..hi.min(k + 12)).find(|&x| self.word(x) == ")") {
+                k = close + 1;
+                if k >= hi || self.word(k) != "," {
+                    return k;
+                }
+            }
+        }
         if k + 1 >= hi || self.word(k) != "," || self.in_quote[k + 1].is_some() {
             return k;
         }
         let first = self.lower[k + 1].as_str();
+        // "Sherman, speaking of politicians,": a clause, not an appositive.
+        if first.ends_with("ing") && !self.is_cap(k + 1) {
+            return k;
+        }
         // Lower-case words open an appositive too ("legal director for …"),
         // unless they start a new clause.
         let lower_noun = self.is_word(k + 1)
@@ -730,7 +763,7 @@ fn attribute_direct(
             // "Haley, the ambassador, said" after a quotation.
             if k < hi && doc.word(k) == "," {
                 let mut m = k + 1;
-                while m < hi && m < k + 14 && doc.word(m) != "," && doc.in_quote[m].is_none() {
+                while m < hi && m < k + 30 && doc.word(m) != "," && doc.in_quote[m].is_none() {
                     m += 1;
                 }
                 if m < hi && doc.word(m) == "," {
@@ -1094,6 +1127,17 @@ fn clause_like(doc: &Doc<'_>, start: usize, end: usize) -> bool {
     }
     // A reported clause has a few words and no comma right away.
     end >= start + 3 && (start + 1..start + 3).all(|k| doc.word(k) != "," && doc.word(k) != ".")
+}
+
+/// A lower-case word that can be a noun in a speaker phrase: not a
+/// function word, pronoun, verb filler or reporting verb.
+fn plain_noun(w: &str) -> bool {
+    !is_pronoun(w)
+        && !is_determiner(w)
+        && !is_verb_filler(w)
+        && cue_class(w).is_none()
+        && !super::lexicon::is_capitalised_function_word(w)
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
 }
 
 fn is_time_word(w: &str) -> bool {

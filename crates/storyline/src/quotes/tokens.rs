@@ -82,6 +82,11 @@ fn keeps_dot(word: &str) -> bool {
             | "Pres"
             | "Atty"
             | "Messrs"
+            // US state abbreviations in datelines and party tags.
+            | "Ala" | "Ariz" | "Ark" | "Calif" | "Colo" | "Conn" | "Del" | "Fla" | "Ga" | "Ill"
+            | "Ind" | "Kan" | "Ky" | "La" | "Md" | "Mass" | "Mich" | "Minn" | "Miss" | "Mo"
+            | "Mont" | "Neb" | "Nev" | "Okla" | "Ore" | "Pa" | "Tenn" | "Tex" | "Va" | "Vt"
+            | "Wash" | "Wis" | "Wyo"
     ) || {
         // Initials and dotted acronyms: "J", "U.S", "U.N".
         let mut chars = word.chars();
