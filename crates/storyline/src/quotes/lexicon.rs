@@ -427,7 +427,7 @@ word_set!(
         | "pitcher" | "quarterback" | "striker" | "midfielder" | "defender" | "goalkeeper"
         | "manager" | "ceo" | "chef" | "designer" | "model" | "director-general" | "insp"
         | "insp." | "det." | "det" | "supt" | "supt." | "sgt" | "const." | "cpl." | "pte."
-        | "adm." | "cmdr." | "gov" | "gen" | "col" | "lt" | "capt" | "dr" | "ms" | "mrs"
+        | "adm." | "cmdr." | "gen" | "col" | "lt" | "capt"
 );
 
 word_set!(
