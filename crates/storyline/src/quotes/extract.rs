@@ -438,12 +438,13 @@ impl<'a> Doc<'a> {
     /// that comes after the appositive.
     fn appositive_after(&self, mut k: usize, hi: usize) -> usize {
         // "Rep. Jim Clyburn (D-S.C.), a member of …"
-        if k + 1 < hi && self.word(k) == "(" {
-            if let Some(close) = (k + 1..hi.min(k + 12)).find(|&x| self.word(x) == ")") {
-                k = close + 1;
-                if k >= hi || self.word(k) != "," {
-                    return k;
-                }
+        if k + 1 < hi
+            && self.word(k) == "("
+            && let Some(close) = (k + 1..hi.min(k + 12)).find(|&x| self.word(x) == ")")
+        {
+            k = close + 1;
+            if k >= hi || self.word(k) != "," {
+                return k;
             }
         }
         if k + 1 >= hi || self.word(k) != "," || self.in_quote[k + 1].is_some() {

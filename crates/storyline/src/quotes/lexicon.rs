@@ -484,7 +484,7 @@ word_set!(
         | "industries" | "partners" | "capital" | "energy" | "oil" | "airport"
         | "prison" | "jail" | "clinic" | "museum" | "festival" | "olympics" | "league"
         | "federation" | "command" | "team" | "rescue" | "helicopter" | "unit" | "squad"
-        | "division" | "aid" | "bank" | "store" | "stores" | "restaurant" | "hotel"
+        | "division" | "aid" | "store" | "stores" | "restaurant" | "hotel"
         | "company's" | "brothers" | "bros" | "bros." | "mart" | "airline"
 );
 
