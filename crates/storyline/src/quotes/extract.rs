@@ -187,6 +187,10 @@ impl<'a> Doc<'a> {
             while k < j && super::lexicon::is_capitalised_function_word(&self.lower[k]) {
                 k += 1;
             }
+            // "Sunday said": a day, not a speaker.
+            if k == j && super::lexicon::is_capitalised_function_word(&self.lower[j]) {
+                return None;
+            }
             let head = (k, end);
             // Lower-case role words and a determiner before the name:
             // "former secretary of state Hillary Clinton", "the New York Times".
@@ -427,6 +431,11 @@ impl<'a> Doc<'a> {
             } else {
                 x += 1;
             }
+        }
+        // "said Tuesday": a day, not a speaker.
+        if head.1 == head.0 + 1 && super::lexicon::is_capitalised_function_word(&self.lower[head.0])
+        {
+            return None;
         }
         let end = self.appositive_after(k, hi);
         Some(((i, end), head))
@@ -870,12 +879,10 @@ fn indirect_in_sentence(
         {
             let after = sp.0.1;
             let content = if c == lo || (c == lo + 1 && !doc.is_word(lo)) {
-                // "According to X, content."
-                let start = if after < end && doc.word(after) == "," {
-                    after + 1
-                } else {
-                    after
-                };
+                // "According to X (and Y acting for Z), content."
+                let start = (after..end.min(after + 25))
+                    .find(|&k| doc.word(k) == "," && doc.in_quote[k].is_none())
+                    .map_or(after, |k| k + 1);
                 (start, end)
             } else {
                 let mut e = c;

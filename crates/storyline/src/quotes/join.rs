@@ -28,7 +28,9 @@ fn name_tokens(name: &str) -> Vec<String> {
                 w.to_string()
             }
         })
-        .filter(|w| !w.is_empty() && w != "al" && w != "el")
+        .filter(|w| {
+            !w.is_empty() && !matches!(w.as_str(), "al" | "el" | "sr" | "jr" | "ii" | "iii")
+        })
         .collect()
 }
 
@@ -220,7 +222,14 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
     // it ends: "the Times" and "The New York Times", "Navy" and "Indian
     // Navy". (Not the one it begins: "Timaru" is not the "Timaru Herald".)
     for i in 0..names.len() {
-        if names[i].place || kind_of(&names[i]) == Some(EntityKind::Person) {
+        // Only names known to be organisations or places: a bare surname
+        // is handled above.
+        if names[i].place
+            || !matches!(
+                kind_of(&names[i]),
+                Some(EntityKind::Organization | EntityKind::Place)
+            )
+        {
             continue;
         }
         let short = &names[i].tokens;
@@ -230,7 +239,7 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
                 j != i
                     && !names[j].place
                     && long.len() > short.len()
-                    && kind_of(&names[j]) != Some(EntityKind::Person)
+                    && kind_of(&names[j]) == kind_of(&names[i])
                     && long.ends_with(short)
             })
             .collect();
@@ -297,7 +306,9 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
         *drafts[d].per_article.entry(ai).or_default() += 1;
         drafts[d].mentions += 1;
         of_mention_draft.insert((ai, mi), d);
-        if m.kind.is_none() && speakers.contains(&(ai, m.span.start)) {
+        // A one-word name that speaks is a person's surname ("Lavrov
+        // said"); a longer one may be a company's ("Trend Micro said").
+        if m.kind.is_none() && !m.name.contains(' ') && speakers.contains(&(ai, m.span.start)) {
             *drafts[d].kinds.entry(EntityKind::Person).or_default() += 1;
         }
         for t in &m.titles {
@@ -349,9 +360,9 @@ fn build_entities(articles: &[StoryInput<'_>]) -> Entities {
             .max_by_key(|(k, c)| (**c, **k == EntityKind::Person))
         {
             *k
-        } else if dr.names.iter().any(|&n| names[n].tokens.len() >= 2) {
-            EntityKind::Person
         } else {
+            // Nothing says: a person's name would have shown a title, a
+            // given name or a quote by now.
             EntityKind::Organization
         };
         let mut forms: Vec<(&String, &usize)> = dr.forms.iter().collect();
@@ -448,10 +459,9 @@ fn resolve_speaker(
     // A name or role phrase the mention finder saw at the speaker.
     // The last one: a speaker phrase ends with its name ("Britain's U.N.
     // Ambassador Matthew Rycroft").
-    if let Some(mi) = mentions
-        .iter()
-        .rposition(|m| m.span.start < span.end && span.start < m.span.end)
-        && let Some(&e) = entities.of_mention.get(&(ai, mi))
+    if let Some(mi) = mentions.iter().rposition(|m| {
+        m.span.start < span.end && span.start < m.span.end && m.span.end + 2 >= span.end
+    }) && let Some(&e) = entities.of_mention.get(&(ai, mi))
     {
         return Some(e);
     }
@@ -555,7 +565,18 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
                 continue;
             }
             let common = a.intersection(b).count();
-            if common as f64 >= 0.75 * small as f64 {
+            // Quoted words are one quote when most of the shorter version
+            // is in the longer; reported speech only when nearly all of it
+            // is (facts many sources report alike are not one quote).
+            let quoted = |it: &Item| {
+                articles[it.ai].attributions.quotes[it.qi].kind != super::QuoteKind::Indirect
+            };
+            let need = if quoted(&items[i]) && quoted(&items[j]) {
+                0.75
+            } else {
+                0.9
+            };
+            if common as f64 >= need * small as f64 {
                 uf.union(i, j);
             }
         }

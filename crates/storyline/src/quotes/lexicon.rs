@@ -46,10 +46,13 @@ pub fn cue_info(word: &str) -> Option<(CueClass, bool)> {
         | "persuade" | "assure you" => (Tell, true),
         "accuse" | "urge" | "call" | "brand" | "blame" | "criticize" | "criticise" | "condemn"
         | "praise" | "dismiss" | "describe" | "demand" | "propose" | "endorse" | "reject"
-        | "question" | "defend" | "denounce" | "slam" | "attack" | "mock" | "label" | "thank"
-        | "applaud" | "welcome" | "cite" | "encourage" | "implore" | "appeal" | "press"
-        | "challenge" | "decry" | "lambast" | "blast" | "hail" | "recommend" | "request"
-        | "plead" | "discuss" | "offer" | "order" => (Act, true),
+        | "question" | "defend" | "denounce" | "mock" | "label" | "thank" | "applaud" | "cite"
+        | "encourage" | "implore" | "appeal" | "decry" | "lambast" | "recommend" | "request"
+        | "plead" | "discuss" => (Act, true),
+        // Verbs of deed as much as of word ("attacked a police station"):
+        // attributions, not quotes.
+        "slam" | "attack" | "press" | "challenge" | "blast" | "hail" | "welcome" | "offer"
+        | "order" => (Act, false),
         "want" | "support" | "oppose" | "plan" | "seek" | "intend" | "prefer" | "favor"
         | "favour" | "back" | "refuse" | "decline" | "consider" | "view" | "wish" => (Act, false),
         _ => return None,
@@ -120,6 +123,19 @@ fn inflection_stem(word: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Whether a lower-cased word is a common given name.
+pub fn is_first_name(word: &str) -> bool {
+    static NAMES: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("first_names.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .flat_map(str::split_whitespace)
+                .collect()
+        });
+    NAMES.contains(word)
 }
 
 /// Reporting verbs whose base and -s forms are mostly nouns.

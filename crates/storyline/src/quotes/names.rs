@@ -9,8 +9,8 @@ use super::EntityKind;
 use super::extract::Doc;
 use super::gazetteer::gazetteer;
 use super::lexicon::{
-    is_capitalised_function_word, is_determiner, is_locative_preposition, is_org_word,
-    is_person_title, is_place_first_word, is_place_word, is_role_noun,
+    is_capitalised_function_word, is_determiner, is_first_name, is_locative_preposition,
+    is_org_word, is_person_title, is_place_first_word, is_place_word, is_role_noun,
 };
 use super::tokens::TokKind;
 
@@ -53,7 +53,11 @@ fn person_of_place(doc: &Doc<'_>, a: usize, of: usize) -> bool {
         e += 1;
     }
     let after: Vec<&str> = (of + 1..e).map(|k| bare(doc.word(k))).collect();
-    g.place(&after.join(" ")).is_some()
+    let org_after =
+        after.last().is_some_and(|w| is_org_word(&w.to_lowercase())) || doc.word(of + 1) == "The";
+    let person_before =
+        of - a >= 2 && of - a <= 4 && !(a..of).any(|k| is_person_title(&doc.lower[k]));
+    (g.place(&after.join(" ")).is_some() || (org_after && person_before))
         && !(a..of).any(|k| is_org_word(bare(&doc.lower[k])) || g.place(doc.word(k)).is_some())
         && !(a..of).any(|k| {
             matches!(
@@ -75,6 +79,73 @@ fn person_of_place(doc: &Doc<'_>, a: usize, of: usize) -> bool {
                     | "bank"
             )
         })
+}
+
+/// Whether a capital at tokens `[a, b)` stands for its government: it
+/// acts ("Moscow said", "Washington launched strikes"), is acted on as a
+/// party ("urged Moscow to", "talks with Moscow"), or holds a position
+/// ("Moscow's stance"). "In Moscow", "Athens was rocked" are the city.
+fn acts_as_government(doc: &Doc<'_>, a: usize, b: usize) -> bool {
+    if a > 0 && is_locative_preposition(&doc.lower[a - 1]) {
+        return false;
+    }
+    let last = doc.word(b - 1);
+    if last.ends_with("'s") || last.ends_with("’s") {
+        return true;
+    }
+    let before = if a > 0 { doc.lower[a - 1].as_str() } else { "" };
+    if matches!(
+        before,
+        "urged"
+            | "urging"
+            | "accused"
+            | "pressed"
+            | "warned"
+            | "told"
+            | "asked"
+            | "criticized"
+            | "criticised"
+            | "blamed"
+            | "condemned"
+            | "between"
+            | "with"
+            | "against"
+            | "and"
+            | "pressure"
+            | "sanctioned"
+            | "allies"
+            | "ally"
+    ) {
+        return true;
+    }
+    let mut k = b;
+    while k < doc.toks.len() && super::lexicon::is_verb_filler(&doc.lower[k]) {
+        k += 1;
+    }
+    k < doc.toks.len()
+        && !doc.is_cap(k)
+        && (super::lexicon::cue_class(&doc.lower[k]).is_some()
+            || matches!(
+                doc.lower[k].as_str(),
+                "launched"
+                    | "retaliated"
+                    | "vetoed"
+                    | "suspended"
+                    | "expelled"
+                    | "imposed"
+                    | "sanctioned"
+                    | "signed"
+                    | "refused"
+                    | "wants"
+                    | "insists"
+                    | "dismisses"
+                    | "backs"
+                    | "supports"
+                    | "opposes"
+                    | "recalled"
+                    | "summoned"
+                    | "sent"
+            ))
 }
 
 /// Capitalised adjectives that name no one on their own.
@@ -176,6 +247,11 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
             mid_caps.insert(bare(doc.word(i)));
         }
     }
+    // Words the article writes in lower case somewhere.
+    let lower_seen: HashSet<&str> = (0..n)
+        .filter(|&i| doc.toks[i].kind == TokKind::Word && !doc.is_cap(i))
+        .map(|i| doc.word(i))
+        .collect();
     // Paragraphs in title case are headlines: every word is capitalised.
     let mut headline = vec![false; n];
     let mut i = 0;
@@ -232,7 +308,7 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
                     }
                 }
             }
-            if let Some(hit) = name_hit(doc, a, b, &sentence_start, &mid_caps) {
+            if let Some(hit) = name_hit(doc, a, b, &sentence_start, &mid_caps, &lower_seen) {
                 hits.push(hit);
             }
             i = b;
@@ -248,8 +324,23 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
                 && doc.toks[k].para == doc.toks[i].para
             {
                 let w = doc.lower[k].as_str();
-                if is_person_title(w) {
+                // A capitalised title before a name is the name's ("the
+                // resignation of President Nixon"), not a role phrase.
+                let titles_a_name = doc.is_cap(k) && k + 1 < n && doc.is_cap(k + 1);
+                if is_person_title(w)
+                    && !titles_a_name
+                    && !w.ends_with('.')
+                    && w != "mr"
+                    && w != "ms"
+                    && w != "mrs"
+                {
                     last_role = Some(k);
+                } else if matches!(
+                    w,
+                    "of" | "to" | "for" | "in" | "at" | "on" | "with" | "by" | "and" | "or"
+                ) && last_role.is_none()
+                {
+                    break;
                 } else if w == "of" && last_role == Some(k - 1) && k + 1 < n {
                     // "the secretary of state", not "the president of the …".
                     if doc.toks[k + 1].kind == TokKind::Word && !is_determiner(&doc.lower[k + 1]) {
@@ -294,10 +385,19 @@ fn name_hit(
     b: usize,
     sentence_start: &[bool],
     mid_caps: &HashSet<&str>,
+    lower_seen: &HashSet<&str>,
 ) -> Option<NameHit> {
     let g = gazetteer();
     let mut s = a;
-    while s < b && is_capitalised_function_word(bare(&doc.lower[s])) {
+    // Sentence openers: function words, and words the article also writes
+    // in lower case ("Typically Microsoft …").
+    while s < b
+        && (is_capitalised_function_word(bare(&doc.lower[s]))
+            || (sentence_start[s]
+                && s + 1 < b
+                && (lower_seen.contains(doc.lower[s].as_str())
+                    || (doc.lower[s].ends_with("ly") && doc.lower[s].len() > 4))))
+    {
         s += 1;
     }
     if s >= b {
@@ -309,9 +409,7 @@ fn name_hit(
     // The whole run is a known place: "Russian Federation", "New York".
     if let Some(p) = g.place(&full) {
         let place = &g.places[p];
-        let metonym = place.capital_of.is_some()
-            && !(s > 0 && is_locative_preposition(&doc.lower[s - 1]))
-            && !(s > 1 && doc.lower[s - 1] == "the" && is_locative_preposition(&doc.lower[s - 2]));
+        let metonym = place.capital_of.is_some() && acts_as_government(doc, s, text_end);
         return Some(NameHit {
             start: s,
             end: text_end,
@@ -347,6 +445,31 @@ fn name_hit(
             && (g.demonym(doc.word(t)).is_some()
                 || g.place(doc.word(t)).is_some()
                 || is_acronym(doc.word(t)))
+            && is_person_title(&doc.lower[t + 1])
+        {
+            t += 1;
+            continue;
+        }
+        // "Acting Director", "Deputy Secretary".
+        if t + 2 < b
+            && matches!(
+                doc.lower[t].as_str(),
+                "acting"
+                    | "deputy"
+                    | "former"
+                    | "interim"
+                    | "assistant"
+                    | "associate"
+                    | "executive"
+                    | "senior"
+                    | "chief"
+                    | "prime"
+                    | "foreign"
+                    | "defence"
+                    | "defense"
+                    | "finance"
+                    | "interior"
+            )
             && is_person_title(&doc.lower[t + 1])
         {
             t += 1;
@@ -420,6 +543,19 @@ fn name_hit(
         || (name_words.len() == 1 && is_acronym(name_words[0]))
     {
         Some(EntityKind::Organization)
+    } else if b + 2 < doc.toks.len()
+        && doc.word(b) == ","
+        && doc.word(b + 1).chars().all(|c| c.is_ascii_digit())
+        && doc.word(b + 2) == ","
+    {
+        // "Alexandros Grigoropoulos, 15,": an age.
+        Some(EntityKind::Person)
+    } else if name_words.len() >= 2
+        && (is_first_name(&name_words[0].to_lowercase())
+            || (name_words[0].len() <= 2 && name_words[0].ends_with('.')))
+    {
+        // "Mike Reavey", "W. Mark Felt".
+        Some(EntityKind::Person)
     } else if is_place_word(&last)
         || (name_words.len() > 1 && is_place_first_word(&name_words[0].to_lowercase()))
         || (t > 0 && matches!(doc.lower[t - 1].as_str(), "in" | "near" | "outside"))
@@ -432,7 +568,7 @@ fn name_hit(
     let metonym = g
         .place(&name)
         .is_some_and(|p| g.places[p].capital_of.is_some())
-        && !(t > 0 && is_locative_preposition(&doc.lower[t - 1]));
+        && acts_as_government(doc, t, b);
     // A place is named as the gazetteer names it ("Britain" is the
     // United Kingdom).
     let name = g.place(&name).map_or(name, |p| g.places[p].name.clone());
