@@ -156,7 +156,8 @@ Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --li
 `article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
 \"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
 \"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
-\"score\", \"reason\"}]}.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
+\"score\", \"reason\"}], \"summary\", \"quotes\", \"entities\"} (see `quotes --help` and \
+`entities --help`).\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story {
         /// Story id, or article:ID.
