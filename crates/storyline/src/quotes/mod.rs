@@ -435,6 +435,26 @@ mod tests {
         assert_eq!(chars(text, q.cue_span.unwrap()), "told");
     }
 
+    proptest::proptest! {
+        // Any text, however its quotation marks are (un)balanced: no panic,
+        // and every span lies inside the text in characters.
+        #[test]
+        fn any_text_gives_spans_inside_it(text in "([A-Z][a-z]{0,8}|[a-z]{1,8}|said|told|according to|\"|“|”|'|,|\\.|:|\n\n| ){0,60}") {
+            let n = text.chars().count();
+            let found = extract(&text);
+            for q in &found.quotes {
+                for s in std::iter::once(q.span).chain(q.cue_span).chain(q.speaker_span).chain(q.fragments.iter().copied()) {
+                    proptest::prop_assert!(s.start <= s.end && s.end <= n);
+                }
+            }
+            for m in &found.mentions {
+                proptest::prop_assert!(m.span.start < m.span.end && m.span.end <= n);
+            }
+            let inputs = [StoryInput { id: 1, ref_id: None, source: None, attributions: &found }];
+            let _ = join_story(&inputs);
+        }
+    }
+
     fn join(texts: &[&str]) -> StoryAttributions {
         let found: Vec<Attributions> = texts.iter().map(|t| extract(t)).collect();
         let inputs: Vec<StoryInput<'_>> = found
