@@ -558,6 +558,7 @@ impl<'a> Doc<'a> {
         while k < end {
             let opens = k == lo
                 || self.word(k - 1) == ","
+                || (self.is_mark(k - 1) && self.in_quote[k - 1].is_some())
                 || (k == lo + 1 && !self.is_word(lo))
                 || (self.lower[k - 1].ends_with("'s") || self.lower[k - 1].ends_with("’s"))
                     && k - 1 == lo;
@@ -593,6 +594,16 @@ impl<'a> Doc<'a> {
             k += 1;
         }
         best
+    }
+
+    /// The words from `i` to the next comma (at most eight): the source
+    /// after "according to" when it is no name or role ("recent polls").
+    fn words_until_comma(&self, i: usize, hi: usize) -> Option<((usize, usize), (usize, usize))> {
+        let mut k = i;
+        while k < hi && k < i + 8 && self.is_word(k) && self.in_quote[k].is_none() {
+            k += 1;
+        }
+        (k > i && k < hi && self.word(k) == ",").then_some(((i, k), (i, k)))
     }
 
     /// Skips fillers ("also", "has") leftwards from `end`.
@@ -875,7 +886,9 @@ fn indirect_in_sentence(
         if doc.lower[c] == "according"
             && c + 1 < end
             && doc.lower[c + 1] == "to"
-            && let Some(sp) = doc.phrase_starting_at(c + 2, end)
+            && let Some(sp) = doc
+                .phrase_starting_at(c + 2, end)
+                .or_else(|| doc.words_until_comma(c + 2, end))
         {
             let after = sp.0.1;
             let content = if c == lo || (c == lo + 1 && !doc.is_word(lo)) {
@@ -954,8 +967,15 @@ fn indirect_in_sentence(
                 || (end - (c + 1) <= 8
                     && !(c + 1..end).any(|k| doc.lower[k] == "that" || doc.is_mark(k)));
             let parenthetical = c + 2 < end && doc.word(c + 1) == ",";
-            if sp.0.0 > lo + 3 && doc.word(sp.0.0 - 1) == "," && (rest_short || parenthetical) {
-                let mut pieces = vec![(lo, sp.0.0 - 1)];
+            // The comma may sit inside a closing mark: `…"create jobs,"
+            // Sanders said.`
+            let comma_inside =
+                sp.0.0 > lo + 3 && doc.is_mark(sp.0.0 - 1) && doc.word(sp.0.0 - 2) == ",";
+            if sp.0.0 > lo + 3
+                && (doc.word(sp.0.0 - 1) == "," || comma_inside)
+                && (rest_short || parenthetical)
+            {
+                let mut pieces = vec![(lo, if comma_inside { sp.0.0 } else { sp.0.0 - 1 })];
                 if parenthetical && !rest_short {
                     pieces.push((c + 2, end));
                 }
@@ -1018,7 +1038,17 @@ fn content_after(
     }
     // "said (on Tuesday) that", "told reporters in Ohio that": a "that"
     // near the cue with only words between.
-    let window = if class == CueClass::Tell { 14 } else { 6 };
+    // "said at a Saturday rally in Texas that": a longer reach after a
+    // prepositional phrase.
+    let window = if class == CueClass::Tell
+        || matches!(
+            doc.lower[start].as_str(),
+            "at" | "in" | "on" | "during" | "after" | "before" | "to" | "with"
+        ) {
+        14
+    } else {
+        6
+    };
     let that = (start..end.min(start + window))
         .take_while(|&k| doc.is_word(k))
         .find(|&k| doc.lower[k] == "that");
@@ -1085,7 +1115,49 @@ fn content_after(
                 return None;
             }
         }
-        CueClass::Tell => that?,
+        CueClass::Tell => match that {
+            Some(t) => t,
+            None => {
+                // "told reporters this was the only chance": a one- or
+                // two-word object, then a clause.
+                let object_end = if doc.is_cap(start) {
+                    (start..end.min(start + 4))
+                        .take_while(|&k| doc.is_cap(k))
+                        .last()?
+                        + 1
+                } else if matches!(
+                    doc.lower[start].as_str(),
+                    "him"
+                        | "her"
+                        | "them"
+                        | "us"
+                        | "me"
+                        | "reporters"
+                        | "journalists"
+                        | "supporters"
+                        | "voters"
+                        | "listeners"
+                        | "viewers"
+                        | "lawmakers"
+                ) {
+                    start + 1
+                } else {
+                    return None;
+                };
+                if object_end < end
+                    && (is_pronoun(&doc.lower[object_end])
+                        || matches!(
+                            doc.lower[object_end].as_str(),
+                            "this" | "there" | "the" | "his" | "her" | "their"
+                        ))
+                    && clause_like(doc, object_end, end)
+                {
+                    object_end
+                } else {
+                    return None;
+                }
+            }
+        },
         CueClass::Act => {
             // "dismisses as beyond credible": the object came before.
             if matches!(

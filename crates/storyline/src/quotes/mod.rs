@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
