@@ -156,9 +156,43 @@ Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --li
 `article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
 \"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
 \"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
-\"score\", \"reason\"}]}.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
+\"score\", \"reason\"}], \"summary\", \"quotes\", \"entities\"} (see `quotes --help` and \
+`entities --help`).\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story {
+        /// Story id, or article:ID.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who said what in a story: its quotes, each with every source that
+    /// carries it.
+    #[command(
+        after_help = "ID is a story id or article:X, as for `story`. Quotes carried by several \
+sources are one quote; `wording_differs` and `speakers_differ` flag sources that word it \
+differently or give it to different speakers.\n\nJSON: [{\"article\", \"ref\", \"kind\" \
+(direct|mixed|indirect), \"text\", \"cue\", \"speaker\" (as written), \"speaker_resolved\", \
+\"entity\", \"span\": {\"start\", \"end\"} (characters of the article's stored text), \
+\"wording_differs\", \"speakers_differ\", \"sources\": [{\"article\", \"ref\", \"source\", \
+\"kind\", \"text\", \"cue\", \"speaker\", \"speaker_resolved\", \"entity\", \"span\"}]}].\n\n\
+Examples:\n  storyline quotes 3\n  storyline quotes --json article:1_1ecb"
+    )]
+    Quotes {
+        /// Story id, or article:ID.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The people, organisations and places of a story, with their aliases.
+    #[command(
+        after_help = "ID is a story id or article:X, as for `story`.\n\nJSON: [{\"id\", \
+\"name\", \"kind\" (person|organization|place), \"aliases\", \"mentions\", \"articles\": \
+[{\"article\", \"ref\", \"mentions\"}]}], most mentioned first.\n\nExamples:\n  \
+storyline entities 3\n  storyline entities --json article:1_1ecb"
+    )]
+    Entities {
         /// Story id, or article:ID.
         id: String,
         /// Print JSON.
@@ -531,23 +565,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Story { id, json } => {
             let mut store = open(&cli.db)?;
             pipeline::stories::backfill(&mut store)?;
-            let story_id = match id.strip_prefix("article:") {
-                Some(article) => match store.resolve(article)? {
-                    Some(a) => store.story_of(a)?,
-                    None => {
-                        eprintln!("storyline: no article with id or ref {article:?}");
-                        return Ok(ExitCode::from(1));
-                    }
-                },
-                None => match id.parse::<i64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        eprintln!("storyline: {id:?} is not a story id (a number, or article:ID)");
-                        return Ok(ExitCode::from(1));
-                    }
-                },
+            pipeline::quotes::backfill(&mut store)?;
+            let Some(story_id) = story_arg(&store, &id)? else {
+                return Ok(ExitCode::from(1));
             };
-            let Some(story) = story_id.map(|s| store.story(s)).transpose()?.flatten() else {
+            let Some(story) = store.story(story_id)? else {
                 eprintln!("storyline: no story {id:?}");
                 return Ok(ExitCode::from(1));
             };
@@ -610,6 +632,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         a.title.as_deref(),
                     )?;
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Quotes { ref id, json } | Command::Entities { ref id, json } => {
+            let quotes = matches!(cli.command, Command::Quotes { .. });
+            let id = id.clone();
+            let mut store = open(&cli.db)?;
+            pipeline::stories::backfill(&mut store)?;
+            pipeline::quotes::backfill(&mut store)?;
+            let Some(story_id) = story_arg(&store, &id)? else {
+                return Ok(ExitCode::from(1));
+            };
+            let Some(who) = pipeline::quotes::for_story(&store, story_id)? else {
+                eprintln!("storyline: no story {id:?}");
+                return Ok(ExitCode::from(1));
+            };
+            match (quotes, json) {
+                (true, true) => print_json(&who.quotes)?,
+                (false, true) => print_json(&who.entities)?,
+                (true, false) => print_quotes(&who)?,
+                (false, false) => print_entities(&who)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -791,6 +834,98 @@ pair agreement {:.3}; {:.1}s",
 }
 
 /// One article in a listing: id, day, source, headline.
+/// The story a `story` argument names: a story id or `article:X`. Prints
+/// why not and returns `None` when there is none.
+fn story_arg(store: &Store, id: &str) -> Result<Option<i64>> {
+    let story = match id.strip_prefix("article:") {
+        Some(article) => match store.resolve(article)? {
+            Some(a) => store.story_of(a)?,
+            None => {
+                eprintln!("storyline: no article with id or ref {article:?}");
+                return Ok(None);
+            }
+        },
+        None => match id.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                eprintln!("storyline: {id:?} is not a story id (a number, or article:ID)");
+                return Ok(None);
+            }
+        },
+    };
+    if story.is_none() {
+        eprintln!("storyline: no story {id:?}");
+    }
+    Ok(story)
+}
+
+fn print_quotes(who: &storyline::quotes::StoryAttributions) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for q in &who.quotes {
+        let speaker = q
+            .speaker_resolved
+            .as_deref()
+            .or(q.speaker.as_deref())
+            .unwrap_or("(unknown)");
+        let flags = [
+            (q.wording_differs, "worded differently"),
+            (q.speakers_differ, "speakers differ"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect::<Vec<_>>()
+        .join(", ");
+        writeln!(
+            out,
+            "{speaker} {}: {}{}",
+            q.cue.as_deref().unwrap_or("-"),
+            clip(&q.text, 160),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{flags}]")
+            }
+        )?;
+        for s in &q.sources {
+            writeln!(
+                out,
+                "    #{} {}{}: {}",
+                s.article,
+                s.source.as_deref().or(s.ref_id.as_deref()).unwrap_or(""),
+                s.speaker
+                    .as_deref()
+                    .map(|x| format!(" ({x} {})", s.cue.as_deref().unwrap_or("")))
+                    .unwrap_or_default(),
+                clip(&s.text, 120)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_entities(who: &storyline::quotes::StoryAttributions) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for e in &who.entities {
+        let kind = serde_json::to_value(e.kind)?;
+        writeln!(
+            out,
+            "{:>4}  {:<12} {}  ({} mentions in {} articles){}",
+            e.id,
+            kind.as_str().unwrap_or(""),
+            e.name,
+            e.mentions,
+            e.articles.len(),
+            if e.aliases.is_empty() {
+                String::new()
+            } else {
+                format!("  also: {}", e.aliases.join("; "))
+            }
+        )?;
+    }
+    Ok(())
+}
+
 fn article_line(
     out: &mut impl Write,
     id: i64,

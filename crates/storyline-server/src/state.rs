@@ -85,10 +85,14 @@ impl Drop for Lease<'_> {
 impl AppState {
     /// Opens the database (creating it if needed): the writer first, which
     /// brings the schema up to date and gives any article from before the
-    /// stories stage its story, then the readers.
+    /// stories and quotes stages their story and attributions, then the
+    /// readers.
     pub fn open(config: Config) -> storyline::Result<AppState> {
         let mut writer = Store::open(&config.db)?;
         storyline::pipeline::stories::backfill(&mut writer)?;
+        // Articles stored before the quotes stage (or by an older extractor)
+        // get their attributions now, not on every read of their story.
+        storyline::pipeline::quotes::backfill(&mut writer)?;
         // All readers are opened now: opening one takes the write lock
         // briefly (for the schema check), which would wait on an ingest.
         let readers = (0..config.readers.max(1))

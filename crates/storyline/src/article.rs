@@ -39,6 +39,8 @@ pub struct NewArticle {
     pub fingerprint: crate::copies::Fingerprint,
     /// What the stories stage compares.
     pub story_features: crate::stories::StoryFeatures,
+    /// Quotes and names, found in the stored text.
+    pub attributions: crate::quotes::Attributions,
 }
 
 /// One line of an article listing.

@@ -7,7 +7,13 @@
 //!    feeds become [`ingest::RawArticle`]s, with every bad record reported by
 //!    file and line or record, and skipped.
 //! 2. [`text`]: Unicode normalisation, sentence splitting and word tokens.
-//! 3. [`store`]: SQLite, with full-text search; re-ingesting is idempotent.
+//! 3. [`copies`]: near-duplicates, sentences reused across articles (even
+//!    reworded), spun and stitched articles.
+//! 4. [`stories`]: online clustering of articles into stories with stable ids.
+//! 5. [`summary`]: a cited extractive summary per story.
+//! 6. [`quotes`]: who said what, and the people, organisations and places of
+//!    a story with their aliases joined.
+//! 7. [`store`]: SQLite, with full-text search; re-ingesting is idempotent.
 //!
 //! [`pipeline::ingest`] runs them end to end.
 //!

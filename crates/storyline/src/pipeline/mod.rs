@@ -166,6 +166,12 @@ pub fn ingest_inputs(
                 lap(&mut part, "stories");
                 summary::update(&batch, &touched)?;
                 lap(&mut part, "summary");
+                for (o, a) in outcomes.iter().zip(&ok) {
+                    if let Outcome::Added(id) | Outcome::Updated(id) = o {
+                        batch.save_attributions(*id, &a.attributions)?;
+                    }
+                }
+                lap(&mut part, "quotes");
                 batch.commit()?;
                 lap(&mut part, "store");
                 for (a, o) in ok.iter().zip(outcomes) {
@@ -332,9 +338,11 @@ pub fn new_article(
         &analyzed,
         date.as_deref(),
     );
+    let attributions = crate::quotes::extract(&analyzed.text);
     Ok(NewArticle {
         fingerprint,
         story_features,
+        attributions,
         key,
         content_hash: format!("{:032x}", h.digest128()),
         ref_id: raw.ref_id,

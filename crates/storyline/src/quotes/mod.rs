@@ -16,7 +16,18 @@
 //! Nothing is downloaded: the rules, cue verbs and gazetteer ship in the
 //! crate.
 
+mod extract;
+pub mod gazetteer;
+mod join;
+mod lexicon;
+mod names;
+mod tokens;
+
 use serde::{Deserialize, Serialize};
+
+/// The extractor's version: stored attributions from another version are
+/// found again (see [`crate::pipeline::quotes::backfill`]).
+pub const VERSION: i64 = 3;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
@@ -70,10 +81,24 @@ pub struct Quote {
     pub cue: Option<String>,
     /// Where the cue is.
     pub cue_span: Option<Span>,
-    /// The speaker as written ("Tillerson", "he", "the secretary of state").
+    /// The speaker as written ("Tillerson", "he", "the secretary of state"):
+    /// the name, pronoun or role phrase at the head of the speaker phrase.
     pub speaker: Option<String>,
     /// Where the speaker is.
     pub speaker_span: Option<Span>,
+    /// Whether the cue reports speech ("said", "accused"); `false` for a
+    /// belief, wish, plan or finding ("believes", "wants", "shows"), which
+    /// story quote lists leave out.
+    #[serde(default = "yes")]
+    pub speech: bool,
+    /// The whole speaker phrase, when it is longer than the speaker
+    /// ("Rex Tillerson, the USA secretary of state,").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_phrase_span: Option<Span>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A name or role noun in an article.
@@ -85,6 +110,18 @@ pub struct Mention {
     pub span: Span,
     /// Its kind, when the article shows it.
     pub kind: Option<EntityKind>,
+    /// The name without titles (for a place, its gazetteer name); for a
+    /// role phrase, its role ("secretary of state").
+    pub name: String,
+    /// A role phrase ("the secretary of state"), not a name.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role: bool,
+    /// A capital standing for its country's government ("Moscow said").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub metonym: bool,
+    /// Roles the article gives this name, by title or apposition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub titles: Vec<String>,
 }
 
 /// What [`extract`] finds in one article.
@@ -204,11 +241,286 @@ pub struct StoryAttributions {
 }
 
 /// Finds the quotes and name mentions of one article.
-pub fn extract(_text: &str) -> Attributions {
-    Attributions::default()
+///
+/// ```
+/// use storyline::quotes::{extract, QuoteKind};
+/// let found = extract("\"I think it's very bad for mankind\", Trump told Fox Business News.");
+/// let q = &found.quotes[0];
+/// assert_eq!(q.kind, QuoteKind::Direct);
+/// assert_eq!(q.text, "I think it's very bad for mankind");
+/// assert_eq!(q.speaker.as_deref(), Some("Trump"));
+/// assert_eq!(q.cue.as_deref(), Some("told"));
+/// ```
+pub fn extract(text: &str) -> Attributions {
+    let doc = extract::Doc::new(text);
+    let chars = extract::CharMap::new(text);
+    let span = |a: usize, b: usize| {
+        let (x, y) = doc.bytes(a, b);
+        chars.span(x, y)
+    };
+    let slice = |a: usize, b: usize| {
+        let (x, y) = doc.bytes(a, b);
+        &text[x..y]
+    };
+    let quotes = extract::find(&doc)
+        .into_iter()
+        .map(|f| {
+            let first = f.content[0];
+            let last = *f.content.last().unwrap();
+            let pieces: Vec<String> = f
+                .content
+                .iter()
+                .map(|&(a, b)| strip_marks(slice(a, b)).to_string())
+                .collect();
+            let head = f.head.or(f.speaker);
+            let phrase = f.speaker.filter(|p| Some(*p) != head);
+            Quote {
+                kind: f.kind,
+                text: pieces.join(" "),
+                span: span(first.0, last.1),
+                fragments: if f.content.len() > 1 {
+                    f.content.iter().map(|&(a, b)| span(a, b)).collect()
+                } else {
+                    Vec::new()
+                },
+                cue: f.cue.map(|(a, b)| slice(a, b).to_string()),
+                cue_span: f.cue.map(|(a, b)| span(a, b)),
+                speaker: head.map(|(a, b)| trim_speaker(slice(a, b)).to_string()),
+                speaker_span: head.map(|(a, b)| span(a, b)),
+                speech: f.cue.is_none_or(|(a, _)| {
+                    lexicon::cue_info(&slice(a, a + 1).to_lowercase()).is_none_or(|c| c.1)
+                }),
+                speaker_phrase_span: phrase.map(|(a, b)| span(a, b)),
+            }
+        })
+        .collect();
+    let mentions = names::find(&doc)
+        .into_iter()
+        .map(|h| Mention {
+            text: trim_speaker(slice(h.start, h.end)).to_string(),
+            span: span(h.start, h.end),
+            kind: h.kind,
+            name: h.name,
+            role: h.role,
+            metonym: h.metonym,
+            titles: h.titles,
+        })
+        .collect();
+    Attributions { quotes, mentions }
 }
 
-/// Joins a story's entities and quotes across its articles.
-pub fn join_story(_articles: &[StoryInput<'_>]) -> StoryAttributions {
-    StoryAttributions::default()
+/// A quotation's text without its outer marks and the comma before the
+/// closing mark.
+fn strip_marks(s: &str) -> &str {
+    let s = s.trim_start_matches(['“', '"', '«', '„', '`', '\'']);
+    let s = s.trim_end_matches(['”', '"', '»', '\'']);
+    s.trim_end_matches([',', ' '])
+}
+
+/// A speaker or mention as written, without a possessive or a comma.
+fn trim_speaker(s: &str) -> &str {
+    let s = s.trim_end_matches([',', ' ']);
+    s.strip_suffix("'s")
+        .or_else(|| s.strip_suffix("’s"))
+        .unwrap_or(s)
+}
+
+pub use join::join_story;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn only(text: &str) -> Quote {
+        let found = extract(text);
+        assert_eq!(found.quotes.len(), 1, "{:#?}", found.quotes);
+        found.quotes.into_iter().next().unwrap()
+    }
+
+    fn chars(text: &str, s: Span) -> String {
+        text.chars().skip(s.start).take(s.end - s.start).collect()
+    }
+
+    #[test]
+    fn a_quote_over_two_paragraphs_is_one_quote() {
+        let text = "“We will not give up. The talks go on.\n\n“Nobody wants a war,” Lavrov said.";
+        let q = only(text);
+        assert_eq!(q.kind, QuoteKind::Direct);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert!(
+            q.text.starts_with("We will not give up") && q.text.ends_with("Nobody wants a war")
+        );
+        assert!(chars(text, q.span).starts_with('“'));
+    }
+
+    #[test]
+    fn an_interrupted_quote_is_one_quote_in_two_pieces() {
+        let text = "\"The strike was illegal,\" Lavrov said, \"and it changes nothing.\"";
+        let q = only(text);
+        assert_eq!(q.fragments.len(), 2);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert_eq!(q.cue.as_deref(), Some("said"));
+        assert_eq!(chars(text, q.fragments[1]), "\"and it changes nothing.\"");
+    }
+
+    #[test]
+    fn a_quote_inside_a_quote_stays_inside() {
+        let q = only("“He told me ‘never again’ and meant it,” said Haley.");
+        assert_eq!(q.text, "He told me ‘never again’ and meant it");
+        assert_eq!(q.speaker.as_deref(), Some("Haley"));
+    }
+
+    #[test]
+    fn a_partial_quote_is_reported_speech_with_quoted_words() {
+        let q = only("Lavrov said the two countries have a \"common interest\" in a settlement.");
+        assert_eq!(q.kind, QuoteKind::Mixed);
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert!(q.text.starts_with("the two countries"));
+    }
+
+    #[test]
+    fn indirect_speech_with_that_and_according_to() {
+        let q = only("Tillerson asserted that the US does not see a future role for Assad.");
+        assert_eq!(q.kind, QuoteKind::Indirect);
+        assert_eq!(q.cue.as_deref(), Some("asserted"));
+        assert_eq!(q.text, "that the US does not see a future role for Assad");
+        let q = only("Putin is ready to restore the accord, according to Lavrov.");
+        assert_eq!(q.cue.as_deref(), Some("according to"));
+        assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
+        assert_eq!(q.text, "Putin is ready to restore the accord");
+    }
+
+    #[test]
+    fn an_appositive_belongs_to_the_speaker_phrase_not_its_name() {
+        let text = "\"The fear is greater here,\" said Paloma Wu, legal director for the ACLU.";
+        let q = only(text);
+        assert_eq!(q.speaker.as_deref(), Some("Paloma Wu"));
+        let phrase = chars(text, q.speaker_phrase_span.unwrap());
+        assert_eq!(phrase, "Paloma Wu, legal director for the ACLU");
+    }
+
+    #[test]
+    fn a_participle_cue_reports_what_the_subject_said() {
+        let found = extract(
+            "On whether Assad should be charged, Tillerson did not rule it out, noting that doing so would need a legal step.",
+        );
+        let q = found
+            .quotes
+            .iter()
+            .find(|q| q.cue.as_deref() == Some("noting"))
+            .unwrap();
+        assert_eq!(q.speaker.as_deref(), Some("Tillerson"));
+    }
+
+    #[test]
+    fn nouns_that_look_like_cues_are_not_cues() {
+        // "attack" and "report" are nouns here; "said" is the cue.
+        let found = extract("The chemical attack report said that 80 people were killed.");
+        assert!(
+            found
+                .quotes
+                .iter()
+                .all(|q| q.cue.as_deref() == Some("said")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let text = "Café owners in Moscow — “C’est la vie,” Mr Lavrov told reporters.";
+        let q = only(text);
+        assert_eq!(chars(text, q.span), "“C’est la vie,”");
+        // The speaker as written, title included.
+        assert_eq!(chars(text, q.speaker_span.unwrap()), "Mr Lavrov");
+        assert_eq!(chars(text, q.cue_span.unwrap()), "told");
+    }
+
+    proptest::proptest! {
+        // Any text, however its quotation marks are (un)balanced: no panic,
+        // and every span lies inside the text in characters.
+        #[test]
+        fn any_text_gives_spans_inside_it(text in "([A-Z][a-z]{0,8}|[a-z]{1,8}|said|told|according to|\"|“|”|'|,|\\.|:|\n\n| ){0,60}") {
+            let n = text.chars().count();
+            let found = extract(&text);
+            for q in &found.quotes {
+                for s in std::iter::once(q.span).chain(q.cue_span).chain(q.speaker_span).chain(q.fragments.iter().copied()) {
+                    proptest::prop_assert!(s.start <= s.end && s.end <= n);
+                }
+            }
+            for m in &found.mentions {
+                proptest::prop_assert!(m.span.start < m.span.end && m.span.end <= n);
+            }
+            let inputs = [StoryInput { id: 1, ref_id: None, source: None, attributions: &found }];
+            let _ = join_story(&inputs);
+        }
+    }
+
+    fn join(texts: &[&str]) -> StoryAttributions {
+        let found: Vec<Attributions> = texts.iter().map(|t| extract(t)).collect();
+        let inputs: Vec<StoryInput<'_>> = found
+            .iter()
+            .enumerate()
+            .map(|(i, a)| StoryInput {
+                id: i as i64 + 1,
+                ref_id: None,
+                source: None,
+                attributions: a,
+            })
+            .collect();
+        join_story(&inputs)
+    }
+
+    #[test]
+    fn pronouns_and_role_nouns_resolve_to_the_person() {
+        let story = join(&[
+            "Rex Tillerson, the secretary of state, arrived in Moscow. \"We have sharp differences,\" he said.",
+            "\"The talks were frank,\" the secretary of state told reporters.",
+        ]);
+        let tillerson = story
+            .entities
+            .iter()
+            .find(|e| e.name == "Rex Tillerson")
+            .unwrap();
+        assert_eq!(tillerson.kind, EntityKind::Person);
+        assert!(
+            tillerson
+                .aliases
+                .contains(&"the secretary of state".to_string())
+        );
+        for q in &story.quotes {
+            assert_eq!(
+                q.speaker_resolved.as_deref(),
+                Some("Rex Tillerson"),
+                "{q:#?}"
+            );
+        }
+        assert_eq!(story.quotes.len(), 2);
+    }
+
+    #[test]
+    fn one_quote_given_to_two_speakers_is_flagged() {
+        let story = join(&[
+            "\"Russia must choose between Assad and the West,\" Tillerson said.",
+            "\"Russia must choose between Assad and the West,\" Haley said.",
+        ]);
+        assert_eq!(story.quotes.len(), 1);
+        let q = &story.quotes[0];
+        assert_eq!(q.sources.len(), 2);
+        assert!(q.speakers_differ);
+        assert!(!q.wording_differs);
+    }
+
+    #[test]
+    fn a_capital_stands_for_its_government_only_as_an_actor() {
+        let story = join(&[
+            "Haley urged Moscow to stop protecting Assad. Tillerson flew to Moscow on Tuesday. Russia vetoed the text.",
+        ]);
+        let russia = story.entities.iter().find(|e| e.name == "Russia").unwrap();
+        assert!(
+            russia.aliases.contains(&"Moscow".to_string()),
+            "{russia:#?}"
+        );
+        let city = story.entities.iter().find(|e| e.name == "Moscow").unwrap();
+        assert_eq!(city.mentions, 1);
+    }
 }

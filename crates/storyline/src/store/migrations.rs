@@ -167,4 +167,14 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // 5: the quotes stage: each article's quotes and name mentions, as
+    // JSON, with the extractor version that found them (older rows are
+    // found again when the rules change).
+    r#"
+    CREATE TABLE article_attributions (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    "#,
 ];

@@ -8,6 +8,7 @@
 
 pub mod copies;
 mod migrations;
+pub mod quotes;
 pub mod stories;
 
 use std::path::Path;

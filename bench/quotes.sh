@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Who-said-what benchmark: attribution extraction on PolNeAR (Citron's metrics, the data's own
+# scorer), entity alias joining on the hand-annotated ECB+ gold (bench/entities), and extraction
+# throughput.  Run from anywhere:  bash bench/quotes.sh
+# Environment:
+#   STORYLINE_SHARED  shared folder (default ../shared beside the repo); data in $STORYLINE_SHARED/data
+#   BUILD=0           do not build the bench binary first
+#   SPLIT=dev         PolNeAR split to score (dev by default; rules were tuned on train only)
+# Everything derived from the (research-licensed) PolNeAR data goes under target/quotes.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SHARED="${STORYLINE_SHARED:-$ROOT/../shared}"
+DATA="$SHARED/data"
+OUT="$ROOT/target/quotes"
+SPLIT="${SPLIT:-dev}"
+mkdir -p "$OUT"
+BIN="$ROOT/target/release/quotes"
+if [ "${BUILD:-1}" != 0 ]; then
+    cargo build --release -q -p storyline-bench --bin quotes
+fi
+
+for mode in head phrase; do
+    flag=""; [ "$mode" = phrase ] && flag="--phrase"
+    "$BIN" predict "$DATA/quotes/$SPLIT.jsonl" "$OUT/$SPLIT.$mode.pred" $flag
+    python3 "$DATA/quotes/score_quotes.py" --gold "$DATA/quotes/$SPLIT.jsonl" \
+        --pred "$OUT/$SPLIT.$mode.pred" > "$OUT/$SPLIT.$mode.json"
+done
+python3 bench/quotes/report.py "$OUT/$SPLIT.head.json" "$OUT/$SPLIT.phrase.json"
+
+"$BIN" entities bench/entities/gold.jsonl "$DATA/ecbplus/articles.jsonl" "$OUT/entities.pred"
+for split in corpus heldout all; do
+    python3 bench/entities/score.py bench/entities/gold.jsonl "$OUT/entities.pred" --split "$split"
+done | tee "$OUT/entities.json"
+
+"$BIN" speed "$DATA/quotes/train.jsonl" | tee "$OUT/speed.json"
