@@ -11,7 +11,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 use serde_json::Value;
 use storyline::copies::Edit;
-use storyline::quotes::{EntityKind, StoryQuote};
+use storyline::quotes::{EntityKind, QuoteKind, StoryQuote};
 use storyline::stories::StorySummary;
 use storyline::view::{ArticleView, StoryView};
 
@@ -22,6 +22,18 @@ use crate::state::AppState;
 /// The stylesheet, served at `/static/style.css`.
 pub const STYLE: &str = include_str!("style.css");
 
+/// The stylesheet's address with a hash of its content: a browser may keep
+/// it as long as it likes, and a new build is fetched at once.
+fn style_href() -> &'static str {
+    static HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        STYLE.hash(&mut h);
+        format!("/static/style.css?v={:016x}", h.finish())
+    });
+    &HREF
+}
+
 fn page(title: &str, query: &str, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
@@ -30,7 +42,7 @@ fn page(title: &str, query: &str, body: Markup) -> Response {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Storyline" }
-                link rel="stylesheet" href="/static/style.css";
+                link rel="stylesheet" href=(style_href());
             }
             body {
                 header.top {
@@ -283,15 +295,20 @@ pub fn story_body(v: &StoryView) -> Markup {
                 @if v.entities.is_empty() {
                     p.empty { "None found in this story yet." }
                 }
-                ul.entities {
-                    @for e in &v.entities {
-                        li {
-                            strong { (e.name) }
-                            " " span.kind { (kind_name(e.kind)) }
-                            " " span.count { (plural(e.mentions as u64, "mention", "mentions")) }
-                            @if !e.aliases.is_empty() {
-                                br;
-                                span.aliases { "also: " (e.aliases.join(", ")) }
+                @for (kind, heading) in [(EntityKind::Person, "People"), (EntityKind::Organization, "Organisations"), (EntityKind::Place, "Places")] {
+                    @let of_kind: Vec<_> = v.entities.iter().filter(|e| e.kind == kind).collect();
+                    @if !of_kind.is_empty() {
+                        h3 { (heading) }
+                        ul.entities {
+                            @for e in of_kind {
+                                li {
+                                    strong { (e.name) }
+                                    " " span.count { (plural(e.mentions as u64, "mention", "mentions")) }
+                                    @if !e.aliases.is_empty() {
+                                        br;
+                                        span.aliases { "also: " (e.aliases.join(", ")) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -327,14 +344,6 @@ fn copy_badges(c: &storyline::store::copies::StoryArticleCopies) -> Markup {
     }
 }
 
-fn kind_name(k: EntityKind) -> &'static str {
-    match k {
-        EntityKind::Person => "person",
-        EntityKind::Organization => "organisation",
-        EntityKind::Place => "place",
-    }
-}
-
 /// Quotes grouped by speaker (resolved name, else as written), speakers
 /// with the most quotes first.
 pub fn quotes_by_speaker(quotes: &[StoryQuote]) -> Markup {
@@ -361,7 +370,11 @@ pub fn quotes_by_speaker(quotes: &[StoryQuote]) -> Markup {
                 ul.quotes {
                     @for q in list {
                         li {
-                            blockquote { (q.text) }
+                            @match q.kind {
+                                QuoteKind::Direct => blockquote.direct { "“" (q.text) "”" },
+                                QuoteKind::Mixed => blockquote.reported title="reported speech with quoted words" { (q.text) },
+                                QuoteKind::Indirect => blockquote.reported title="reported speech" { (q.text) },
+                            }
                             p.meta {
                                 @if let Some(cue) = &q.cue { (cue) " · " }
                                 @for (i, s) in q.sources.iter().enumerate() {
@@ -674,7 +687,7 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
         "style.css" => (
             [
                 (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             ],
             STYLE,
         )
@@ -751,9 +764,13 @@ mod tests {
             tillerson < nobody,
             "the speaker with more quotes comes first"
         );
-        assert!(html.contains("one &lt;b&gt;"));
         assert!(html.contains("worded differently"));
-        assert_eq!(html.matches("<blockquote>").count(), 3);
+        assert_eq!(html.matches("<blockquote class=\"direct\">").count(), 3);
+        assert!(html.contains("“one &lt;b&gt;”"));
         assert!(quotes_by_speaker(&[]).into_string().contains("No quotes"));
+        let mut reported = q("that talks would go on", Some("Lavrov"));
+        reported.kind = QuoteKind::Indirect;
+        let html = quotes_by_speaker(&[reported]).into_string();
+        assert!(html.contains("<blockquote class=\"reported\" title=\"reported speech\">that talks would go on</blockquote>"), "{html}");
     }
 }

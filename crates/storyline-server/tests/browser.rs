@@ -295,6 +295,60 @@ async fn run(
     )
     .expect("saved");
 
+    // Quotes by speaker and entities by kind, as the API has them.
+    let full: Value = http
+        .get(server.url(&format!("/api/stories/{}", widest.0)))
+        .send()
+        .await
+        .expect("the API answers")
+        .json()
+        .await
+        .expect("JSON");
+    let quotes = full["quotes"].as_array().unwrap();
+    let blocks = c.find_all(Locator::Css("#quotes blockquote")).await?;
+    assert_eq!(blocks.len(), quotes.len(), "every quote is shown");
+    let speakers: BTreeSet<String> = quotes
+        .iter()
+        .map(|q| {
+            q["speaker_resolved"]
+                .as_str()
+                .or(q["speaker"].as_str())
+                .unwrap_or("Unattributed")
+                .to_string()
+        })
+        .collect();
+    let mut shown = BTreeSet::new();
+    for h in c.find_all(Locator::Css("#quotes .speaker h3")).await? {
+        shown.insert(h.text().await?);
+    }
+    assert_eq!(shown, speakers, "one heading per speaker");
+    let names: BTreeSet<String> = full["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| squash(e["name"].as_str().unwrap()))
+        .collect();
+    let mut listed = BTreeSet::new();
+    for n in c
+        .find_all(Locator::Css("#entities ul.entities strong"))
+        .await?
+    {
+        listed.insert(squash(&n.text().await?));
+    }
+    assert_eq!(listed, names, "every entity is listed");
+    if !quotes.is_empty() {
+        c.execute(
+            "document.getElementById('quotes').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+        std::fs::write(
+            screenshots_dir().join("story-quotes-desktop.png"),
+            c.screenshot().await?,
+        )
+        .expect("saved");
+    }
+
     // Screenshots of the story page, desktop and phone.
     let dir = screenshots_dir();
     viewport(c, 1280, 900).await;
