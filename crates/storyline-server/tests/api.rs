@@ -514,6 +514,39 @@ async fn bad_bodies_get_clear_errors() {
     let e = error_of(StatusCode::UNPROCESSABLE_ENTITY, &body);
     assert_eq!(e["errors"][0]["record"], 1);
     assert_eq!(e["errors"][1]["record"], 2);
+    let res = post(
+        b"[1, {\"title\": \"x\"}]".to_vec(),
+        Some("application/json"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    let e = error_of(StatusCode::UNPROCESSABLE_ENTITY, &body);
+    assert!(
+        e["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("object"),
+        "{e}"
+    );
+    let res = post(
+        b"{\"text\": \"A\"}\n\xff\xfe\n".to_vec(),
+        Some("application/x-ndjson"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "a bad byte skips its line only"
+    );
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["errors"][0]["line"], 2, "{report}");
+    let res = post(b"\xff\xfe\n".to_vec(), Some("application/x-ndjson"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let res = post(b"\"just a string\"".to_vec(), Some("application/json"))
         .await
         .unwrap();
