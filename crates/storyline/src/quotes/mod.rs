@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
@@ -312,8 +312,15 @@ pub fn extract(text: &str) -> Attributions {
 /// A quotation's text without its outer marks and the comma before the
 /// closing mark.
 fn strip_marks(s: &str) -> &str {
-    let s = s.trim_start_matches(['“', '"', '«', '„', '`', '\'']);
-    let s = s.trim_end_matches(['”', '"', '»', '\'']);
+    const OPEN: [char; 5] = ['“', '"', '«', '„', '`'];
+    const CLOSE: [char; 4] = ['”', '"', '»', '\''];
+    // Only a piece that is all quotation loses its marks: reported speech
+    // with quoted words (`that "an attack is unlikely"`) keeps them.
+    if !s.starts_with(OPEN) && !s.starts_with("''") {
+        return s.trim_end_matches([',', ' ']);
+    }
+    let s = s.trim_start_matches(OPEN).trim_start_matches('\'');
+    let s = s.trim_end_matches(CLOSE);
     s.trim_end_matches([',', ' '])
 }
 
@@ -376,6 +383,13 @@ mod tests {
         assert_eq!(q.kind, QuoteKind::Mixed);
         assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
         assert!(q.text.starts_with("the two countries"));
+    }
+
+    #[test]
+    fn reported_speech_keeps_its_quotation_marks() {
+        let q = only("France Telecom reported that \"an attack is unlikely\".");
+        assert_eq!(q.kind, QuoteKind::Mixed);
+        assert_eq!(q.text, "that \"an attack is unlikely\"");
     }
 
     #[test]

@@ -510,6 +510,12 @@ fn name_hit(
     if name_words.len() == 1 && is_capitalised_adjective(&name.to_lowercase()) {
         return None;
     }
+    // "I'm", "I've"; a lone letter ("E", "A").
+    if name_words.len() == 1
+        && (name.starts_with("I'") || name.starts_with("I’") || name.chars().count() == 1)
+    {
+        return None;
+    }
     // A demonym alone is an adjective ("Russian officials").
     if name_words.len() == 1 && g.demonym(&name).is_some() && g.place(&name).is_none() {
         return None;
