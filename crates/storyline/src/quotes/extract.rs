@@ -222,6 +222,22 @@ impl<'a> Doc<'a> {
                 } else if is_determiner(lw) {
                     s = p;
                     break;
+                } else if steps > 0 && self.is_cap(p) && self.in_quote[p].is_none() {
+                    // "Priorities USA chief strategist Guy Cecil": the
+                    // organisation before a role.
+                    s = p;
+                    steps += 1;
+                } else if (lw.ends_with("'s") || lw.ends_with("’s")) && self.is_cap(p) {
+                    // "Sanders's hometown Burlington Free Press"
+                    s = p;
+                    break;
+                } else if plain_noun(lw)
+                    && p > lo
+                    && (self.is_cap(p - 1) || is_determiner(&self.lower[p - 1]))
+                {
+                    // "strategist" in "USA chief strategist Guy Cecil"
+                    s = p;
+                    steps += 1;
                 } else {
                     break;
                 }
@@ -332,6 +348,36 @@ impl<'a> Doc<'a> {
             {
                 // "Virginia delegate Beau Correll"
                 k += 1;
+            } else if saw
+                && k > i
+                && self.is_cap(k - 1)
+                && is_determiner(&self.lower[i])
+                && plain_noun(lw)
+                && (k + 1 >= hi || !self.is_word(k + 1))
+            {
+                // "the New York businessman"
+                k += 1;
+                break;
+            } else if saw
+                && lw == "of"
+                && k > i
+                && self.is_cap(k - 1)
+                && k + 2 < hi
+                && (is_determiner(&self.lower[k + 1]) && self.is_cap(k + 2))
+            {
+                // "Robert Antonacci of the New York delegation"
+                let mut e = k + 2;
+                while e < hi
+                    && e < k + 8
+                    && self.is_word(e)
+                    && (self.is_cap(e) || plain_noun(&self.lower[e]))
+                {
+                    e += 1;
+                }
+                if e < hi && !self.is_word(e) {
+                    k = e;
+                }
+                break;
             } else if is_role_noun(lw) || is_person_title(lw) {
                 saw = true;
                 k += 1;
@@ -632,8 +678,68 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<Found> {
         direct_in_sentence(doc, si, lo, hi, &mut out, &mut used_cue, &mut used_quote);
         indirect_in_sentence(doc, lo, hi, &mut out, &mut used_cue, &used_quote);
     }
+    // "added in the interview", "said in a statement": the medium is part
+    // of the cue.
+    for f in &mut out {
+        if let Some((a, b)) = f.cue
+            && b == a + 1
+            && let Some(e) = medium_after(doc, b)
+            && !f.content.iter().any(|c| c.0 < e && b < c.1)
+            && !f.speaker.is_some_and(|sp| sp.0 < e && b < sp.1)
+        {
+            f.cue = Some((a, e));
+        }
+    }
     out.sort_by_key(|f| f.content.first().map_or(0, |c| c.0));
     out
+}
+
+/// The end of "in a statement" / "in the interview" at `i`, if there.
+fn medium_after(doc: &Doc<'_>, i: usize) -> Option<usize> {
+    let n = doc.toks.len();
+    if i + 2 >= n
+        || doc.lower[i] != "in"
+        || !matches!(
+            doc.lower[i + 1].as_str(),
+            "a" | "an" | "the" | "his" | "her" | "their" | "its"
+        )
+    {
+        return None;
+    }
+    (i + 2..n.min(i + 5))
+        .take_while(|&k| doc.is_word(k) && doc.in_quote[k].is_none())
+        .find(|&k| {
+            matches!(
+                doc.lower[k].as_str(),
+                "statement"
+                    | "interview"
+                    | "email"
+                    | "e-mail"
+                    | "tweet"
+                    | "post"
+                    | "letter"
+                    | "speech"
+                    | "release"
+                    | "op-ed"
+                    | "memo"
+                    | "filing"
+                    | "video"
+                    | "message"
+                    | "note"
+                    | "essay"
+                    | "column"
+                    | "broadcast"
+                    | "conversation"
+                    | "call"
+                    | "podcast"
+                    | "blog"
+                    | "posting"
+                    | "affidavit"
+                    | "testimony"
+                    | "report"
+            )
+        })
+        .map(|k| k + 1)
 }
 
 fn quotation_range(doc: &Doc<'_>, qi: usize) -> (usize, usize) {

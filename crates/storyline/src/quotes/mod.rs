@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
@@ -383,6 +383,13 @@ mod tests {
         assert_eq!(q.kind, QuoteKind::Mixed);
         assert_eq!(q.speaker.as_deref(), Some("Lavrov"));
         assert!(q.text.starts_with("the two countries"));
+    }
+
+    #[test]
+    fn the_medium_is_part_of_the_cue() {
+        let q = only("\"It's very bad for this world,\" Trump added in the interview.");
+        assert_eq!(q.cue.as_deref(), Some("added in the interview"));
+        assert_eq!(q.speaker.as_deref(), Some("Trump"));
     }
 
     #[test]
