@@ -21,6 +21,10 @@ pub(crate) struct Found {
     pub head: Option<(usize, usize)>,
 }
 
+/// A speaker phrase as token ranges: the whole phrase, and its head (the
+/// name, pronoun or role noun within it).
+type Phrase = ((usize, usize), (usize, usize));
+
 /// The token view of an article the rules work on.
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
@@ -103,7 +107,7 @@ impl<'a> Doc<'a> {
 
     /// A noun phrase naming a speaker that ends at token `end - 1`, not
     /// before `lo`: returns the whole phrase and its head.
-    fn subject_before(&self, lo: usize, end: usize) -> Option<((usize, usize), (usize, usize))> {
+    fn subject_before(&self, lo: usize, end: usize) -> Option<Phrase> {
         if end <= lo {
             return None;
         }
@@ -148,7 +152,7 @@ impl<'a> Doc<'a> {
 
     /// The noun phrase that ends just before `end`: a pronoun, a name
     /// (with titles and role words before it), or a role noun phrase.
-    fn phrase_ending_at(&self, lo: usize, end: usize) -> Option<((usize, usize), (usize, usize))> {
+    fn phrase_ending_at(&self, lo: usize, end: usize) -> Option<Phrase> {
         if end <= lo {
             return None;
         }
@@ -315,7 +319,7 @@ impl<'a> Doc<'a> {
 
     /// A noun phrase naming a speaker that starts at `i`, not reaching
     /// `hi`: "Lavrov", "the minister", "he", "a spokesman for the Kremlin".
-    fn phrase_starting_at(&self, i: usize, hi: usize) -> Option<((usize, usize), (usize, usize))> {
+    fn phrase_starting_at(&self, i: usize, hi: usize) -> Option<Phrase> {
         if i >= hi || !self.is_word(i) || self.in_quote[i].is_some() {
             return None;
         }
@@ -598,7 +602,7 @@ impl<'a> Doc<'a> {
 
     /// The subject of the main clause before `end`: a name or pronoun that
     /// opens the sentence or follows a comma, with a verb after it.
-    fn clause_subject(&self, lo: usize, end: usize) -> Option<((usize, usize), (usize, usize))> {
+    fn clause_subject(&self, lo: usize, end: usize) -> Option<Phrase> {
         let mut best = None;
         let mut k = lo;
         while k < end {
@@ -644,7 +648,7 @@ impl<'a> Doc<'a> {
 
     /// The words from `i` to the next comma (at most eight): the source
     /// after "according to" when it is no name or role ("recent polls").
-    fn words_until_comma(&self, i: usize, hi: usize) -> Option<((usize, usize), (usize, usize))> {
+    fn words_until_comma(&self, i: usize, hi: usize) -> Option<Phrase> {
         let mut k = i;
         while k < hi && k < i + 8 && self.is_word(k) && self.in_quote[k].is_none() {
             k += 1;
@@ -859,7 +863,7 @@ fn attribute_direct(
     qb: usize,
     used_cue: &[bool],
 ) -> Option<Found> {
-    let direct = |cue: (usize, usize), speaker: ((usize, usize), (usize, usize))| Found {
+    let direct = |cue: (usize, usize), speaker: Phrase| Found {
         kind: QuoteKind::Direct,
         content: vec![(qa, qb)],
         cue: Some(cue),
@@ -966,20 +970,34 @@ fn indirect_in_sentence(
     for k in lo..hi {
         took[k - lo] = doc.in_quote[k].is_some_and(|q| used_quote[q]);
     }
-    for f in out.iter() {
-        for (a, b) in f.speaker.iter().chain(f.cue.iter()).chain(f.content.iter()) {
-            for k in (*a).max(lo)..(*b).min(hi) {
-                took[k - lo] = true;
-            }
-        }
-    }
-    let taken = |took: &[bool], k: usize| took[k - lo];
     let mark = |took: &mut [bool], f: &Found| {
         for (a, b) in f.speaker.iter().chain(f.cue.iter()).chain(f.content.iter()) {
             for k in (*a).max(lo)..(*b).min(hi) {
                 took[k - lo] = true;
             }
         }
+    };
+    for f in out.iter() {
+        mark(&mut took, f);
+    }
+    let taken = |took: &[bool], k: usize| took[k - lo];
+    // Keeps an attribution: its cue is used and its tokens taken.
+    let record = |took: &mut [bool],
+                  used_cue: &mut [bool],
+                  out: &mut Vec<Found>,
+                  content: Vec<(usize, usize)>,
+                  cue: (usize, usize),
+                  sp: Phrase| {
+        used_cue[cue.0..cue.1].iter_mut().for_each(|u| *u = true);
+        let f = Found {
+            kind: kind_of(doc, &content),
+            content,
+            cue: Some(cue),
+            speaker: Some(sp.0),
+            head: Some(sp.1),
+        };
+        mark(took, &f);
+        out.push(f);
     };
     let end = doc.content_end(lo, hi);
     let mut c = lo;
@@ -1011,17 +1029,7 @@ fn indirect_in_sentence(
                 (lo, e)
             };
             if content.1 > content.0 + 2 && !(content.0..content.1).any(|k| taken(&took, k)) {
-                used_cue[c] = true;
-                used_cue[c + 1] = true;
-                let f = Found {
-                    kind: kind_of(doc, &[content]),
-                    content: vec![content],
-                    cue: Some((c, c + 2)),
-                    speaker: Some(sp.0),
-                    head: Some(sp.1),
-                };
-                mark(&mut took, &f);
-                out.push(f);
+                record(&mut took, used_cue, out, vec![content], (c, c + 2), sp);
                 c = sp.0.1;
                 continue;
             }
@@ -1054,16 +1062,7 @@ fn indirect_in_sentence(
                 {
                     pieces.insert(0, (lo, sp.0.0 - 1));
                 }
-                used_cue[c] = true;
-                let f = Found {
-                    kind: kind_of(doc, &pieces),
-                    content: pieces,
-                    cue: Some((c, c + 1)),
-                    speaker: Some(sp.0),
-                    head: Some(sp.1),
-                };
-                mark(&mut took, &f);
-                out.push(f);
+                record(&mut took, used_cue, out, pieces, (c, c + 1), sp);
                 c = content.1;
                 continue;
             }
@@ -1086,16 +1085,7 @@ fn indirect_in_sentence(
                     pieces.push((c + 2, end));
                 }
                 if !pieces.iter().any(|p| (p.0..p.1).any(|k| taken(&took, k))) {
-                    used_cue[c] = true;
-                    let f = Found {
-                        kind: kind_of(doc, &pieces),
-                        content: pieces,
-                        cue: Some((c, c + 1)),
-                        speaker: Some(sp.0),
-                        head: Some(sp.1),
-                    };
-                    mark(&mut took, &f);
-                    out.push(f);
+                    record(&mut took, used_cue, out, pieces, (c, c + 1), sp);
                 }
             }
             c += 1;
@@ -1111,16 +1101,7 @@ fn indirect_in_sentence(
         {
             let content = (lo, c - 1);
             if !(content.0..content.1).any(|k| taken(&took, k)) {
-                used_cue[c] = true;
-                let f = Found {
-                    kind: kind_of(doc, &[content]),
-                    content: vec![content],
-                    cue: Some((c, c + 1)),
-                    speaker: Some(sp.0),
-                    head: Some(sp.1),
-                };
-                mark(&mut took, &f);
-                out.push(f);
+                record(&mut took, used_cue, out, vec![content], (c, c + 1), sp);
             }
         }
         c += 1;
