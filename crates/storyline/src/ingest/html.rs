@@ -16,6 +16,9 @@ use regex::Regex;
 
 use super::normalize_date;
 
+mod boilerplate;
+mod main_text;
+
 /// Metadata and main text of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HtmlDocument {
@@ -620,6 +623,14 @@ fn preclean(doc: &Document) {
             }
         }
     }
+    if let Ok(snip) = std::env::var("XP_SNIP") {
+        for n in &to_remove {
+            let t = clean_ws(&n.text());
+            if t.contains(&snip) {
+                eprintln!("REMOVED <{} class={:?} id={:?}> boiler={} hidden={} text={}", n.node_name().unwrap(), n.attr("class"), n.attr("id"), boiler_attr(n), style_hidden(n), t.chars().take(100).collect::<String>());
+            }
+        }
+    }
     for n in to_remove {
         n.remove_from_parent();
     }
@@ -692,25 +703,54 @@ fn postfilter(raw: &str) -> String {
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractError> {
     let doc = Document::from(html);
     let mut out = extract_metadata(&doc, url);
-    preclean(&doc);
-    let cfg = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Formatted,
-        disable_json_ld: true,
-        ..Default::default()
-    };
-    let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
-    let mut r = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg))
-        .map_err(|_| ExtractError::NoMainText)?;
-    let article = r.parse().map_err(|_| ExtractError::NoMainText)?;
-    let text = postfilter(&article.text_content);
+    let page = main_text::Page::read(&doc);
+    let mut text = postfilter(&page.main_text().join("\n"));
+    if std::env::var("XP_OLD").is_ok() || text.chars().filter(|c| !c.is_whitespace()).count() < 250 {
+        if std::env::var("XP_NOPRE").is_err() { preclean(&doc); }
+        let cfg = dom_smoothie::Config {
+            text_mode: dom_smoothie::TextMode::Formatted,
+            disable_json_ld: true,
+            ..Default::default()
+        };
+        let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
+        if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg)) {
+            if let Ok(article) = r.parse() {
+                let alt = postfilter(&article.text_content);
+                if std::env::var("XP_OLD").is_ok() || alt.len() > text.len() {
+                    text = alt;
+                }
+                if out.title.is_none() {
+                    out.title = non_empty(&article.title);
+                }
+            }
+        }
+    }
+    if let Some(title) = &out.title {
+        text = drop_leading_title(&text, title);
+    }
     if text.chars().filter(|c| !c.is_whitespace()).count() < MIN_TEXT_CHARS {
         return Err(ExtractError::NoMainText);
     }
     out.text = text;
-    if out.title.is_none() {
-        out.title = non_empty(&article.title);
-    }
     Ok(out)
+}
+
+/// The headline often opens the body too; it is metadata, not body text.
+fn drop_leading_title(text: &str, title: &str) -> String {
+    let mut paras = text.split("\n\n").peekable();
+    let mut dropped = false;
+    while let Some(p) = paras.peek() {
+        if p.len() >= 8 && (title.starts_with(p) || p == &title) {
+            paras.next();
+            dropped = true;
+        } else {
+            break;
+        }
+    }
+    if !dropped {
+        return text.to_string();
+    }
+    paras.collect::<Vec<_>>().join("\n\n")
 }
 
 #[cfg(test)]

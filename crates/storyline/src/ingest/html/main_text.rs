@@ -1,0 +1,543 @@
+//! Main text of a page by text blocks and the container that holds most of them.
+//!
+//! The DOM is read once, in document order, into a flat list of elements and of text
+//! blocks (the text between two block-level boundaries, with how much of it is link
+//! text). Each block is then judged on its own: long text with few links is article
+//! text, text that is mostly links is navigation or teasers, and short text is
+//! undecided. Class names, ids, roles and tags (see `boilerplate`) mark page
+//! furniture and comment sections. The main container is the element whose blocks
+//! add up to the most article text minus furniture (a maximum-sum subtree), so it
+//! takes in a lead paragraph beside the body but stops short of a sidebar or a
+//! comment thread. Inside it, furniture, link lists and short labels in marked
+//! elements are left out.
+
+use dom_query::{Document, NodeData, NodeId, NodeRef};
+
+use super::boilerplate::{Mark, class_mark, tag_mark};
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// Weighted length from which a block with few links counts as article text
+/// (about two lines of a news paragraph).
+const GOOD_WEIGHT: u32 = 120;
+
+/// What a tag is for the block reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Starts and ends a block: div, section, li, td...
+    Block,
+    /// h1-h6.
+    Heading,
+    /// `<p>`.
+    Paragraph,
+    /// `<article>`, `<main>` or `role=main`: a hint, not a rule.
+    Article,
+    /// Text flows through: span, em, b...
+    Inline,
+    /// `<a>`: inline, its text is link text.
+    Link,
+    /// `<br>`: a line break inside a block.
+    Break,
+    /// Not read at all: scripts, styles, forms' controls, media, hidden elements.
+    Skip,
+}
+
+fn kind_of(tag: &str) -> Kind {
+    match tag {
+        "p" => Kind::Paragraph,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Kind::Heading,
+        "article" | "main" => Kind::Article,
+        "a" => Kind::Link,
+        "br" => Kind::Break,
+        "address" | "aside" | "blockquote" | "body" | "center" | "dd" | "details" | "dir"
+        | "div" | "dl" | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
+        | "header" | "hgroup" | "hr" | "html" | "li" | "menu" | "nav" | "ol" | "pre"
+        | "section" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th"
+        | "caption" | "ul" | "legend" | "frameset" | "frame" => Kind::Block,
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "canvas" | "iframe"
+        | "object" | "embed" | "audio" | "video" | "select" | "option" | "optgroup"
+        | "button" | "input" | "textarea" | "head" | "title" | "meta" | "link" | "map"
+        | "source" | "track" | "datalist" | "output" | "progress" | "meter" | "dialog"
+        | "label" | "img" | "picture" | "area" | "base" => Kind::Skip,
+        _ => Kind::Inline,
+    }
+}
+
+/// One element of the page, in document order.
+struct Element {
+    dbg: String,
+    parent: u32,
+    /// One past the index of the last element below this one.
+    end: u32,
+    kind: Kind,
+    /// What its own class, id, role and tag say.
+    mark: Mark,
+    /// Its class, id or itemprop names an article body.
+    content: bool,
+}
+
+/// The text between two block-level boundaries.
+struct Block {
+    /// The innermost block-level element around the text.
+    owner: u32,
+    /// Lines (split at `<br>`), whitespace collapsed.
+    text: String,
+    /// Non-space characters, CJK ones counted three times (they carry about as much as a
+    /// short word each).
+    weight: u32,
+    /// The part of `weight` inside links.
+    link_weight: u32,
+}
+
+/// How a block reads on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quality {
+    /// Long, few links: article text.
+    Good,
+    /// Short: a heading, a label, a list item, a date.
+    Short,
+    /// Mostly links: navigation, teasers, tag lists.
+    Links,
+}
+
+impl Block {
+    fn quality(&self) -> Quality {
+        let (w, l) = (self.weight as f64, self.link_weight as f64);
+        if l > 0.5 * w || (l > 0.3 * w && self.weight < GOOD_WEIGHT) {
+            Quality::Links
+        } else if self.weight >= GOOD_WEIGHT {
+            Quality::Good
+        } else {
+            Quality::Short
+        }
+    }
+}
+
+/// How an article-length block reads in its neighbourhood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Teaser {
+    /// Not a teaser.
+    No,
+    /// Stands alone between link blocks, as a teaser's summary under its linked headline.
+    Alone,
+    /// Ends cut short with an ellipsis: a summary of a text that is elsewhere.
+    Cut,
+}
+
+fn teasers(blocks: &[Block], quality: &[Quality]) -> Vec<Teaser> {
+    let decided: Vec<usize> = (0..blocks.len())
+        .filter(|&k| quality[k] != Quality::Short)
+        .collect();
+    let mut out = vec![Teaser::No; blocks.len()];
+    for (pos, &k) in decided.iter().enumerate() {
+        if quality[k] != Quality::Good {
+            continue;
+        }
+        let links_before = pos == 0 || quality[decided[pos - 1]] == Quality::Links;
+        let links_after = pos + 1 == decided.len() || quality[decided[pos + 1]] == Quality::Links;
+        let text = blocks[k].text.trim_end();
+        let cut = (text.ends_with("...") || text.ends_with('…')) && blocks[k].weight < 500;
+        out[k] = if cut {
+            Teaser::Cut
+        } else if links_before && links_after {
+            Teaser::Alone
+        } else {
+            Teaser::No
+        };
+    }
+    out
+}
+
+/// A page read into elements and blocks.
+pub(super) struct Page {
+    elements: Vec<Element>,
+    blocks: Vec<Block>,
+}
+
+fn char_weight(c: char) -> u32 {
+    match c as u32 {
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF => 3,
+        _ => u32::from(!c.is_whitespace()),
+    }
+}
+
+fn text_weight(s: &str) -> u32 {
+    s.chars().map(char_weight).sum()
+}
+
+fn style_hides(style: &str) -> bool {
+    let st: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    st.contains("display:none") || st.contains("visibility:hidden")
+}
+
+/// What the reader learns from an element's start tag.
+struct StartTag {
+    kind: Kind,
+    mark: Mark,
+    content: bool,
+}
+
+fn start_tag(node: &NodeRef) -> Option<StartTag> {
+    node.query(|n| {
+        let NodeData::Element(el) = &n.data else {
+            return None;
+        };
+        let tag: &str = &el.name.local;
+        let mut kind = kind_of(tag);
+        if kind == Kind::Skip {
+            return Some(StartTag {
+                kind,
+                mark: Mark::None,
+                content: false,
+            });
+        }
+        let (mut class, mut id, mut role, mut itemprop) = (None, None, None, None);
+        for a in &el.attrs {
+            match &*a.name.local {
+                "class" => class = Some(&*a.value),
+                "id" => id = Some(&*a.value),
+                "role" => role = Some(&*a.value),
+                "itemprop" => itemprop = Some(&*a.value),
+                "hidden" => kind = Kind::Skip,
+                "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => kind = Kind::Skip,
+                "style" if style_hides(&a.value) => kind = Kind::Skip,
+                _ => {}
+            }
+        }
+        let (class_says, mut content) = class_mark(class, id);
+        let mut mark = class_says.max(tag_mark(tag, role));
+        if let Some(prop) = itemprop {
+            if prop.contains("articleBody") || prop.contains("reviewBody") {
+                content = true;
+            } else if prop.contains("comment") {
+                mark = Mark::Comments;
+            }
+        }
+        if role.is_some_and(|r| r.trim().eq_ignore_ascii_case("main")) && kind == Kind::Block {
+            kind = Kind::Article;
+        }
+        Some(StartTag {
+            kind,
+            mark,
+            content,
+        })
+    })
+    .flatten()
+}
+
+enum Step {
+    Enter(NodeId),
+    Exit { element: u32, kind: Kind },
+}
+
+struct Reader {
+    page: Page,
+    /// Raw text of the block being read.
+    buf: String,
+    link_weight: u32,
+    /// Open block-level elements.
+    open: Vec<u32>,
+    links: u32,
+}
+
+impl Reader {
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let mut text = String::with_capacity(self.buf.len());
+        for line in self.buf.split('\n') {
+            let mut first = true;
+            for w in line.split_whitespace() {
+                if first {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    first = false;
+                } else {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+        }
+        self.buf.clear();
+        let link_weight = std::mem::take(&mut self.link_weight);
+        if text.is_empty() {
+            return;
+        }
+        let weight = text_weight(&text);
+        self.page.blocks.push(Block {
+            owner: self.open.last().copied().unwrap_or(0),
+            text,
+            weight,
+            link_weight: link_weight.min(weight),
+        });
+    }
+}
+
+impl Page {
+    /// Reads the body of a parsed page (or the whole document if it has no body).
+    pub(super) fn read(doc: &Document) -> Page {
+        let tree = &doc.tree;
+        let mut r = Reader {
+            page: Page {
+                elements: Vec::new(),
+                blocks: Vec::new(),
+            },
+            buf: String::new(),
+            link_weight: 0,
+            open: Vec::new(),
+            links: 0,
+        };
+        let start = doc.body().unwrap_or_else(|| doc.root());
+        let mut stack = vec![Step::Enter(start.id)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Enter(id) => {
+                    let node = NodeRef::new(id, tree);
+                    if node.is_text() {
+                        let text = node.text();
+                        if r.links > 0 {
+                            r.link_weight += text_weight(&text);
+                        }
+                        r.buf.push_str(&text);
+                        continue;
+                    }
+                    let Some(tag) = start_tag(&node) else {
+                        continue;
+                    };
+                    match tag.kind {
+                        Kind::Skip => continue,
+                        Kind::Break => {
+                            r.buf.push('\n');
+                            continue;
+                        }
+                        // Furniture inside a line ("Share", screen-reader labels) is left out.
+                        Kind::Inline | Kind::Link if tag.mark >= Mark::Strong => continue,
+                        Kind::Block | Kind::Heading | Kind::Paragraph | Kind::Article => {
+                            r.flush()
+                        }
+                        Kind::Link => r.links += 1,
+                        Kind::Inline => {}
+                    }
+                    let index = r.page.elements.len() as u32;
+                    let parent = r.open.last().copied().unwrap_or(NO_PARENT);
+                    let dbg = if std::env::var("XP_DEBUG").is_ok() { node.query(|n| if let NodeData::Element(el) = &n.data { format!("<{} class={:?} id={:?}>", &*el.name.local, el.attrs.iter().find(|a| &*a.name.local=="class").map(|a| a.value.to_string()), el.attrs.iter().find(|a| &*a.name.local=="id").map(|a| a.value.to_string())) } else { String::new() }).unwrap_or_default() } else { String::new() };
+                    r.page.elements.push(Element {
+                        dbg,
+                        parent,
+                        end: index + 1,
+                        kind: tag.kind,
+                        mark: tag.mark,
+                        content: tag.content,
+                    });
+                    let block = !matches!(tag.kind, Kind::Inline | Kind::Link);
+                    if block {
+                        r.open.push(index);
+                    }
+                    stack.push(Step::Exit {
+                        element: index,
+                        kind: tag.kind,
+                    });
+                    let mut child = node.last_child();
+                    while let Some(c) = child {
+                        stack.push(Step::Enter(c.id));
+                        child = c.prev_sibling();
+                    }
+                }
+                Step::Exit { element, kind } => {
+                    match kind {
+                        Kind::Link => r.links = r.links.saturating_sub(1),
+                        Kind::Inline => {}
+                        _ => {
+                            r.flush();
+                            r.open.pop();
+                        }
+                    }
+                    let end = r.page.elements.len() as u32;
+                    r.page.elements[element as usize].end = end;
+                }
+            }
+        }
+        r.flush();
+        r.page
+    }
+
+    fn is_heading(&self, b: &Block) -> bool {
+        self.elements[b.owner as usize].kind == Kind::Heading
+    }
+
+    /// Strongest mark between a block's owner and the container (the container's own
+    /// mark left out), each element's mark counted only where it is not guarded.
+    fn mark_below(&self, owner: u32, container: u32, guarded: &[bool]) -> Mark {
+        let mut mark = Mark::None;
+        let mut i = owner;
+        while i != container && i != NO_PARENT {
+            if !guarded[i as usize] {
+                mark = mark.max(self.elements[i as usize].mark);
+            }
+            i = self.elements[i as usize].parent;
+        }
+        mark
+    }
+
+    /// An element whose class, id or itemprop names the article body is trusted over the
+    /// best sum when it holds a fair share of it: a short article beside a long box of
+    /// other text, or a body whose teasers and boxes weigh it down.
+    fn prefer_named_body(&self, best: usize, score: &[f64]) -> usize {
+        let within = |outer: usize, inner: usize| {
+            inner >= outer && inner < self.elements[outer].end as usize
+        };
+        let named = || {
+            self.elements
+                .iter()
+                .enumerate()
+                .filter(|(i, e)| e.content && score[*i] > 0.0)
+                .map(|(i, _)| i)
+        };
+        if named().any(|a| within(best, a)) {
+            return best;
+        }
+        // The nearest named ancestor of the best container, if it loses little.
+        if let Some(a) = named().filter(|&a| within(a, best)).last() {
+            return if score[a] >= 0.8 * score[best] { a } else { best };
+        }
+        match named().max_by(|&a, &b| score[a].total_cmp(&score[b])) {
+            Some(a) if score[a] >= 0.2 * score[best] => a,
+            _ => best,
+        }
+    }
+
+    /// The main text: kept blocks in document order, one paragraph per line.
+    pub(super) fn main_text(&self) -> Vec<&str> {
+        let n = self.elements.len();
+        if n == 0 || self.blocks.is_empty() {
+            return Vec::new();
+        }
+        // Article text below each element, and whether it holds a headline or a marked body.
+        let mut good = vec![0u64; n];
+        let mut holds_title = vec![false; n];
+        for b in &self.blocks {
+            if b.quality() == Quality::Good {
+                good[b.owner as usize] += u64::from(b.weight);
+            }
+        }
+        for (i, e) in self.elements.iter().enumerate() {
+            holds_title[i] = e.kind == Kind::Heading || e.content;
+        }
+        for i in (1..n).rev() {
+            let p = self.elements[i].parent;
+            if p != NO_PARENT {
+                good[p as usize] += good[i];
+                holds_title[p as usize] |= holds_title[i];
+            }
+        }
+        let total_good = good[0];
+        // A mark on an element holding most of the page's article text names a wrapper
+        // ("has-sidebar", "comments-open"), not furniture; comments never hold the headline.
+        let guarded: Vec<bool> = (0..n)
+            .map(|i| {
+                let e = &self.elements[i];
+                match e.mark {
+                    Mark::None => false,
+                    Mark::Comments => holds_title[i] && good[i] * 2 > total_good,
+                    _ => good[i] * 2 > total_good,
+                }
+            })
+            .collect();
+        let mut mark = vec![Mark::None; n];
+        for i in 0..n {
+            let e = &self.elements[i];
+            let own = if guarded[i] { Mark::None } else { e.mark };
+            mark[i] = if e.parent == NO_PARENT {
+                own
+            } else {
+                own.max(mark[e.parent as usize])
+            };
+        }
+        let quality: Vec<Quality> = self.blocks.iter().map(Block::quality).collect();
+        let teaser = teasers(&self.blocks, &quality);
+        // Value of each block for the container: article text counts, furniture and link
+        // lists count against, short texts and teasers count a little.
+        let mut score = vec![0f64; n];
+        for (k, b) in self.blocks.iter().enumerate() {
+            let w = f64::from(b.weight);
+            let m = mark[b.owner as usize];
+            let v = match (quality[k], m) {
+                (_, Mark::Strong | Mark::Comments) => -w,
+                (Quality::Links, _) => -w,
+                (Quality::Good, _) if teaser[k] == Teaser::Cut => -0.5 * w,
+                (Quality::Good, _) if teaser[k] == Teaser::Alone => 0.3 * w,
+                (Quality::Good, _) => w,
+                (Quality::Short, Mark::Weak) => -0.2 * w,
+                (Quality::Short, _) => 0.2 * w,
+            };
+            score[b.owner as usize] += v;
+        }
+        for i in (1..n).rev() {
+            let p = self.elements[i].parent;
+            if p != NO_PARENT {
+                score[p as usize] += score[i];
+            }
+        }
+        let mut best = 0usize;
+        let mut best_score = f64::MIN;
+        for (i, e) in self.elements.iter().enumerate() {
+            if matches!(e.kind, Kind::Inline | Kind::Link) {
+                continue;
+            }
+            let mut s = score[i];
+            if s > 0.0 && e.kind == Kind::Article {
+                s *= 1.1;
+            }
+            if s > best_score {
+                best_score = s;
+                best = i;
+            }
+        }
+        let best0 = best;
+        let best = self.prefer_named_body(best, &score);
+        if std::env::var("XP_DEBUG").is_ok() {
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+            for &i in idx.iter().take(8) {
+                eprintln!("cand {i} score {:.0} good {} mark {:?} {}", score[i], good[i], self.elements[i].mark, self.elements[i].dbg);
+            }
+            eprintln!("best0 {best0} best {best} {}", self.elements[best].dbg);
+            for (k, b) in self.blocks.iter().enumerate() {
+                if b.owner as usize >= best && b.owner < self.elements[best].end || std::env::var("XP_ALL").is_ok() {
+                    eprintln!("  [{k}] own {} q {:?} t {:?} m {:?} w {} l {} | {}", b.owner, quality[k], teaser[k], mark[b.owner as usize], b.weight, b.link_weight, b.text.chars().take(90).collect::<String>().replace('\n', " / "));
+                }
+            }
+        }
+        let container = best as u32;
+        let end = self.elements[best].end;
+        let mut out: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (k, b) in self.blocks.iter().enumerate() {
+            if b.owner < container || b.owner >= end {
+                continue;
+            }
+            let m = self.mark_below(b.owner, container, &guarded);
+            let keep = match (quality[k], m) {
+                (_, Mark::Strong | Mark::Comments) => false,
+                (Quality::Links, _) => false,
+                (Quality::Short, Mark::Weak) => self.is_heading(b),
+                _ => true,
+            };
+            if keep {
+                // Galleries and responsive layouts repeat captions and teasers word for word.
+                out.extend(
+                    b.text
+                        .split('\n')
+                        .filter(|line| line.len() < 40 || seen.insert(*line)),
+                );
+            }
+        }
+        out
+    }
+}
