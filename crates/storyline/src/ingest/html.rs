@@ -17,6 +17,7 @@ use regex::Regex;
 use super::normalize_date;
 
 mod boilerplate;
+mod lines;
 mod main_text;
 
 /// Metadata and main text of one HTML page.
@@ -640,60 +641,6 @@ fn preclean(doc: &Document) {
 // Text post-filtering
 // ---------------------------------------------------------------------------
 
-static DROP_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^(?:",
-        r"(?:image|photo|picture|slide|video)\s*\d+\s*(?:of|/)\s*\d+",
-        r"|\(?(?:image|photo|picture|video)s?\s*(?:credit|courtesy|source)s?\s*:?.{0,120}",
-        r"|(?:photo|image|picture|credit|source|caption|video|getty images)s?\s*:.{0,100}",
-        r"|(?:continue reading|read more|see more|see also|read also|related|recommended|advertisement|sponsored|share|share this|follow us|follow|sign up|subscribe|click here|don'?t miss|you may also like|more from|most read|most popular|trending|watch|listen|comments?|leave a comment|previous|next|back to top|skip to|close|caption|expand|copyright|all rights reserved)\b.{0,100}",
-        r"|(?:published|updated|posted|last updated|first published|last modified)\b.{0,80}",
-        r"|by\s+\p{Lu}[^.!?]{0,70}",
-        r"|©.{0,150}",
-        r"|.{0,120}\ball rights reserved\b.{0,40}",
-        r")$"
-    ))
-    .expect("valid regex")
-});
-
-fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
-fn ends_like_sentence(s: &str) -> bool {
-    s.trim_end().ends_with([
-        '.', '!', '?', '"', '”', '’', '\'', ')', ':', '…', '。', '！', '？', '»',
-    ])
-}
-
-fn postfilter(raw: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    for line in raw.lines() {
-        let p = clean_ws(line);
-        if p.is_empty() {
-            continue;
-        }
-        if p.chars().count() <= 200 && DROP_LINE.is_match(&p) {
-            continue;
-        }
-        paras.push(p);
-    }
-    // Dangling labels at the start or end (section names, teaser titles).
-    while paras
-        .first()
-        .is_some_and(|p| word_count(p) <= 4 && !ends_like_sentence(p))
-    {
-        paras.remove(0);
-    }
-    while paras
-        .last()
-        .is_some_and(|p| word_count(p) <= 3 && !ends_like_sentence(p))
-    {
-        paras.pop();
-    }
-    paras.join("\n\n")
-}
-
 // ---------------------------------------------------------------------------
 // Extraction
 // ---------------------------------------------------------------------------
@@ -704,7 +651,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     let doc = Document::from(html);
     let mut out = extract_metadata(&doc, url);
     let page = main_text::Page::read(&doc);
-    let mut text = postfilter(&page.main_text().join("\n"));
+    let mut text = lines::postfilter(&page.main_text().join("\n"));
     if std::env::var("XP_OLD").is_ok() || text.chars().filter(|c| !c.is_whitespace()).count() < 250 {
         if std::env::var("XP_NOPRE").is_err() { preclean(&doc); }
         let cfg = dom_smoothie::Config {
@@ -715,7 +662,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
         let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
         if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg)) {
             if let Ok(article) = r.parse() {
-                let alt = postfilter(&article.text_content);
+                let alt = lines::postfilter(&article.text_content);
                 if std::env::var("XP_OLD").is_ok() || alt.len() > text.len() {
                     text = alt;
                 }

@@ -353,6 +353,126 @@ pub(super) fn tag_mark(tag: &str, role: Option<&str>) -> Mark {
     by_role.max(by_tag)
 }
 
+/// Lines that are page furniture when they are nothing more than one of these (case
+/// ignored), perhaps with a colon, an arrow or a count: buttons, labels and prompts.
+pub(super) const FURNITURE_LINES: &[&str] = &[
+    // en
+    "advertisement", "sponsored", "share", "share this", "share this article", "tweet",
+    "comments", "comment", "leave a comment", "reply", "next", "previous", "prev", "close",
+    "back to top", "top", "expand", "tags", "topics", "related", "related articles",
+    "related posts", "related stories", "recommended", "more", "read more", "see more",
+    "show more", "load more", "continue reading", "print", "email", "contact", "menu",
+    "search", "home", "login", "log in", "sign in", "register", "subscribe", "follow us",
+    "you may also like", "more stories", "trending", "most read", "most popular", "listen",
+    "watch", "loading", "like this", "like loading", "about the author", "sources",
+    "explore further", "further reading", "image", "photo", "video", "gallery",
+    // de
+    "anzeige", "werbung", "teilen", "jetzt teilen", "artikel teilen", "drucken",
+    "kommentare", "kommentieren", "kommentar schreiben", "weiter", "zurück", "nach oben",
+    "mehr", "mehr lesen", "weiterlesen", "mehr erfahren", "mehr anzeigen", "mehr dazu",
+    "lesen sie auch", "auch interessant", "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren", "weitere artikel", "weitere themen",
+    "weitere informationen", "weiterführende informationen", "weiterführende links",
+    "zum weiterlesen", "ähnliche beiträge", "ähnliche artikel", "verwandte artikel",
+    "empfehlungen", "schlagworte", "themen", "kontakt", "autor", "autoren", "autorin",
+    "quelle", "quellen", "quellenangaben", "bild anzeigen", "bild schließen", "bildergalerie",
+    "zur startseite", "zur übersicht", "newsletter", "impressum", "datenschutz",
+    "lesetipps", "quellen ausblenden", "externer inhalt", "redaktionstipp",
+    // fr
+    "publicité", "partager", "commentaires", "lire aussi", "lire la suite", "à lire aussi",
+    "voir aussi", "sur le même sujet", "à voir aussi", "vous aimerez aussi",
+    "articles similaires", "articles liés", "suivant", "précédent", "fermer",
+    // es
+    "publicidad", "compartir", "comentarios", "lee también", "leer más", "lea también",
+    "ver también", "vea también", "te puede interesar", "le puede interesar",
+    "noticias relacionadas", "siguiente", "anterior", "cerrar",
+    // it
+    "pubblicità", "condividi", "commenti", "leggi anche", "leggi tutto",
+    "potrebbe interessarti", "articoli correlati", "successivo", "precedente", "chiudi",
+    // pt
+    "publicidade", "compartilhe", "compartilhar", "comentários", "leia também", "leia mais",
+    "veja também", "saiba mais", "próximo", "fechar",
+    // nl
+    "advertentie", "delen", "reacties", "lees ook", "lees meer", "gerelateerd", "volgende",
+    "vorige", "sluiten",
+    // pl
+    "reklama", "udostępnij", "komentarze", "czytaj też", "czytaj także", "czytaj więcej",
+    "zobacz też", "zobacz także", "polecamy", "dalej", "zamknij",
+    // ru
+    "реклама", "поделиться", "комментарии", "читайте также", "читать далее",
+    "смотрите также", "подробнее", "далее",
+    // cs
+    "sdílet", "komentáře", "čtěte také", "související",
+];
+
+/// Starts of short lines that are page furniture: credits and sources, prompts to read on,
+/// share, subscribe or donate, legal notices (case ignored; the line is at most
+/// `FURNITURE_LINE_MAX` characters).
+pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
+    // en
+    "photo:", "photos:", "image:", "images:", "picture:", "credit:", "credits:", "source:",
+    "caption:", "video:", "photo credit", "image credit", "image source", "getty images",
+    "read more:", "read also:", "see also:", "related:", "recommended:", "more:",
+    "continue reading", "click here", "follow us", "sign up for", "subscribe to",
+    "don't miss", "you may also like", "more from", "most read", "leave a comment",
+    "all rights reserved", "copyright ", "©", "(c) ", "tags:", "filed under", "topics:",
+    "share this", "share on", "more on this", "about the author", "written by",
+    "this article is the copyrighted property", "reprinting content",
+    // de
+    "foto:", "fotos:", "bild:", "bilder:", "bildquelle", "bildcredit", "bildnachweis",
+    "quelle:", "quellen:", "abbildung:", "grafik:", "titelbild:", "beitragsbild",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema", "mehr zu ", "mehr dazu:",
+    "zum weiterlesen", "weitere artikel", "weitere beiträge", "weitere infos",
+    "weitere informationen", "das könnte sie auch", "das könnte dich auch",
+    "auch interessant:", "autor:", "autoren:", "autorin:", "von:", "stand:",
+    "alle rechte vorbehalten", "alle angaben ohne gewähr", "mit unserem newsletter",
+    "jetzt abonnieren", "newsletter abonnieren", "helfen sie mit", "jetzt spenden",
+    "wir respektieren deine privatsphäre", "wir respektieren ihre privatsphäre",
+    "um deine persönlichen daten zu schützen", "um ihre persönlichen daten zu schützen",
+    "hier können sie", "teilen sie", "folgen sie uns", "schlagworte:", "themen:",
+    // fr
+    "photo :", "crédit photo", "crédits photo", "crédits :", "source :", "sources :",
+    "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet", "tous droits réservés",
+    "abonnez-vous", "suivez-nous", "audios et vidéos sur le sujet", "publié le",
+    "mis à jour le",
+    // es
+    "foto:", "fuente:", "lee también", "lea también", "vea también", "ver también",
+    "te puede interesar", "le puede interesar", "todos los derechos reservados",
+    "síguenos", "suscríbete", "mira lo que tiene",
+    // it
+    "fonte:", "leggi anche", "tutti i diritti riservati", "seguici",
+    // pt
+    "fonte:", "leia também", "veja também", "todos os direitos reservados", "siga-nos",
+    // nl
+    "bron:", "lees ook", "alle rechten voorbehouden",
+    // pl
+    "źródło:", "czytaj też", "czytaj także", "zobacz też", "zobacz także",
+    "wszelkie prawa zastrzeżone",
+    // ru
+    "фото:", "источник:", "читайте также", "смотрите также", "все права защищены",
+];
+
+/// Longest line (in characters) that `FURNITURE_LINE_STARTS` may remove.
+pub(super) const FURNITURE_LINE_MAX: usize = 120;
+
+/// Headings over links to other pages. Near the end of a text, such a heading and the
+/// short lines after it (teaser titles) are cut.
+pub(super) const RELATED_HEADINGS: &[&str] = &[
+    "related", "related articles", "related posts", "related stories", "related content",
+    "read also", "read more", "read next", "see also", "more stories", "more from",
+    "more on this", "more on this topic", "you may also like", "you might also like",
+    "recommended", "recommended for you", "further reading", "explore further",
+    "lesen sie auch", "auch interessant", "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren", "weitere artikel", "weitere beiträge",
+    "weitere themen", "mehr zum thema", "mehr zu", "zum weiterlesen", "ähnliche beiträge",
+    "ähnliche artikel", "verwandte artikel", "weiterführende links", "empfehlungen",
+    "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet", "vous aimerez aussi",
+    "articles similaires", "lee también", "te puede interesar", "noticias relacionadas",
+    "leggi anche", "articoli correlati", "potrebbe interessarti", "leia também",
+    "veja também", "lees ook", "czytaj też", "czytaj także", "zobacz też", "zobacz także",
+    "polecamy", "читайте также", "смотрите также", "čtěte také", "související",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,12 @@ const NO_PARENT: u32 = u32::MAX;
 /// (about two lines of a news paragraph).
 const GOOD_WEIGHT: u32 = 120;
 
+/// Weighted length up to which a block may be a teaser's summary.
+const TEASER_MAX_WEIGHT: u32 = 400;
+
+/// Share of the container's value from which a sibling joins it.
+const WIDEN_SHARE: f64 = 0.2;
+
 /// What a tag is for the block reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -30,6 +36,8 @@ enum Kind {
     Heading,
     /// `<p>`.
     Paragraph,
+    /// A list item or table cell: li, dt, dd, td, th.
+    Item,
     /// `<article>`, `<main>` or `role=main`: a hint, not a rule.
     Article,
     /// Text flows through: span, em, b...
@@ -48,11 +56,12 @@ fn kind_of(tag: &str) -> Kind {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Kind::Heading,
         "article" | "main" => Kind::Article,
         "a" => Kind::Link,
+        "li" | "dt" | "dd" | "td" | "th" => Kind::Item,
         "br" => Kind::Break,
-        "address" | "aside" | "blockquote" | "body" | "center" | "dd" | "details" | "dir"
-        | "div" | "dl" | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
-        | "header" | "hgroup" | "hr" | "html" | "li" | "menu" | "nav" | "ol" | "pre"
-        | "section" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th"
+        "address" | "aside" | "blockquote" | "body" | "center" | "details" | "dir"
+        | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
+        | "header" | "hgroup" | "hr" | "html" | "menu" | "nav" | "ol" | "pre"
+        | "section" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr"
         | "caption" | "ul" | "legend" | "frameset" | "frame" => Kind::Block,
         "script" | "style" | "noscript" | "template" | "svg" | "math" | "canvas" | "iframe"
         | "object" | "embed" | "audio" | "video" | "select" | "option" | "optgroup"
@@ -87,6 +96,9 @@ struct Block {
     weight: u32,
     /// The part of `weight` inside links.
     link_weight: u32,
+    /// Number of elements read before it: the owner's children below this index come
+    /// before the block, the others after it.
+    at: u32,
 }
 
 /// How a block reads on its own.
@@ -113,6 +125,17 @@ impl Block {
     }
 }
 
+/// A short block that reads as a sentence: several words, few links, ending in a full stop,
+/// question or exclamation mark (or a closing quotation mark after one).
+fn sentence_like(b: &Block) -> bool {
+    let text = b.text.trim_end();
+    let ends = text
+        .trim_end_matches(['"', '”', '’', '\'', '»', '«', ')', '“'])
+        .ends_with(['.', '!', '?', '…', '。', '！', '？']);
+    let words = text.split_whitespace().count();
+    ends && (words >= 5 || b.weight >= 40) && b.link_weight * 3 < b.weight
+}
+
 /// How an article-length block reads in its neighbourhood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Teaser {
@@ -136,8 +159,11 @@ fn teasers(blocks: &[Block], quality: &[Quality]) -> Vec<Teaser> {
         let links_before = pos == 0 || quality[decided[pos - 1]] == Quality::Links;
         let links_after = pos + 1 == decided.len() || quality[decided[pos + 1]] == Quality::Links;
         let text = blocks[k].text.trim_end();
-        let cut = (text.ends_with("...") || text.ends_with('…')) && blocks[k].weight < 500;
-        out[k] = if cut {
+        // Teasers are a few lines; a longer block between links is an article of its own.
+        if blocks[k].weight >= TEASER_MAX_WEIGHT {
+            continue;
+        }
+        out[k] = if text.ends_with("...") || text.ends_with('…') {
             Teaser::Cut
         } else if links_before && links_after {
             Teaser::Alone
@@ -270,7 +296,9 @@ impl Reader {
             return;
         }
         let weight = text_weight(&text);
+        let at = self.page.elements.len() as u32;
         self.page.blocks.push(Block {
+            at,
             owner: self.open.last().copied().unwrap_or(0),
             text,
             weight,
@@ -318,7 +346,11 @@ impl Page {
                         }
                         // Furniture inside a line ("Share", screen-reader labels) is left out.
                         Kind::Inline | Kind::Link if tag.mark >= Mark::Strong => continue,
-                        Kind::Block | Kind::Heading | Kind::Paragraph | Kind::Article => {
+                        Kind::Block
+                        | Kind::Heading
+                        | Kind::Paragraph
+                        | Kind::Item
+                        | Kind::Article => {
                             r.flush()
                         }
                         Kind::Link => r.links += 1,
@@ -383,6 +415,104 @@ impl Page {
             i = self.elements[i as usize].parent;
         }
         mark
+    }
+
+    /// Children of an element, in document order.
+    fn children(&self, e: u32) -> impl Iterator<Item = u32> + '_ {
+        let end = self.elements[e as usize].end;
+        let mut i = e + 1;
+        std::iter::from_fn(move || {
+            if i >= end {
+                return None;
+            }
+            let c = i;
+            i = self.elements[c as usize].end;
+            Some(c)
+        })
+    }
+
+    /// Widens the container to its siblings that carry a fair share of article text,
+    /// level by level up the tree: the rest of an article split by a share bar, a
+    /// table or an ad slot, or a lead written straight into the parent. Siblings
+    /// between two taken ones come along unless they count against (headings, short
+    /// paragraphs); a level where nothing qualifies ends the climb. Returns the topmost
+    /// element reached and which blocks are in.
+    fn widen(&self, best: u32, score: &[f64], value: &[f64]) -> (u32, Vec<bool>) {
+        /// A child element or a block of text directly in the parent.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Item {
+            Element(u32),
+            Text(usize),
+        }
+        let mut own_blocks: Vec<Vec<usize>> = vec![Vec::new(); self.elements.len()];
+        for (k, b) in self.blocks.iter().enumerate() {
+            own_blocks[b.owner as usize].push(k);
+        }
+        let mut taken = vec![false; self.elements.len()];
+        let mut taken_text = vec![false; self.blocks.len()];
+        taken[best as usize] = true;
+        let mut total = score[best as usize].max(0.0);
+        let mut branch = best;
+        let mut top = best;
+        while self.elements[branch as usize].parent != NO_PARENT {
+            let parent = self.elements[branch as usize].parent;
+            let mut items: Vec<Item> = Vec::new();
+            let mut texts = own_blocks[parent as usize].iter().copied().peekable();
+            for c in self.children(parent) {
+                while let Some(k) = texts.next_if(|&k| self.blocks[k].at <= c) {
+                    items.push(Item::Text(k));
+                }
+                items.push(Item::Element(c));
+            }
+            items.extend(texts.map(Item::Text));
+            let worth = |it: &Item| match *it {
+                Item::Element(c) => score[c as usize],
+                Item::Text(k) => value[k],
+            };
+            let threshold = (WIDEN_SHARE * total).max(f64::from(GOOD_WEIGHT));
+            let mut take: Vec<bool> = items
+                .iter()
+                .map(|it| *it == Item::Element(branch) || worth(it) >= threshold)
+                .collect();
+            let others = take.iter().filter(|&&t| t).count() > 1;
+            if items.len() > 1 && !others {
+                break;
+            }
+            if others {
+                if let (Some(first), Some(last)) =
+                    (take.iter().position(|&t| t), take.iter().rposition(|&t| t))
+                {
+                    for j in first..=last {
+                        take[j] = take[j] || worth(&items[j]) >= 0.0;
+                    }
+                }
+                for (it, t) in items.iter().zip(&take) {
+                    if !*t || *it == Item::Element(branch) {
+                        continue;
+                    }
+                    total += worth(it).max(0.0);
+                    match *it {
+                        Item::Element(c) => taken[c as usize] = true,
+                        Item::Text(k) => taken_text[k] = true,
+                    }
+                }
+                top = parent;
+            }
+            branch = parent;
+        }
+        // A block is in if its owner is in a taken subtree, or it was taken itself.
+        let mut inside = vec![false; self.elements.len()];
+        for i in 0..self.elements.len() {
+            let p = self.elements[i].parent;
+            inside[i] = taken[i] || (p != NO_PARENT && inside[p as usize]);
+        }
+        let blocks = self
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(k, b)| taken_text[k] || inside[b.owner as usize])
+            .collect();
+        (top, blocks)
     }
 
     /// An element whose class, id or itemprop names the article body is trusted over the
@@ -464,6 +594,7 @@ impl Page {
         // Value of each block for the container: article text counts, furniture and link
         // lists count against, short texts and teasers count a little.
         let mut score = vec![0f64; n];
+        let mut value = vec![0f64; self.blocks.len()];
         for (k, b) in self.blocks.iter().enumerate() {
             let w = f64::from(b.weight);
             let m = mark[b.owner as usize];
@@ -476,6 +607,7 @@ impl Page {
                 (Quality::Short, Mark::Weak) => -0.2 * w,
                 (Quality::Short, _) => 0.2 * w,
             };
+            value[k] = v;
             score[b.owner as usize] += v;
         }
         for i in (1..n).rev() {
@@ -514,29 +646,44 @@ impl Page {
                 }
             }
         }
-        let container = best as u32;
-        let end = self.elements[best].end;
+        let (top, included) = self.widen(best as u32, &score, &value);
+        let kept: Vec<usize> = (0..self.blocks.len())
+            .filter(|&k| {
+                if !included[k] {
+                    return false;
+                }
+                let b = &self.blocks[k];
+                match (quality[k], self.mark_below(b.owner, top, &guarded)) {
+                    (_, Mark::Strong | Mark::Comments) => false,
+                    (Quality::Links, _) => false,
+                    (Quality::Short, Mark::Weak) => self.is_heading(b),
+                    _ => true,
+                }
+            })
+            .collect();
+        // Labels, dates, credits and the headings of link sections lie before the first
+        // and after the last stretch of prose; headings and sentences before it stay.
+        let prose = |k: usize| quality[k] == Quality::Good || sentence_like(&self.blocks[k]);
+        let (Some(first), Some(last)) = (
+            kept.iter().position(|&k| prose(k)),
+            kept.iter().rposition(|&k| prose(k)),
+        ) else {
+            return Vec::new();
+        };
         let mut out: Vec<&str> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (k, b) in self.blocks.iter().enumerate() {
-            if b.owner < container || b.owner >= end {
+        for (pos, &k) in kept.iter().enumerate() {
+            let b = &self.blocks[k];
+            let kind = self.elements[b.owner as usize].kind;
+            if pos < first && kind != Kind::Heading || pos > last && kind != Kind::Item {
                 continue;
             }
-            let m = self.mark_below(b.owner, container, &guarded);
-            let keep = match (quality[k], m) {
-                (_, Mark::Strong | Mark::Comments) => false,
-                (Quality::Links, _) => false,
-                (Quality::Short, Mark::Weak) => self.is_heading(b),
-                _ => true,
-            };
-            if keep {
-                // Galleries and responsive layouts repeat captions and teasers word for word.
-                out.extend(
-                    b.text
-                        .split('\n')
-                        .filter(|line| line.len() < 40 || seen.insert(*line)),
-                );
-            }
+            // Galleries and responsive layouts repeat captions and teasers word for word.
+            out.extend(
+                b.text
+                    .split('\n')
+                    .filter(|line| line.len() < 40 || seen.insert(*line)),
+            );
         }
         out
     }
