@@ -267,6 +267,9 @@ const CONTENT_FRAGMENTS: &[&str] = &[
     "blogpost-content",
 ];
 
+/// Whole class names of a blog post or article (microformats, WordPress).
+const CONTENT_CLASSES: &[&str] = &["hentry", "h-entry", "type-post", "type-article"];
+
 /// What an element's class and id say about it, with whether it names a content body.
 pub(super) fn class_mark(class: Option<&str>, id: Option<&str>) -> (Mark, bool) {
     let mut mark = Mark::None;
@@ -277,7 +280,9 @@ pub(super) fn class_mark(class: Option<&str>, id: Option<&str>) -> (Mark, bool) 
         .chain(id)
     {
         let lower = token.to_ascii_lowercase();
-        if CONTENT_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        if CONTENT_FRAGMENTS.iter().any(|f| lower.contains(f))
+            || CONTENT_CLASSES.contains(&lower.as_str())
+        {
             content = true;
             continue;
         }
@@ -286,6 +291,12 @@ pub(super) fn class_mark(class: Option<&str>, id: Option<&str>) -> (Mark, bool) 
             continue;
         }
         mark = mark.max(token_mark(token));
+    }
+    // Blog engines list a post's categories and tags among its classes
+    // ("category-comments", "tag-social-media"): an element named as the body is not
+    // furniture whatever else its classes say.
+    if content {
+        mark = Mark::None;
     }
     (mark, content)
 }

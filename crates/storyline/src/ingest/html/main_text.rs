@@ -11,7 +11,7 @@
 //! comment thread. Inside it, furniture, link lists and short labels in marked
 //! elements are left out.
 
-use dom_query::{Document, NodeData, NodeId, NodeRef};
+use dom_query::{Document, NodeData, NodeId, NodeRef, Tree};
 
 use super::boilerplate::{Mark, class_mark, tag_mark};
 
@@ -20,6 +20,9 @@ const NO_PARENT: u32 = u32::MAX;
 /// Weighted length from which a block with few links counts as article text
 /// (about two lines of a news paragraph).
 const GOOD_WEIGHT: u32 = 120;
+
+/// Length of `<noscript>` markup from which it may hold text rather than a tracking pixel.
+const NOSCRIPT_MIN_LEN: usize = 200;
 
 /// Weighted length up to which a block may be a teaser's summary.
 const TEASER_MAX_WEIGHT: u32 = 400;
@@ -46,6 +49,8 @@ enum Kind {
     Link,
     /// `<br>`: a line break inside a block.
     Break,
+    /// `<noscript>`: raw markup, read only if it holds a page's text.
+    NoScript,
     /// Not read at all: scripts, styles, forms' controls, media, hidden elements.
     Skip,
 }
@@ -63,7 +68,8 @@ fn kind_of(tag: &str) -> Kind {
         | "header" | "hgroup" | "hr" | "html" | "menu" | "nav" | "ol" | "pre"
         | "section" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr"
         | "caption" | "ul" | "legend" | "frameset" | "frame" => Kind::Block,
-        "script" | "style" | "noscript" | "template" | "svg" | "math" | "canvas" | "iframe"
+        "noscript" => Kind::NoScript,
+        "script" | "style" | "template" | "svg" | "math" | "canvas" | "iframe"
         | "object" | "embed" | "audio" | "video" | "select" | "option" | "optgroup"
         | "button" | "input" | "textarea" | "head" | "title" | "meta" | "link" | "map"
         | "source" | "track" | "datalist" | "output" | "progress" | "meter" | "dialog"
@@ -83,6 +89,8 @@ struct Element {
     mark: Mark,
     /// Its class, id or itemprop names an article body.
     content: bool,
+    /// It is an `<h1>`.
+    headline: bool,
 }
 
 /// The text between two block-level boundaries.
@@ -205,6 +213,7 @@ struct StartTag {
     kind: Kind,
     mark: Mark,
     content: bool,
+    headline: bool,
 }
 
 fn start_tag(node: &NodeRef) -> Option<StartTag> {
@@ -214,11 +223,12 @@ fn start_tag(node: &NodeRef) -> Option<StartTag> {
         };
         let tag: &str = &el.name.local;
         let mut kind = kind_of(tag);
-        if kind == Kind::Skip {
+        if matches!(kind, Kind::Skip | Kind::NoScript) {
             return Some(StartTag {
                 kind,
                 mark: Mark::None,
                 content: false,
+                headline: false,
             });
         }
         let (mut class, mut id, mut role, mut itemprop) = (None, None, None, None);
@@ -250,6 +260,7 @@ fn start_tag(node: &NodeRef) -> Option<StartTag> {
             kind,
             mark,
             content,
+            headline: tag == "h1",
         })
     })
     .flatten()
@@ -265,8 +276,10 @@ struct Reader {
     /// Raw text of the block being read.
     buf: String,
     link_weight: u32,
-    /// Open block-level elements.
+    /// Open block-level elements: the innermost owns the text being read.
     open: Vec<u32>,
+    /// All open elements: the innermost is the parent of the next one.
+    parents: Vec<u32>,
     links: u32,
 }
 
@@ -305,34 +318,20 @@ impl Reader {
             link_weight: link_weight.min(weight),
         });
     }
-}
-
-impl Page {
-    /// Reads the body of a parsed page (or the whole document if it has no body).
-    pub(super) fn read(doc: &Document) -> Page {
-        let tree = &doc.tree;
-        let mut r = Reader {
-            page: Page {
-                elements: Vec::new(),
-                blocks: Vec::new(),
-            },
-            buf: String::new(),
-            link_weight: 0,
-            open: Vec::new(),
-            links: 0,
-        };
-        let start = doc.body().unwrap_or_else(|| doc.root());
-        let mut stack = vec![Step::Enter(start.id)];
+    /// Reads the subtree at `start` in document order (with a stack of its own, so that
+    /// deep nesting cannot overflow the thread's stack).
+    fn walk(&mut self, tree: &Tree, start: NodeId, noscript: bool) {
+        let mut stack = vec![Step::Enter(start)];
         while let Some(step) = stack.pop() {
             match step {
                 Step::Enter(id) => {
                     let node = NodeRef::new(id, tree);
                     if node.is_text() {
                         let text = node.text();
-                        if r.links > 0 {
-                            r.link_weight += text_weight(&text);
+                        if self.links > 0 {
+                            self.link_weight += text_weight(&text);
                         }
-                        r.buf.push_str(&text);
+                        self.buf.push_str(&text);
                         continue;
                     }
                     let Some(tag) = start_tag(&node) else {
@@ -340,8 +339,18 @@ impl Page {
                     };
                     match tag.kind {
                         Kind::Skip => continue,
+                        Kind::NoScript => {
+                            // A page that shows its text only without scripts (Blogger puts
+                            // posts there) has it in <noscript>, parsed as raw markup.
+                            let markup = node.text();
+                            if noscript && markup.len() > NOSCRIPT_MIN_LEN && markup.contains('<') {
+                                let fragment = Document::fragment(markup);
+                                self.walk(&fragment.tree, fragment.root().id, false);
+                            }
+                            continue;
+                        }
                         Kind::Break => {
-                            r.buf.push('\n');
+                            self.buf.push('\n');
                             continue;
                         }
                         // Furniture inside a line ("Share", screen-reader labels) is left out.
@@ -350,26 +359,25 @@ impl Page {
                         | Kind::Heading
                         | Kind::Paragraph
                         | Kind::Item
-                        | Kind::Article => {
-                            r.flush()
-                        }
-                        Kind::Link => r.links += 1,
+                        | Kind::Article => self.flush(),
+                        Kind::Link => self.links += 1,
                         Kind::Inline => {}
                     }
-                    let index = r.page.elements.len() as u32;
-                    let parent = r.open.last().copied().unwrap_or(NO_PARENT);
+                    let index = self.page.elements.len() as u32;
+                    let parent = self.parents.last().copied().unwrap_or(NO_PARENT);
                     let dbg = if std::env::var("XP_DEBUG").is_ok() { node.query(|n| if let NodeData::Element(el) = &n.data { format!("<{} class={:?} id={:?}>", &*el.name.local, el.attrs.iter().find(|a| &*a.name.local=="class").map(|a| a.value.to_string()), el.attrs.iter().find(|a| &*a.name.local=="id").map(|a| a.value.to_string())) } else { String::new() }).unwrap_or_default() } else { String::new() };
-                    r.page.elements.push(Element {
+                    self.page.elements.push(Element {
                         dbg,
                         parent,
                         end: index + 1,
                         kind: tag.kind,
                         mark: tag.mark,
                         content: tag.content,
+                        headline: tag.headline,
                     });
-                    let block = !matches!(tag.kind, Kind::Inline | Kind::Link);
-                    if block {
-                        r.open.push(index);
+                    self.parents.push(index);
+                    if !matches!(tag.kind, Kind::Inline | Kind::Link) {
+                        self.open.push(index);
                     }
                     stack.push(Step::Exit {
                         element: index,
@@ -383,18 +391,38 @@ impl Page {
                 }
                 Step::Exit { element, kind } => {
                     match kind {
-                        Kind::Link => r.links = r.links.saturating_sub(1),
+                        Kind::Link => self.links = self.links.saturating_sub(1),
                         Kind::Inline => {}
                         _ => {
-                            r.flush();
-                            r.open.pop();
+                            self.flush();
+                            self.open.pop();
                         }
                     }
-                    let end = r.page.elements.len() as u32;
-                    r.page.elements[element as usize].end = end;
+                    self.parents.pop();
+                    let end = self.page.elements.len() as u32;
+                    self.page.elements[element as usize].end = end;
                 }
             }
         }
+    }
+}
+
+impl Page {
+    /// Reads the body of a parsed page (or the whole document if it has no body).
+    pub(super) fn read(doc: &Document) -> Page {
+        let mut r = Reader {
+            page: Page {
+                elements: Vec::new(),
+                blocks: Vec::new(),
+            },
+            buf: String::new(),
+            link_weight: 0,
+            open: Vec::new(),
+            parents: Vec::new(),
+            links: 0,
+        };
+        let start = doc.body().unwrap_or_else(|| doc.root());
+        r.walk(&doc.tree, start.id, true);
         r.flush();
         r.page
     }
@@ -550,31 +578,40 @@ impl Page {
         }
         // Article text below each element, and whether it holds a headline or a marked body.
         let mut good = vec![0u64; n];
+        let mut prose = vec![0u64; n];
         let mut holds_title = vec![false; n];
         for b in &self.blocks {
             if b.quality() == Quality::Good {
                 good[b.owner as usize] += u64::from(b.weight);
             }
+            prose[b.owner as usize] += u64::from(b.weight - b.link_weight);
         }
         for (i, e) in self.elements.iter().enumerate() {
-            holds_title[i] = e.kind == Kind::Heading || e.content;
+            holds_title[i] = e.headline || e.content;
         }
         for i in (1..n).rev() {
             let p = self.elements[i].parent;
             if p != NO_PARENT {
                 good[p as usize] += good[i];
+                prose[p as usize] += prose[i];
                 holds_title[p as usize] |= holds_title[i];
             }
         }
         let total_good = good[0];
+        let total_prose = prose[0];
         // A mark on an element holding most of the page's article text names a wrapper
-        // ("has-sidebar", "comments-open"), not furniture; comments never hold the headline.
+        // ("has-sidebar", "comments-open"), not furniture. Comments never hold the headline,
+        // and a page whose only text is "comments" is a live ticker or a forum thread.
         let guarded: Vec<bool> = (0..n)
             .map(|i| {
                 let e = &self.elements[i];
                 match e.mark {
                     Mark::None => false,
-                    Mark::Comments => holds_title[i] && good[i] * 2 > total_good,
+                    Mark::Comments => {
+                        holds_title[i]
+                            || (prose[i] * 2 > total_prose
+                                && total_good - good[i] < u64::from(GOOD_WEIGHT))
+                    }
                     _ => good[i] * 2 > total_good,
                 }
             })
