@@ -27,8 +27,11 @@ const NOSCRIPT_MIN_LEN: usize = 200;
 /// Weighted length up to which a block may be a teaser's summary.
 const TEASER_MAX_WEIGHT: u32 = 400;
 
-/// Share of the container's value from which a sibling joins it.
+/// Share of the container's value from which a run of siblings joins it.
 const WIDEN_SHARE: f64 = 0.2;
+
+/// Least value of a run of siblings that joins the container.
+const WIDEN_MIN: f64 = 120.0;
 
 /// What a tag is for the block reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -497,23 +500,33 @@ impl Page {
                 Item::Element(c) => score[c as usize],
                 Item::Text(k) => value[k],
             };
-            let threshold = (WIDEN_SHARE * total).max(f64::from(GOOD_WEIGHT));
-            let mut take: Vec<bool> = items
+            // The run of siblings around the branch that adds the most, on each side.
+            let at = items
                 .iter()
-                .map(|it| *it == Item::Element(branch) || worth(it) >= threshold)
-                .collect();
-            let others = take.iter().filter(|&&t| t).count() > 1;
+                .position(|it| *it == Item::Element(branch))
+                .unwrap_or(0);
+            let threshold = (WIDEN_SHARE * total).max(WIDEN_MIN);
+            let reach = |range: &mut dyn Iterator<Item = usize>| {
+                let (mut sum, mut best, mut end) = (0.0, 0.0, None);
+                for j in range {
+                    sum += worth(&items[j]);
+                    if sum > best {
+                        best = sum;
+                        end = Some(j);
+                    }
+                }
+                end.filter(|_| best >= threshold)
+            };
+            let first = reach(&mut (0..at).rev()).unwrap_or(at);
+            let last = reach(&mut (at + 1..items.len())).unwrap_or(at);
+            let others = first < at || last > at;
             if items.len() > 1 && !others {
                 break;
             }
             if others {
-                if let (Some(first), Some(last)) =
-                    (take.iter().position(|&t| t), take.iter().rposition(|&t| t))
-                {
-                    for j in first..=last {
-                        take[j] = take[j] || worth(&items[j]) >= 0.0;
-                    }
-                }
+                let take: Vec<bool> = (0..items.len())
+                    .map(|j| j >= first && j <= last && worth(&items[j]) >= 0.0)
+                    .collect();
                 for (it, t) in items.iter().zip(&take) {
                     if !*t || *it == Item::Element(branch) {
                         continue;
@@ -677,13 +690,16 @@ impl Page {
                 eprintln!("cand {i} score {:.0} good {} mark {:?} {}", score[i], good[i], self.elements[i].mark, self.elements[i].dbg);
             }
             eprintln!("best0 {best0} best {best} {}", self.elements[best].dbg);
+        }
+        let (top, included) = self.widen(best as u32, &score, &value);
+        if std::env::var("XP_DEBUG").is_ok() {
+            eprintln!("top {top} {}", self.elements[top as usize].dbg);
             for (k, b) in self.blocks.iter().enumerate() {
-                if b.owner as usize >= best && b.owner < self.elements[best].end || std::env::var("XP_ALL").is_ok() {
-                    eprintln!("  [{k}] own {} q {:?} t {:?} m {:?} w {} l {} | {}", b.owner, quality[k], teaser[k], mark[b.owner as usize], b.weight, b.link_weight, b.text.chars().take(90).collect::<String>().replace('\n', " / "));
+                if included[k] || std::env::var("XP_ALL").is_ok() {
+                    eprintln!("  {}[{k}] own {} par {} q {:?} t {:?} m {:?} w {} l {} v {:.0} | {}", if included[k] {"*"} else {" "}, b.owner, self.elements[b.owner as usize].parent, quality[k], teaser[k], mark[b.owner as usize], b.weight, b.link_weight, value[k], b.text.chars().take(90).collect::<String>().replace('\n', " / "));
                 }
             }
         }
-        let (top, included) = self.widen(best as u32, &score, &value);
         let kept: Vec<usize> = (0..self.blocks.len())
             .filter(|&k| {
                 if !included[k] {
