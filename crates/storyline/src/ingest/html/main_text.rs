@@ -139,12 +139,20 @@ impl Block {
 /// A short block that reads as a sentence: several words, few links, ending in a full stop,
 /// question or exclamation mark (or a closing quotation mark after one).
 fn sentence_like(b: &Block) -> bool {
-    let text = b.text.trim_end();
-    let ends = text
+    let words = b.text.split_whitespace().count();
+    sentence_like_ending(&b.text) && (words >= 5 || b.weight >= 40) && b.link_weight * 3 < b.weight
+}
+
+fn sentence_like_ending(text: &str) -> bool {
+    text.trim_end()
         .trim_end_matches(['"', '”', '’', '\'', '»', '«', ')', '“'])
-        .ends_with(['.', '!', '?', '…', '。', '！', '？']);
-    let words = text.split_whitespace().count();
-    ends && (words >= 5 || b.weight >= 40) && b.link_weight * 3 < b.weight
+        .ends_with(['.', '!', '?', '…', '。', '！', '？'])
+}
+
+/// A paragraph-length sentence with links in it rather than a link with a label: a
+/// quarter of it or more outside links, and several words.
+fn linked_sentence(b: &Block) -> bool {
+    b.weight >= 80 && b.link_weight * 4 <= b.weight * 3 && sentence_like_ending(&b.text)
 }
 
 /// How an article-length block reads in its neighbourhood.
@@ -708,7 +716,8 @@ impl Page {
                 let b = &self.blocks[k];
                 match (quality[k], self.mark_below(b.owner, top, &guarded)) {
                     (_, Mark::Strong | Mark::Comments) => false,
-                    (Quality::Links, _) => false,
+                    // Inside the article a sentence may link most of its words.
+                    (Quality::Links, _) => linked_sentence(b),
                     (Quality::Short, Mark::Weak) => self.is_heading(b),
                     _ => true,
                 }
