@@ -76,7 +76,7 @@ fn kind_of(tag: &str) -> Kind {
         | "object" | "embed" | "audio" | "video" | "select" | "option" | "optgroup"
         | "button" | "input" | "textarea" | "head" | "title" | "meta" | "link" | "map"
         | "source" | "track" | "datalist" | "output" | "progress" | "meter" | "dialog"
-        | "label" | "img" | "picture" | "area" | "base" => Kind::Skip,
+        | "label" | "img" | "picture" | "area" | "base" | "rt" | "rp" => Kind::Skip,
         _ => Kind::Inline,
     }
 }
@@ -657,7 +657,7 @@ impl Page {
             let w = f64::from(b.weight);
             let m = mark[b.owner as usize];
             let v = match (quality[k], m) {
-                (_, Mark::Strong | Mark::Comments) => -w,
+                (_, Mark::Strong | Mark::Comments) => -0.5 * w,
                 (Quality::Links, _) => -w,
                 (Quality::Good, _) if teaser[k] == Teaser::Cut => -0.5 * w,
                 (Quality::Good, _) if teaser[k] == Teaser::Alone => 0.3 * w,
@@ -750,3 +750,4 @@ impl Page {
         out
     }
 }
+
