@@ -50,6 +50,10 @@ pub enum ExtractError {
 /// Minimum number of characters of main text for a page to count as an article.
 const MIN_TEXT_CHARS: usize = 100;
 
+/// Main text shorter than this (non-space characters) is checked against the JSON-LD
+/// article body and Readability.
+const FALLBACK_CHARS: usize = 250;
+
 // ---------------------------------------------------------------------------
 // Charset decoding
 // ---------------------------------------------------------------------------
@@ -155,6 +159,8 @@ struct JsonLdMeta {
     author: Option<String>,
     published: Option<String>,
     publisher: Option<String>,
+    /// The article's text (`articleBody`), which some pages render only by script.
+    body: Option<String>,
 }
 
 fn json_name(v: &serde_json::Value) -> Option<String> {
@@ -250,6 +256,11 @@ fn json_ld(doc: &Document) -> JsonLdMeta {
             meta.publisher = meta
                 .publisher
                 .or_else(|| o.get("publisher").and_then(json_name));
+            if let Some(serde_json::Value::String(b)) = o.get("articleBody") {
+                if meta.body.as_ref().is_none_or(|old| old.len() < b.len()) {
+                    meta.body = Some(b.clone());
+                }
+            }
         }
     }
     meta
@@ -274,9 +285,11 @@ fn looks_like_url(s: &str) -> bool {
 static BY_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*by\s+").expect("valid regex"));
 
-fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
+/// Metadata of a page, and the article text its JSON-LD carries, if any.
+fn extract_metadata(doc: &Document, url: Option<&str>) -> (HtmlDocument, Option<String>) {
     let meta = meta_map(doc);
     let ld = json_ld(doc);
+    let ld_body = ld.body;
     let base = url.and_then(|u| url::Url::parse(u).ok());
 
     let title = meta_get(&meta, &["og:title", "twitter:title"])
@@ -351,7 +364,7 @@ fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
             meta_get(&meta, &["content-language", "og:locale"]).map(|l| l.replace('_', "-"))
         });
 
-    HtmlDocument {
+    let doc = HtmlDocument {
         title,
         text: String::new(),
         canonical_url,
@@ -359,7 +372,8 @@ fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
         published,
         site_name,
         lang,
-    }
+    };
+    (doc, ld_body)
 }
 
 // ---------------------------------------------------------------------------
@@ -649,10 +663,26 @@ fn preclean(doc: &Document) {
 /// resolve relative canonical links).
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractError> {
     let doc = Document::from(html);
-    let mut out = extract_metadata(&doc, url);
+    let (mut out, ld_body) = extract_metadata(&doc, url);
     let page = main_text::Page::read(&doc);
     let mut text = lines::postfilter(&page.main_text().join("\n"));
-    if std::env::var("XP_OLD").is_ok() || text.chars().filter(|c| !c.is_whitespace()).count() < 250 {
+    // Too little text in the markup: the article may be in the JSON-LD (pages that render
+    // it by script), or in a layout that only Readability's scoring finds.
+    if visible_chars(&text) < FALLBACK_CHARS {
+        if let Some(body) = ld_body {
+            let body = if body.contains('<') {
+                Document::fragment(body).formatted_text().to_string()
+            } else {
+                body
+            };
+            let body = lines::postfilter(&body);
+            if visible_chars(&body) > visible_chars(&text) {
+                text = body;
+            }
+        }
+    }
+    if visible_chars(&text) < FALLBACK_CHARS && std::env::var("XP_NODS").is_err() {
+        if std::env::var("XP_COUNT").is_ok() { eprintln!("FALLBACK"); }
         if std::env::var("XP_NOPRE").is_err() { preclean(&doc); }
         let cfg = dom_smoothie::Config {
             text_mode: dom_smoothie::TextMode::Formatted,
@@ -663,7 +693,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
         if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg)) {
             if let Ok(article) = r.parse() {
                 let alt = lines::postfilter(&article.text_content);
-                if std::env::var("XP_OLD").is_ok() || alt.len() > text.len() {
+                if visible_chars(&alt) > visible_chars(&text) {
                     text = alt;
                 }
                 if out.title.is_none() {
@@ -675,11 +705,15 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     if let Some(title) = &out.title {
         text = drop_leading_title(&text, title);
     }
-    if text.chars().filter(|c| !c.is_whitespace()).count() < MIN_TEXT_CHARS {
+    if visible_chars(&text) < MIN_TEXT_CHARS {
         return Err(ExtractError::NoMainText);
     }
     out.text = text;
     Ok(out)
+}
+
+fn visible_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// The headline often opens the body too; it is metadata, not body text.

@@ -591,6 +591,29 @@ impl Page {
         }
     }
 
+    /// Whether the page's text is all in comment sections: no article-length block outside
+    /// them, and more text inside than out.
+    fn is_discussion(&self) -> bool {
+        let mut in_comments = vec![false; self.elements.len()];
+        for (i, e) in self.elements.iter().enumerate() {
+            in_comments[i] = e.mark == Mark::Comments
+                || (e.parent != NO_PARENT && in_comments[e.parent as usize]);
+        }
+        let (mut inside, mut outside, mut good_outside) = (0u64, 0u64, 0u64);
+        for b in &self.blocks {
+            let prose = u64::from(b.weight - b.link_weight);
+            if in_comments[b.owner as usize] {
+                inside += prose;
+            } else {
+                outside += prose;
+                if b.quality() == Quality::Good {
+                    good_outside += u64::from(b.weight);
+                }
+            }
+        }
+        good_outside < u64::from(GOOD_WEIGHT) && inside > outside
+    }
+
     /// The main text: kept blocks in document order, one paragraph per line.
     pub(super) fn main_text(&self) -> Vec<&str> {
         let n = self.elements.len();
@@ -599,13 +622,11 @@ impl Page {
         }
         // Article text below each element, and whether it holds a headline or a marked body.
         let mut good = vec![0u64; n];
-        let mut prose = vec![0u64; n];
         let mut holds_title = vec![false; n];
         for b in &self.blocks {
             if b.quality() == Quality::Good {
                 good[b.owner as usize] += u64::from(b.weight);
             }
-            prose[b.owner as usize] += u64::from(b.weight - b.link_weight);
         }
         for (i, e) in self.elements.iter().enumerate() {
             holds_title[i] = e.headline || e.content;
@@ -614,25 +635,21 @@ impl Page {
             let p = self.elements[i].parent;
             if p != NO_PARENT {
                 good[p as usize] += good[i];
-                prose[p as usize] += prose[i];
                 holds_title[p as usize] |= holds_title[i];
             }
         }
         let total_good = good[0];
-        let total_prose = prose[0];
+        let discussion = self.is_discussion();
         // A mark on an element holding most of the page's article text names a wrapper
         // ("has-sidebar", "comments-open"), not furniture. Comments never hold the headline,
-        // and a page whose only text is "comments" is a live ticker or a forum thread.
+        // and on a page whose text is all "comments" (a forum thread, a live ticker) they
+        // are the text.
         let guarded: Vec<bool> = (0..n)
             .map(|i| {
                 let e = &self.elements[i];
                 match e.mark {
                     Mark::None => false,
-                    Mark::Comments => {
-                        holds_title[i]
-                            || (prose[i] * 2 > total_prose
-                                && total_good - good[i] < u64::from(GOOD_WEIGHT))
-                    }
+                    Mark::Comments => discussion || holds_title[i],
                     _ => good[i] * 2 > total_good,
                 }
             })
