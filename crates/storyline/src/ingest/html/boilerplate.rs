@@ -105,6 +105,14 @@ const STRONG_WORDS: &[&str] = &[
     "pagination",
     "pager",
     "skiplink",
+    "disclaimer",
+    "disclosure",
+    "affiliate",
+    "bio",
+    "authorbox",
+    "authorbio",
+    "autorbox",
+    "autorenbox",
     "caption",
     "captions",
     "credit",
@@ -171,8 +179,6 @@ const WEAK_HEAD_WORDS: &[&str] = &[
     "readmore",
     "print",
     "login",
-    "bio",
-    "disclaimer",
     "banner",
     "header",
     "infobox",
@@ -185,6 +191,15 @@ const WEAK_HEAD_WORDS: &[&str] = &[
     "badges",
     "label",
     "labels",
+];
+
+/// Words naming an article's author in class names and ids.
+const AUTHOR_WORDS: &[&str] = &["author", "autor", "autorin", "auteur", "verfasser"];
+
+/// Words that, beside an author word, make a box about the author rather than a byline.
+const AUTHOR_BOX_WORDS: &[&str] = &[
+    "box", "bio", "info", "infos", "about", "description", "desc", "details", "card",
+    "profile", "block", "widget", "wrapper", "container", "teaser",
 ];
 
 /// Whole class names for text that only screen readers see, or that is hidden.
@@ -307,7 +322,8 @@ fn token_mark(token: &str) -> Mark {
     let token = token.split("--").next().unwrap_or(token);
     let mut mark = Mark::None;
     let mut last = String::new();
-    for word in words(token) {
+    let all = words(token);
+    for word in all.iter().cloned() {
         if COMMENT_WORDS.contains(&word.as_str()) {
             return Mark::Comments;
         }
@@ -318,6 +334,12 @@ fn token_mark(token: &str) -> Mark {
     }
     if mark == Mark::None && WEAK_HEAD_WORDS.contains(&last.as_str()) {
         mark = Mark::Weak;
+    }
+    // An author's box: "author-info", "about-author", "autor-details".
+    if all.iter().any(|w| AUTHOR_WORDS.contains(&w.as_str()))
+        && all.iter().any(|w| AUTHOR_BOX_WORDS.contains(&w.as_str()))
+    {
+        mark = Mark::Strong;
     }
     mark
 }

@@ -162,7 +162,7 @@ enum Teaser {
     No,
     /// Stands alone between link blocks, as a teaser's summary under its linked headline.
     Alone,
-    /// Ends cut short with an ellipsis: a summary of a text that is elsewhere.
+    /// Ends cut short with an ellipsis after a link: a summary of a text that is elsewhere.
     Cut,
 }
 
@@ -182,7 +182,8 @@ fn teasers(blocks: &[Block], quality: &[Quality]) -> Vec<Teaser> {
         if blocks[k].weight >= TEASER_MAX_WEIGHT {
             continue;
         }
-        out[k] = if text.ends_with("...") || text.ends_with('…') {
+        let cut = text.ends_with("...") || text.ends_with('…');
+        out[k] = if cut && (links_before || blocks[k].link_weight > 0) {
             Teaser::Cut
         } else if links_before && links_after {
             Teaser::Alone
