@@ -450,7 +450,9 @@ pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
     "don't miss", "you may also like", "more from", "most read", "leave a comment",
     "all rights reserved", "copyright ", "©", "(c) ", "tags:", "filed under", "topics:",
     "share this", "share on", "more on this", "about the author", "written by",
-    "this article is the copyrighted property", "reprinting content",
+    "this article is the copyrighted property", "reprinting content", "follow us on",
+    "support our", "if you enjoyed", "if you liked", "we want to hear",
+    "sign up to", "sign up now", "get our newsletter", "download our app",
     // de
     "foto:", "fotos:", "bild:", "bilder:", "bildquelle", "bildcredit", "bildnachweis",
     "quelle:", "quellen:", "abbildung:", "grafik:", "titelbild:", "beitragsbild",
@@ -463,6 +465,8 @@ pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
     "wir respektieren deine privatsphäre", "wir respektieren ihre privatsphäre",
     "um deine persönlichen daten zu schützen", "um ihre persönlichen daten zu schützen",
     "hier können sie", "teilen sie", "folgen sie uns", "schlagworte:", "themen:",
+    "unterstützen sie", "jetzt unterstützen", "jede spende", "jede kleine spende",
+    "abonnieren sie", "lust auf mehr", "werden sie mitglied",
     // fr
     "photo :", "crédit photo", "crédits photo", "crédits :", "source :", "sources :",
     "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet", "tous droits réservés",
