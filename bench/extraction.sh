@@ -5,6 +5,9 @@
 #   SCRAPINGHUB_DIR defaults to ../shared/data/extraction (html/*.html.gz, truth.jsonl, score.py);
 #   WEB_DIR to ../shared/data/extraction_web (html/*.html.gz, gold.jsonl, score_snippets.py).
 # PEERS=0 skips trafilatura (its run takes minutes on 2 cores).
+# BASE=<commit> (e.g. BASE=main) also scores the extractor of that commit, side by side: it is
+# built from a temporary git worktree (this checkout's benchmark binary over that commit's
+# library) into this checkout's target dir, and the worktree is removed afterwards.
 # extraction_web is scored on a tuning part and a report part (bench/extraction/report.py:
 # sha256 of the page id, even = tune): rules are changed by looking at tuning pages only
 # (bench/extraction/errors.py), the report part is scored and never inspected.
@@ -17,6 +20,7 @@ WEB="$(cd "${2:-$ROOT/../shared/data/extraction_web}" && pwd)"
 OUT="$ROOT/target/extraction-bench"
 VENV="$ROOT/target/peers-venv"
 PEERS="${PEERS:-1}"
+BASE="${BASE:-}"
 mkdir -p "$OUT"
 rm -f "$OUT"/pred-*.jsonl "$OUT"/speed-*.json
 
@@ -32,6 +36,18 @@ if [ "$PEERS" != 0 ]; then
     fi
 fi
 
+if [ -n "$BASE" ]; then
+    BASE_SRC="$ROOT/target/extraction-base-src"
+    git worktree remove --force "$BASE_SRC" 2>/dev/null || rm -rf "$BASE_SRC"
+    git worktree add --detach "$BASE_SRC" "$BASE" >&2
+    git -C "$BASE_SRC" checkout "$(git rev-parse HEAD)" -- bench/src/bin/extraction.rs
+    echo "== building the extractor of $BASE ($(git -C "$BASE_SRC" rev-parse --short HEAD))" >&2
+    (cd "$BASE_SRC" && CARGO_TARGET_DIR="$ROOT/target" \
+        cargo build --release -p storyline-bench --bin extraction >&2)
+    cp "$ROOT/target/release/extraction" "$OUT/extraction-base"
+    git worktree remove --force "$BASE_SRC"
+fi
+
 echo "== building storyline-bench (release)" >&2
 cargo build --release -p storyline-bench --bin extraction >&2
 BIN="$ROOT/target/release/extraction"
@@ -40,6 +56,13 @@ echo "== storyline, scrapinghub" >&2
 "$BIN" --data "$SH" --out "$OUT/pred-storyline-scrapinghub.jsonl" > "$OUT/speed-storyline-scrapinghub.json"
 echo "== storyline, extraction_web" >&2
 "$BIN" --data "$WEB" --with-title --out "$OUT/pred-storyline-web.jsonl" > "$OUT/speed-storyline-web.json"
+if [ -n "$BASE" ]; then
+    echo "== storyline at $BASE, both sets" >&2
+    "$OUT/extraction-base" --data "$SH" --out "$OUT/pred-base-scrapinghub.jsonl" \
+        > "$OUT/speed-base-scrapinghub.json"
+    "$OUT/extraction-base" --data "$WEB" --with-title --out "$OUT/pred-base-web.jsonl" \
+        > "$OUT/speed-base-web.json"
+fi
 if [ "$PEERS" != 0 ]; then
     PY="$VENV/bin/python"
     echo "== python trafilatura, scrapinghub" >&2
@@ -51,4 +74,4 @@ if [ "$PEERS" != 0 ]; then
 fi
 echo "== load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows every figure)" >&2
 
-python3 bench/extraction/report.py "$OUT" "$SH" "$WEB"
+BASE_LABEL="$BASE" python3 bench/extraction/report.py "$OUT" "$SH" "$WEB"

@@ -5,7 +5,8 @@ Usage (bench/extraction.sh calls it):
     python3 bench/extraction/report.py OUT_DIR SCRAPINGHUB_DIR WEB_DIR
 
 OUT_DIR holds pred-<system>-<set>.jsonl and speed-<system>-<set>.json for
-system in storyline, trafilatura and set in scrapinghub, web. scrapinghub is
+system in storyline, base (another commit's extractor), trafilatura and set in
+scrapinghub, web. scrapinghub is
 scored by its own score.py (shingle F1, macro). extraction_web is scored by
 its score_snippets.py (snippet F1, micro) on three parts:
 
@@ -21,12 +22,15 @@ Writes OUT_DIR/results.json with every figure.
 import hashlib
 import importlib.util
 import json
+import os
 import pathlib
 import subprocess
 import sys
 
 SYSTEMS = [
     ("storyline", "storyline"),
+    # The extractor of another commit (bench/extraction.sh with BASE=<commit>).
+    ("base", "storyline at " + (os.environ.get("BASE_LABEL") or "base")),
     ("trafilatura", "trafilatura (Python)"),
     # Text without the title, the form trafilatura's own evaluation scores.
     ("trafilatura-notitle", "trafilatura, no title"),
