@@ -256,10 +256,10 @@ fn json_ld(doc: &Document) -> JsonLdMeta {
             meta.publisher = meta
                 .publisher
                 .or_else(|| o.get("publisher").and_then(json_name));
-            if let Some(serde_json::Value::String(b)) = o.get("articleBody") {
-                if meta.body.as_ref().is_none_or(|old| old.len() < b.len()) {
-                    meta.body = Some(b.clone());
-                }
+            if let Some(serde_json::Value::String(b)) = o.get("articleBody")
+                && meta.body.as_ref().is_none_or(|old| old.len() < b.len())
+            {
+                meta.body = Some(b.clone());
             }
         }
     }
@@ -638,14 +638,6 @@ fn preclean(doc: &Document) {
             }
         }
     }
-    if let Ok(snip) = std::env::var("XP_SNIP") {
-        for n in &to_remove {
-            let t = clean_ws(&n.text());
-            if t.contains(&snip) {
-                eprintln!("REMOVED <{} class={:?} id={:?}> boiler={} hidden={} text={}", n.node_name().unwrap(), n.attr("class"), n.attr("id"), boiler_attr(n), style_hidden(n), t.chars().take(100).collect::<String>());
-            }
-        }
-    }
     for n in to_remove {
         n.remove_from_parent();
     }
@@ -668,37 +660,36 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     let mut text = lines::postfilter(&page.main_text().join("\n"));
     // Too little text in the markup: the article may be in the JSON-LD (pages that render
     // it by script), or in a layout that only Readability's scoring finds.
-    if visible_chars(&text) < FALLBACK_CHARS {
-        if let Some(body) = ld_body {
-            let body = if body.contains('<') {
-                Document::fragment(body).formatted_text().to_string()
-            } else {
-                body
-            };
-            let body = lines::postfilter(&body);
-            if visible_chars(&body) > visible_chars(&text) {
-                text = body;
-            }
+    if visible_chars(&text) < FALLBACK_CHARS
+        && let Some(body) = ld_body
+    {
+        let body = if body.contains('<') {
+            Document::fragment(body).formatted_text().to_string()
+        } else {
+            body
+        };
+        let body = lines::postfilter(&body);
+        if visible_chars(&body) > visible_chars(&text) {
+            text = body;
         }
     }
-    if visible_chars(&text) < FALLBACK_CHARS && std::env::var("XP_NODS").is_err() {
-        if std::env::var("XP_COUNT").is_ok() { eprintln!("FALLBACK"); }
-        if std::env::var("XP_NOPRE").is_err() { preclean(&doc); }
+    if visible_chars(&text) < FALLBACK_CHARS {
+        preclean(&doc);
         let cfg = dom_smoothie::Config {
             text_mode: dom_smoothie::TextMode::Formatted,
             disable_json_ld: true,
             ..Default::default()
         };
         let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
-        if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg)) {
-            if let Ok(article) = r.parse() {
-                let alt = lines::postfilter(&article.text_content);
-                if visible_chars(&alt) > visible_chars(&text) {
-                    text = alt;
-                }
-                if out.title.is_none() {
-                    out.title = non_empty(&article.title);
-                }
+        if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg))
+            && let Ok(article) = r.parse()
+        {
+            let alt = lines::postfilter(&article.text_content);
+            if visible_chars(&alt) > visible_chars(&text) {
+                text = alt;
+            }
+            if out.title.is_none() {
+                out.title = non_empty(&article.title);
             }
         }
     }

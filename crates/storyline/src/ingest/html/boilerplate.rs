@@ -197,6 +197,7 @@ const WEAK_HEAD_WORDS: &[&str] = &[
 const AUTHOR_WORDS: &[&str] = &["author", "autor", "autorin", "auteur", "verfasser"];
 
 /// Words that, beside an author word, make a box about the author rather than a byline.
+#[rustfmt::skip]
 const AUTHOR_BOX_WORDS: &[&str] = &[
     "box", "bio", "info", "infos", "about", "description", "desc", "details", "card",
     "profile", "block", "widget", "wrapper", "container", "teaser",
@@ -388,6 +389,7 @@ pub(super) fn tag_mark(tag: &str, role: Option<&str>) -> Mark {
 
 /// Lines that are page furniture when they are nothing more than one of these (case
 /// ignored), perhaps with a colon, an arrow or a count: buttons, labels and prompts.
+#[rustfmt::skip]
 pub(super) const FURNITURE_LINES: &[&str] = &[
     // en
     "advertisement", "sponsored", "share", "share this", "share this article", "tweet",
@@ -441,6 +443,7 @@ pub(super) const FURNITURE_LINES: &[&str] = &[
 /// Starts of short lines that are page furniture: credits and sources, prompts to read on,
 /// share, subscribe or donate, legal notices (case ignored; the line is at most
 /// `FURNITURE_LINE_MAX` characters).
+#[rustfmt::skip]
 pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
     // en
     "photo:", "photos:", "image:", "images:", "picture:", "credit:", "credits:", "source:",
@@ -468,7 +471,7 @@ pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
     "unterstützen sie", "jetzt unterstützen", "jede spende", "jede kleine spende",
     "abonnieren sie", "lust auf mehr", "werden sie mitglied",
     // fr
-    "photo :", "crédit photo", "crédits photo", "crédits :", "source :", "sources :",
+    "photo :", "crédit photo", "crédits photo", "crédits photos", "crédits :", "source :", "sources :",
     "lire aussi", "à lire aussi", "voir aussi", "sur le même sujet", "tous droits réservés",
     "abonnez-vous", "suivez-nous", "audios et vidéos sur le sujet", "publié le",
     "mis à jour le",
@@ -494,6 +497,7 @@ pub(super) const FURNITURE_LINE_MAX: usize = 120;
 
 /// Headings over links to other pages. Near the end of a text, such a heading and the
 /// short lines after it (teaser titles) are cut.
+#[rustfmt::skip]
 pub(super) const RELATED_HEADINGS: &[&str] = &[
     "related", "related articles", "related posts", "related stories", "related content",
     "read also", "read more", "read next", "see also", "more stories", "more from",
@@ -516,7 +520,10 @@ mod tests {
 
     #[test]
     fn words_split_at_separators_and_camel_case() {
-        assert_eq!(words("shareButtons_top2x"), ["share", "buttons", "top", "x"]);
+        assert_eq!(
+            words("shareButtons_top2x"),
+            ["share", "buttons", "top", "x"]
+        );
         assert_eq!(words("NAV-main"), ["nav", "main"]);
     }
 
