@@ -63,8 +63,30 @@ fn label_of(line: &str) -> String {
             || c.is_ascii_digit()
             || matches!(
                 c,
-                ':' | '»' | '«' | '›' | '‹' | '>' | '<' | '→' | '←' | '…' | '|' | '·' | '-'
-                    | '–' | '—' | '(' | ')' | '[' | ']' | '.' | '!' | '?' | '*' | '+' | '/'
+                ':' | '»'
+                    | '«'
+                    | '›'
+                    | '‹'
+                    | '>'
+                    | '<'
+                    | '→'
+                    | '←'
+                    | '…'
+                    | '|'
+                    | '·'
+                    | '-'
+                    | '–'
+                    | '—'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '.'
+                    | '!'
+                    | '?'
+                    | '*'
+                    | '+'
+                    | '/'
             )
     };
     line.trim_matches(decoration).to_lowercase()
@@ -95,15 +117,17 @@ const TEASER_LINE_MAX: usize = 160;
 /// of the text followed only by short lines.
 fn related_section(paras: &[String]) -> Option<usize> {
     let total: usize = paras.iter().map(String::len).sum();
+    // short_after[i]: every paragraph from i on could be a teaser title.
+    let mut short_after = vec![true; paras.len() + 1];
+    for i in (0..paras.len()).rev() {
+        short_after[i] = short_after[i + 1] && paras[i].chars().count() <= TEASER_LINE_MAX;
+    }
     let mut before = 0;
     for (i, p) in paras.iter().enumerate() {
-        let label = label_of(p);
         if before * 2 >= total
+            && short_after[i + 1]
             && p.chars().count() <= 60
-            && RELATED.contains(label.as_str())
-            && paras[i + 1..]
-                .iter()
-                .all(|q| q.chars().count() <= TEASER_LINE_MAX)
+            && RELATED.contains(label_of(p).as_str())
         {
             return Some(i);
         }
@@ -114,17 +138,17 @@ fn related_section(paras: &[String]) -> Option<usize> {
 
 /// Filters the main text line by line and joins the lines kept as paragraphs.
 pub(super) fn postfilter(raw: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    for line in raw.lines() {
-        let p = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if p.is_empty() || is_furniture(&p) {
-            continue;
-        }
-        paras.push(p);
-    }
+    let mut paras: Vec<String> = raw
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    // The heading of a closing "Read also" section is furniture itself: find the section
+    // before the line filter takes the heading away.
     if let Some(cut) = related_section(&paras) {
         paras.truncate(cut);
     }
+    paras.retain(|p| !is_furniture(p));
     // Dangling labels at the start or end (section names, teaser titles).
     let lead = paras
         .iter()
