@@ -66,24 +66,23 @@ fn kind_of(tag: &str) -> Kind {
         "a" => Kind::Link,
         "li" | "dt" | "dd" | "td" | "th" => Kind::Item,
         "br" => Kind::Break,
-        "address" | "aside" | "blockquote" | "body" | "center" | "details" | "dir"
-        | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form"
-        | "header" | "hgroup" | "hr" | "html" | "menu" | "nav" | "ol" | "pre"
-        | "section" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr"
-        | "caption" | "ul" | "legend" | "frameset" | "frame" => Kind::Block,
+        "address" | "aside" | "blockquote" | "body" | "center" | "details" | "dir" | "div"
+        | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "header" | "hgroup"
+        | "hr" | "html" | "menu" | "nav" | "ol" | "pre" | "section" | "summary" | "table"
+        | "tbody" | "thead" | "tfoot" | "tr" | "caption" | "ul" | "legend" | "frameset"
+        | "frame" => Kind::Block,
         "noscript" => Kind::NoScript,
-        "script" | "style" | "template" | "svg" | "math" | "canvas" | "iframe"
-        | "object" | "embed" | "audio" | "video" | "select" | "option" | "optgroup"
-        | "button" | "input" | "textarea" | "head" | "title" | "meta" | "link" | "map"
-        | "source" | "track" | "datalist" | "output" | "progress" | "meter" | "dialog"
-        | "label" | "img" | "picture" | "area" | "base" | "rt" | "rp" => Kind::Skip,
+        "script" | "style" | "template" | "svg" | "math" | "canvas" | "iframe" | "object"
+        | "embed" | "audio" | "video" | "select" | "option" | "optgroup" | "button" | "input"
+        | "textarea" | "head" | "title" | "meta" | "link" | "map" | "source" | "track"
+        | "datalist" | "output" | "progress" | "meter" | "dialog" | "label" | "img" | "picture"
+        | "area" | "base" | "rt" | "rp" => Kind::Skip,
         _ => Kind::Inline,
     }
 }
 
 /// One element of the page, in document order.
 struct Element {
-    dbg: String,
     parent: u32,
     /// One past the index of the last element below this one.
     end: u32,
@@ -202,7 +201,9 @@ pub(super) struct Page {
 
 fn char_weight(c: char) -> u32 {
     match c as u32 {
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF => 3,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF => {
+            3
+        }
         _ => u32::from(!c.is_whitespace()),
     }
 }
@@ -283,6 +284,15 @@ enum Step {
     Exit { element: u32, kind: Kind },
 }
 
+/// Queues a node's children so that the first is read first.
+fn push_children(stack: &mut Vec<Step>, node: &NodeRef) {
+    let mut child = node.last_child();
+    while let Some(c) = child {
+        stack.push(Step::Enter(c.id));
+        child = c.prev_sibling();
+    }
+}
+
 struct Reader {
     page: Page,
     /// Raw text of the block being read.
@@ -343,10 +353,18 @@ impl Reader {
                         if self.links > 0 {
                             self.link_weight += text_weight(&text);
                         }
-                        self.buf.push_str(&text);
+                        // Line breaks in the source are spaces on the page; only <br> breaks
+                        // a line.
+                        self.buf
+                            .extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
                         continue;
                     }
                     let Some(tag) = start_tag(&node) else {
+                        // The root of a document or fragment: its children are read,
+                        // comments and doctypes are not.
+                        if node.is_document() || node.is_fragment() {
+                            push_children(&mut stack, &node);
+                        }
                         continue;
                     };
                     match tag.kind {
@@ -377,9 +395,7 @@ impl Reader {
                     }
                     let index = self.page.elements.len() as u32;
                     let parent = self.parents.last().copied().unwrap_or(NO_PARENT);
-                    let dbg = if std::env::var("XP_DEBUG").is_ok() { node.query(|n| if let NodeData::Element(el) = &n.data { format!("<{} class={:?} id={:?}>", &*el.name.local, el.attrs.iter().find(|a| &*a.name.local=="class").map(|a| a.value.to_string()), el.attrs.iter().find(|a| &*a.name.local=="id").map(|a| a.value.to_string())) } else { String::new() }).unwrap_or_default() } else { String::new() };
                     self.page.elements.push(Element {
-                        dbg,
                         parent,
                         end: index + 1,
                         kind: tag.kind,
@@ -395,11 +411,7 @@ impl Reader {
                         element: index,
                         kind: tag.kind,
                     });
-                    let mut child = node.last_child();
-                    while let Some(c) = child {
-                        stack.push(Step::Enter(c.id));
-                        child = c.prev_sibling();
-                    }
+                    push_children(&mut stack, &node);
                 }
                 Step::Exit { element, kind } => {
                     match kind {
@@ -443,18 +455,25 @@ impl Page {
         self.elements[b.owner as usize].kind == Kind::Heading
     }
 
-    /// Strongest mark between a block's owner and the container (the container's own
-    /// mark left out), each element's mark counted only where it is not guarded.
-    fn mark_below(&self, owner: u32, container: u32, guarded: &[bool]) -> Mark {
-        let mut mark = Mark::None;
-        let mut i = owner;
-        while i != container && i != NO_PARENT {
-            if !guarded[i as usize] {
-                mark = mark.max(self.elements[i as usize].mark);
+    /// For each element, the strongest mark between it and the container (the container's
+    /// own mark left out), each element's mark counted only where it is not guarded. One
+    /// pass in document order (a parent comes before its children), so deep nesting costs
+    /// no more than wide.
+    fn marks_below(&self, container: u32, guarded: &[bool]) -> Vec<Mark> {
+        let mut below = vec![Mark::None; self.elements.len()];
+        for (i, e) in self.elements.iter().enumerate() {
+            if i == container as usize {
+                continue;
             }
-            i = self.elements[i as usize].parent;
+            let own = if guarded[i] { Mark::None } else { e.mark };
+            let up = if e.parent == NO_PARENT {
+                Mark::None
+            } else {
+                below[e.parent as usize]
+            };
+            below[i] = own.max(up);
         }
-        mark
+        below
     }
 
     /// Children of an element, in document order.
@@ -583,8 +602,12 @@ impl Page {
             return best;
         }
         // The nearest named ancestor of the best container, if it loses little.
-        if let Some(a) = named().filter(|&a| within(a, best)).last() {
-            return if score[a] >= 0.8 * score[best] { a } else { best };
+        if let Some(a) = named().rfind(|&a| within(a, best)) {
+            return if score[a] >= 0.8 * score[best] {
+                a
+            } else {
+                best
+            };
         }
         match named().max_by(|&a, &b| score[a].total_cmp(&score[b])) {
             Some(a) if score[a] >= 0.2 * score[best] => a,
@@ -707,32 +730,16 @@ impl Page {
                 best = i;
             }
         }
-        let best0 = best;
         let best = self.prefer_named_body(best, &score);
-        if std::env::var("XP_DEBUG").is_ok() {
-            let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
-            for &i in idx.iter().take(8) {
-                eprintln!("cand {i} score {:.0} good {} mark {:?} {}", score[i], good[i], self.elements[i].mark, self.elements[i].dbg);
-            }
-            eprintln!("best0 {best0} best {best} {}", self.elements[best].dbg);
-        }
         let (top, included) = self.widen(best as u32, &score, &value);
-        if std::env::var("XP_DEBUG").is_ok() {
-            eprintln!("top {top} {}", self.elements[top as usize].dbg);
-            for (k, b) in self.blocks.iter().enumerate() {
-                if included[k] || std::env::var("XP_ALL").is_ok() {
-                    eprintln!("  {}[{k}] own {} par {} q {:?} t {:?} m {:?} w {} l {} v {:.0} | {}", if included[k] {"*"} else {" "}, b.owner, self.elements[b.owner as usize].parent, quality[k], teaser[k], mark[b.owner as usize], b.weight, b.link_weight, value[k], b.text.chars().take(90).collect::<String>().replace('\n', " / "));
-                }
-            }
-        }
+        let below = self.marks_below(top, &guarded);
         let kept: Vec<usize> = (0..self.blocks.len())
             .filter(|&k| {
                 if !included[k] {
                     return false;
                 }
                 let b = &self.blocks[k];
-                match (quality[k], self.mark_below(b.owner, top, &guarded)) {
+                match (quality[k], below[b.owner as usize]) {
                     (_, Mark::Strong | Mark::Comments) => false,
                     // Inside the article a sentence may link most of its words.
                     (Quality::Links, _) => linked_sentence(b),
@@ -769,3 +776,82 @@ impl Page {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "The regional council approved the new water plan on Monday after a debate \
+        that lasted most of the afternoon and drew a crowd of farmers to the town hall.";
+    const MORE: &str = "Officials said the first pipes would be laid in the spring, and that the work \
+        should be finished before the dry season of the following year begins in earnest.";
+
+    fn main_text(html: &str) -> Vec<String> {
+        let doc = Document::from(html);
+        Page::read(&doc)
+            .main_text()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_article_wins_over_a_longer_column_of_teasers_and_comments() {
+        let teaser = "<li><a href=\"/x\">A much longer headline of another story that links away \
+            from this page to somewhere else entirely</a></li>";
+        let comment = "<div class=\"comment-body\"><p>I have lived here for forty years and never once \
+            seen the council keep a promise about water, so forgive me if I do not believe it.</p></div>";
+        let html = format!(
+            "<html><body><div class=\"layout\"><div class=\"content\"><h1>Water plan approved</h1>\
+             <p>{BODY}</p><div class=\"share-bar\"><a href=\"#\">Share</a></div><p>{MORE}</p></div>\
+             <aside class=\"sidebar\"><ul>{}</ul></aside></div>\
+             <section id=\"comments\">{}</section></body></html>",
+            teaser.repeat(12),
+            comment.repeat(3)
+        );
+        assert_eq!(main_text(&html), vec!["Water plan approved", BODY, MORE]);
+    }
+
+    #[test]
+    fn noscript_text_is_read_when_the_page_has_none_outside() {
+        // Parsed without scripting, as a crawler sees it: markup in <noscript> reaches the
+        // reader as text only when the page escaped it.
+        let inner = format!(
+            "&lt;div class=\"post-body\"&gt;&lt;p&gt;{BODY}&lt;/p&gt;&lt;p&gt;{MORE}&lt;/p&gt;&lt;/div&gt;"
+        );
+        let html = format!(
+            "<html><body><div id=\"app\"></div><noscript>{inner}</noscript>\
+             <noscript><img src=\"/pixel.gif\"></noscript></body></html>"
+        );
+        assert_eq!(main_text(&html), vec![BODY, MORE]);
+    }
+
+    #[test]
+    fn a_discussion_page_keeps_its_comments() {
+        let post = |who: &str, text: &str| {
+            format!("<div class=\"comment\"><span class=\"author\">{who}</span><p>{text}</p></div>")
+        };
+        let html = format!(
+            "<html><body><nav><a href=\"/\">Forum</a> <a href=\"/new\">New</a></nav>\
+             <div class=\"comments\">{}{}</div></body></html>",
+            post("anna", BODY),
+            post("ben", MORE)
+        );
+        let text = main_text(&html);
+        assert!(text.iter().any(|l| l == BODY), "{text:?}");
+        assert!(text.iter().any(|l| l == MORE), "{text:?}");
+        assert!(!text.iter().any(|l| l.contains("Forum")), "{text:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_read_without_recursion() {
+        // Deep enough to overflow a test thread's stack if the reader recursed. (The parser
+        // itself takes time quadratic in the depth: capping the depth is the input path's job.)
+        let depth = 4_000;
+        let html = format!(
+            "<html><body>{}<p>{BODY}</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        assert_eq!(main_text(&html), vec![BODY]);
+    }
+}
