@@ -36,6 +36,12 @@ if [ "$PEERS" != 0 ]; then
     fi
 fi
 
+echo "== building storyline-bench (release)" >&2
+cargo build --release -p storyline-bench --bin extraction >&2
+# A copy: a BASE build below writes its own binary to the same place.
+BIN="$OUT/extraction-storyline"
+cp "$ROOT/target/release/extraction" "$BIN"
+
 if [ -n "$BASE" ]; then
     BASE_SRC="$ROOT/target/extraction-base-src"
     git worktree remove --force "$BASE_SRC" 2>/dev/null || rm -rf "$BASE_SRC"
@@ -47,10 +53,6 @@ if [ -n "$BASE" ]; then
     cp "$ROOT/target/release/extraction" "$OUT/extraction-base"
     git worktree remove --force "$BASE_SRC"
 fi
-
-echo "== building storyline-bench (release)" >&2
-cargo build --release -p storyline-bench --bin extraction >&2
-BIN="$ROOT/target/release/extraction"
 
 echo "== storyline, scrapinghub" >&2
 "$BIN" --data "$SH" --out "$OUT/pred-storyline-scrapinghub.jsonl" > "$OUT/speed-storyline-scrapinghub.json"
