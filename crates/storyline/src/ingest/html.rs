@@ -657,7 +657,9 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     let doc = Document::from(html);
     let (mut out, ld_body) = extract_metadata(&doc, url);
     let page = main_text::Page::read(&doc);
-    let mut text = lines::postfilter(&page.main_text().join("\n"));
+    let mut text = lines::postfilter(&page.main_text(out.title.as_deref()).join("\n"));
+    // Text from a fallback, where the headline cannot be told from a paragraph.
+    let mut fallback = false;
     // Too little text in the markup: the article may be in the JSON-LD (pages that render
     // it by script), or in a layout that only Readability's scoring finds.
     if visible_chars(&text) < FALLBACK_CHARS
@@ -671,6 +673,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
         let body = lines::postfilter(&body);
         if visible_chars(&body) > visible_chars(&text) {
             text = body;
+            fallback = true;
         }
     }
     if visible_chars(&text) < FALLBACK_CHARS {
@@ -687,13 +690,14 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
             let alt = lines::postfilter(&article.text_content);
             if visible_chars(&alt) > visible_chars(&text) {
                 text = alt;
+                fallback = true;
             }
             if out.title.is_none() {
                 out.title = non_empty(&article.title);
             }
         }
     }
-    if let Some(title) = &out.title {
+    if fallback && let Some(title) = &out.title {
         text = drop_leading_title(&text, title);
     }
     if visible_chars(&text) < MIN_TEXT_CHARS {
@@ -707,12 +711,17 @@ fn visible_chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// The headline often opens the body too; it is metadata, not body text.
+/// Whether a line of text is the page's title, or its start (a headline split by `<br>`).
+fn opens_title(line: &str, title: &str) -> bool {
+    line.len() >= 8 && title.starts_with(line)
+}
+
+/// The headline often opens a fallback's text too; it is metadata, not body text.
 fn drop_leading_title(text: &str, title: &str) -> String {
     let mut paras = text.split("\n\n").peekable();
     let mut dropped = false;
     while let Some(p) = paras.peek() {
-        if p.len() >= 8 && (title.starts_with(p) || p == &title) {
+        if opens_title(p, title) {
             paras.next();
             dropped = true;
         } else {
@@ -830,6 +839,20 @@ mod tests {
         );
         let doc = extract(&body, None).unwrap();
         assert_eq!(doc.text, format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn headline_is_left_out_and_a_lead_equal_to_it_kept() {
+        // The bundled corpus's pages: the title was made from the lead, which is text.
+        let lead = "The Indian Navy says it captured 23 pirates in the Gulf of Aden on Saturday.";
+        let head = format!("<meta property=\"og:title\" content=\"{lead}\">");
+        let page = format!(
+            "<html><head>{head}</head><body><article><header><h1>{lead}</h1></header>\
+             <div class=\"story-body\"><p>{lead}</p><p>{P1}</p><p>{P2}</p></div></article></body></html>"
+        );
+        let doc = extract(&page, None).unwrap();
+        assert_eq!(doc.title.as_deref(), Some(lead));
+        assert_eq!(doc.text, format!("{lead}\n\n{P1}\n\n{P2}"));
     }
 
     #[test]

@@ -638,8 +638,10 @@ impl Page {
         good_outside < u64::from(GOOD_WEIGHT) && inside > outside
     }
 
-    /// The main text: kept blocks in document order, one paragraph per line.
-    pub(super) fn main_text(&self) -> Vec<&str> {
+    /// The main text: kept blocks in document order, one paragraph per line. A headline
+    /// (`<h1>`) before the prose that repeats the page's `title` is metadata and left out;
+    /// a paragraph that does is kept (a lead the title was made from).
+    pub(super) fn main_text(&self, title: Option<&str>) -> Vec<&str> {
         let n = self.elements.len();
         if n == 0 || self.blocks.is_empty() {
             return Vec::new();
@@ -765,6 +767,12 @@ impl Page {
             if pos < first && kind != Kind::Heading || pos > last && kind != Kind::Item {
                 continue;
             }
+            if pos < first
+                && self.elements[b.owner as usize].headline
+                && title.is_some_and(|t| super::opens_title(&b.text.replace('\n', " "), t))
+            {
+                continue;
+            }
             // Galleries and responsive layouts repeat captions and teasers word for word.
             out.extend(
                 b.text
@@ -788,7 +796,7 @@ mod tests {
     fn main_text(html: &str) -> Vec<String> {
         let doc = Document::from(html);
         Page::read(&doc)
-            .main_text()
+            .main_text(None)
             .into_iter()
             .map(str::to_string)
             .collect()
