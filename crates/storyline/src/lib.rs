@@ -43,6 +43,7 @@
 #![deny(missing_docs)]
 
 pub mod article;
+mod cancel;
 pub mod copies;
 mod error;
 pub mod ingest;
@@ -55,4 +56,5 @@ pub mod text;
 pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};
-pub use error::{Error, Location, Result};
+pub use cancel::{Cancel, CancelOnDrop};
+pub use error::{Error, Limit, Location, Result};
