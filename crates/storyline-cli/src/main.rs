@@ -356,7 +356,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             max_file_size,
         } => {
             let mut store = open(&cli.db)?;
-            let opts = IngestOptions { max_file_size };
+            let opts = IngestOptions {
+                max_file_size,
+                ..IngestOptions::default()
+            };
             let bar = progress_bar();
             let report = pipeline::ingest(&mut store, &paths, &opts, &|p: Progress| {
                 if let Some(bar) = &bar {

@@ -117,6 +117,9 @@ pub enum Limit {
     /// The bytes of one record (a JSON line, a WARC record or its decoded
     /// body, a page, a feed), after decompression.
     RecordSize,
+    /// The text of one article, once extracted (what the text stage and
+    /// every stage after it work on).
+    TextSize,
     /// The elements of one HTML page.
     HtmlNodes,
     /// How deep one HTML page nests its elements.
@@ -129,6 +132,7 @@ impl Limit {
         match self {
             Limit::FileSize => "--max-file-size",
             Limit::RecordSize => "--max-record-size",
+            Limit::TextSize => "--max-text-size",
             Limit::HtmlNodes => "--max-html-nodes",
             Limit::HtmlDepth => "--max-html-depth",
         }
@@ -150,6 +154,10 @@ fn over_limit(limit: Limit, max: u64, size: Option<u64>) -> String {
         (Limit::RecordSize, None) => {
             format!("the record is more than {max} bytes, over the record size limit (see {flag})")
         }
+        (Limit::TextSize, size) => format!(
+            "the article's text is {} bytes, over the text size limit of {max} bytes (see {flag})",
+            size.unwrap_or(max)
+        ),
         (Limit::HtmlNodes, _) => {
             format!("the page has more than {max} elements, over the limit (see {flag})")
         }

@@ -42,6 +42,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 /// about 0.5 MiB, the largest of the extraction sets 1.6 MiB).
 pub const DEFAULT_MAX_RECORD_SIZE: u64 = 8 << 20;
 
+/// Default limit on the text of one article: 1 MiB (about 170,000 words; a
+/// long feature runs to 50,000 bytes).
+pub const DEFAULT_MAX_TEXT_SIZE: u64 = 1 << 20;
+
 /// An article as read from its input, before the text stage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RawArticle {
@@ -75,6 +79,10 @@ pub struct IngestOptions {
     /// decoded body, a page, a text file, a feed) over this many bytes,
     /// decompressed, is reported as that record's error and skipped.
     pub max_record_size: u64,
+    /// An article whose text, once extracted, is over this many bytes is
+    /// reported and skipped: the text stage and the stages after it cost
+    /// time and memory in proportion to the text.
+    pub max_text_size: u64,
     /// Limits on an HTML page's tree.
     pub html: HtmlLimits,
     /// Raised to stop reading (checked between records and inside
@@ -87,6 +95,7 @@ impl Default for IngestOptions {
         IngestOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_record_size: DEFAULT_MAX_RECORD_SIZE,
+            max_text_size: DEFAULT_MAX_TEXT_SIZE,
             html: HtmlLimits::default(),
             cancel: Cancel::new(),
         }
@@ -199,6 +208,7 @@ pub struct Record {
     pub format: Format,
     payload: Payload,
     html: HtmlLimits,
+    max_text: u64,
     cancel: Cancel,
 }
 
@@ -221,6 +231,7 @@ impl Record {
             format,
             payload,
             html: opts.html,
+            max_text: opts.max_text_size,
             cancel: opts.cancel.clone(),
         }
     }
@@ -255,6 +266,16 @@ impl Record {
                 &self.cancel,
             ),
         };
+        let result = result.and_then(|a| {
+            if a.text.len() as u64 > self.max_text {
+                return Err(Error::OverLimit {
+                    limit: Limit::TextSize,
+                    max: self.max_text,
+                    size: Some(a.text.len() as u64),
+                });
+            }
+            Ok(a)
+        });
         result.map_err(|e| locate(e, &location))
     }
 }
