@@ -47,7 +47,7 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     /// The database failed.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// The input is empty.
     #[error("empty input")]
     Empty,
@@ -106,6 +106,24 @@ pub enum Error {
     /// A lookup found nothing.
     #[error("not found: {0}")]
     NotFound(String),
+}
+
+impl From<rusqlite::Error> for Error {
+    /// A damaged file is [`Error::Corrupt`] wherever it shows, said once.
+    fn from(e: rusqlite::Error) -> Self {
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        ) {
+            Error::Corrupt(match &e {
+                rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+                rusqlite::Error::SqliteFailure(f, None) => f.to_string(),
+                other => other.to_string(),
+            })
+        } else {
+            Error::Sqlite(e)
+        }
+    }
 }
 
 /// The limits that bound the work one input can cause (see

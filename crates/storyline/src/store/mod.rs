@@ -209,14 +209,6 @@ pub struct CheckReport {
     pub read_only: bool,
 }
 
-/// Whether an SQLite error means the file is damaged.
-pub fn is_corruption(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-    )
-}
-
 /// Whether an SQLite error means the file cannot be written (or its
 /// journal created) by this user.
 fn is_unwritable(e: &Error) -> bool {
@@ -232,19 +224,6 @@ fn is_unwritable(e: &Error) -> bool {
                 | rusqlite::ErrorCode::AuthorizationForStatementDenied
         )
     )
-}
-
-/// An SQLite error as the library reports it: a damaged file is
-/// [`Error::Corrupt`], said once.
-fn sqlite_error(e: rusqlite::Error) -> Error {
-    if is_corruption(&e) {
-        Error::Corrupt(match &e {
-            rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
-            other => other.to_string(),
-        })
-    } else {
-        Error::Sqlite(e)
-    }
 }
 
 /// A `file:` URI for SQLite, with the characters URIs reserve escaped.
@@ -270,7 +249,7 @@ impl Store {
     /// schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
-        let conn = Connection::open(path).map_err(|e| sqlite_error(e).with_path(path))?;
+        let conn = Connection::open(path).map_err(|e| Error::from(e).with_path(path))?;
         Self::setup(conn).map_err(|e| e.with_path(path))
     }
 
@@ -280,15 +259,13 @@ impl Store {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
         if !path.exists() {
-            return Err(
-                Error::NotFound(format!("no database at {}", path.display())).with_path(path),
-            );
+            return Err(Error::NotFound("the database does not exist".into()).with_path(path));
         }
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
             | rusqlite::OpenFlags::SQLITE_OPEN_URI
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let open = |uri: &str| -> Result<Store> {
-            let conn = Connection::open_with_flags(uri, flags).map_err(sqlite_error)?;
+            let conn = Connection::open_with_flags(uri, flags).map_err(Error::from)?;
             Self::setup_read_only(conn)
         };
         match open(&file_uri(path, "mode=ro")) {
@@ -348,10 +325,7 @@ impl Store {
             conn,
             read_only: true,
         };
-        let version = store.schema_version().map_err(|e| match e {
-            Error::Sqlite(e) => sqlite_error(e),
-            e => e,
-        })?;
+        let version = store.schema_version()?;
         let target = migrations::MIGRATIONS.len() as u32;
         if version > target {
             return Err(Error::invalid(format!(
@@ -367,13 +341,6 @@ impl Store {
     }
 
     fn setup(conn: Connection) -> Result<Store> {
-        Self::setup_read_write(conn).map_err(|e| match e {
-            Error::Sqlite(e) => sqlite_error(e),
-            e => e,
-        })
-    }
-
-    fn setup_read_write(conn: Connection) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -662,11 +629,11 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("PRAGMA quick_check(20)")
-            .map_err(sqlite_error)?;
+            .map_err(Error::from)?;
         let found: Vec<String> = stmt
             .query_map([], |r| r.get(0))
             .and_then(|rows| rows.collect())
-            .map_err(sqlite_error)?;
+            .map_err(Error::from)?;
         if found.len() == 1 && found[0] == "ok" {
             Ok(())
         } else {
