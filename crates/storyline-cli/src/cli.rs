@@ -139,12 +139,14 @@ storyline summarize --json --words 300 articles/"
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats(StatsArgs),
-    /// Check the database for damage (it is opened read-only).
+    /// Check the database for damage (nothing is written).
     #[command(
         after_help = "Runs SQLite's integrity_check (every page, every index against its \
 table) and the full-text index's own check against the articles. `serve` and `ingest` run a \
 quicker check (quick_check) when they start.\n\nJSON: {\"ok\", \"integrity\" (what \
-integrity_check found), \"search_index\" (what the full-text check found, or null), \
+integrity_check found), \"search_index\" (what the full-text index's check against the \
+articles found, or null), \"search_index_checked\" (whether that check ran: it needs write \
+access), \
 \"articles\", \"schema_version\", \"read_only\"}.\n\nExit status: 0 when the database is \
 sound, 2 when damage was found, 1 when it could not be checked.\n\nExample:\n  storyline --db \
 news.db check"

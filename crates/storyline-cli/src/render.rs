@@ -320,10 +320,15 @@ pub fn print_check(report: &storyline::store::CheckReport, db: &Path) -> Result<
     if report.ok {
         writeln!(
             out,
-            "{}: no damage found ({} articles, schema version {}).",
+            "{}: no damage found ({} articles, schema version {}){}.",
             db.display(),
             report.articles.unwrap_or(0),
-            report.schema_version.unwrap_or(0)
+            report.schema_version.unwrap_or(0),
+            if report.search_index_checked {
+                ""
+            } else {
+                "; read-only, so the full-text index was checked for its structure, not against the articles"
+            }
         )?;
         return Ok(());
     }

@@ -46,6 +46,8 @@ pub mod article;
 mod cancel;
 pub mod copies;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ingest;
 pub mod pipeline;
 pub mod quotes;

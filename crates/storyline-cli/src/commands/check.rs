@@ -8,10 +8,17 @@ use storyline::store::Store;
 use crate::cli::CheckArgs;
 use crate::render;
 
-/// Checks the database for damage, read-only: 0 when it is sound, 2 when
-/// damage was found.
+/// Checks the database for damage: 0 when it is sound, 2 when damage was
+/// found. Nothing is written; the store is opened read-only when it cannot
+/// be written or `--read-only` says so (and then the full-text index is
+/// checked for its structure only).
 pub fn run(db: &super::Db, args: CheckArgs) -> Result<ExitCode> {
-    let report = match Store::open_read_only(&db.path) {
+    let opened = if db.read_only || !db.path.exists() {
+        Store::open_read_only(&db.path)
+    } else {
+        Store::open_for_reading(&db.path)
+    };
+    let report = match opened {
         Ok(store) => store.check()?,
         // Too damaged to open at all: that is what the check found.
         Err(e) if matches!(e.root(), storyline::Error::Corrupt(_)) => {

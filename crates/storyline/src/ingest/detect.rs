@@ -57,14 +57,16 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format> {
     if head.is_empty() || head.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Empty);
     }
+    let start = skip_bom_and_space(head);
+    // Before the binary test: an archive's records carry images and
+    // compressed bodies.
+    if start.starts_with(b"WARC/") {
+        return Ok(Format::Warc);
+    }
     if looks_binary(head) {
         return Err(Error::Binary);
     }
     let ext = extension(path);
-    let start = skip_bom_and_space(head);
-    if start.starts_with(b"WARC/") {
-        return Ok(Format::Warc);
-    }
     let lower: Vec<u8> = start
         .iter()
         .take(4096)
