@@ -206,7 +206,10 @@ pub fn ingest_inputs(
             }
             let prepared: Vec<Result<NewArticle>> = std::mem::take(batch)
                 .into_par_iter()
-                .map(|r| r.and_then(prepare))
+                .map(|r| {
+                    cancel.check()?;
+                    r.and_then(prepare)
+                })
                 .collect();
             progress.records_done += prepared.len() as u64;
             on_progress(*progress);
