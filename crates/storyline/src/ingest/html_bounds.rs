@@ -614,65 +614,47 @@ impl State {
         if closes_p(name) {
             self.close_in_scope("p", &["button"]);
         }
-        match name {
-            _ if is_heading(name) => {
-                if self.stack.last().is_some_and(|o| is_heading(&o.name)) {
-                    self.pop();
-                }
+        let top_is = |s: &Self, f: &dyn Fn(&Open) -> bool| s.stack.last().is_some_and(f);
+        if is_heading(name) {
+            if top_is(self, &|o| is_heading(&o.name)) {
+                self.pop();
             }
-            "li" => {
-                self.close_in_scope("li", &["ol", "ul"]);
+        } else if name == "li" {
+            self.close_in_scope("li", &["ol", "ul"]);
+        } else if name == "dd" || name == "dt" {
+            let _ = self.close_in_scope("dd", &["dl"]) || self.close_in_scope("dt", &["dl"]);
+        } else if name == "option" || name == "optgroup" {
+            if top_is(self, &|o| &*o.name == "option") {
+                self.pop();
             }
-            "dd" | "dt" => {
-                if !self.close_in_scope("dd", &["dl"]) {
-                    self.close_in_scope("dt", &["dl"]);
-                }
+        } else if name == "button" {
+            self.close_in_scope("button", &[]);
+        } else if name == "td" || name == "th" {
+            let _ = self.close_in_scope("td", &[]) || self.close_in_scope("th", &[]);
+        } else if name == "tr" {
+            self.close_in_scope("tr", &[]);
+        } else if matches!(name, "tbody" | "thead" | "tfoot") {
+            let _ = ["tbody", "thead", "tfoot"]
+                .iter()
+                .any(|section| self.close_in_scope(section, &[]));
+        } else if name == "table" {
+            // A table opened straight inside a table (not in a cell)
+            // closes it.
+            if top_is(self, &|o| {
+                !o.foreign && matches!(&*o.name, "table" | "tbody" | "thead" | "tfoot" | "tr")
+            }) {
+                self.close_in_scope("table", &[]);
             }
-            "option" | "optgroup" => {
-                if self.stack.last().is_some_and(|o| &*o.name == "option") {
-                    self.pop();
-                }
+        } else if (name == "a" || name == "nobr")
+            && self
+                .formatting
+                .get(&LocalName::from(name))
+                .is_some_and(|&n| n > 0)
+        {
+            self.end_formatting(name);
+            if let Some(i) = self.find(name, is_scope_boundary) {
+                self.pop_to(i);
             }
-            "button" => {
-                self.close_in_scope("button", &[]);
-            }
-            "td" | "th" => {
-                if !self.close_in_scope("td", &[]) {
-                    self.close_in_scope("th", &[]);
-                }
-            }
-            "tr" => {
-                self.close_in_scope("tr", &[]);
-            }
-            "tbody" | "thead" | "tfoot" => {
-                for section in ["tbody", "thead", "tfoot"] {
-                    if self.close_in_scope(section, &[]) {
-                        break;
-                    }
-                }
-            }
-            "table" => {
-                // A table opened straight inside a table (not in a cell)
-                // closes it.
-                if self.stack.last().is_some_and(|o| {
-                    !o.foreign && matches!(&*o.name, "table" | "tbody" | "thead" | "tfoot" | "tr")
-                }) {
-                    self.close_in_scope("table", &[]);
-                }
-            }
-            "a" | "nobr" => {
-                if self
-                    .formatting
-                    .get(&LocalName::from(name))
-                    .is_some_and(|&n| n > 0)
-                {
-                    self.end_formatting(name);
-                    if let Some(i) = self.find(name, is_scope_boundary) {
-                        self.pop_to(i);
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
@@ -769,18 +751,15 @@ impl State {
             return;
         }
         self.write_tag(&tag);
-        if self.in_foreign() {
-            if let Some(i) = self
+        if self.in_foreign()
+            && let Some(i) = self
                 .stack
                 .iter()
                 .rposition(|o| o.foreign && &*o.name == name)
-            {
-                let outside = self.stack[i..].iter().any(|o| !o.foreign);
-                if !outside {
-                    self.pop_to(i);
-                    return;
-                }
-            }
+            && self.stack[i..].iter().all(|o| o.foreign)
+        {
+            self.pop_to(i);
+            return;
         }
         match name {
             "html" | "body" => {}
