@@ -314,6 +314,38 @@ pub fn print_ingest_report(r: &IngestReport, stats: &Stats, db: &Path) -> Result
     print_stats_to(&mut out, stats, db)
 }
 
+/// What `storyline check` found.
+pub fn print_check(report: &storyline::store::CheckReport, db: &Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if report.ok {
+        writeln!(
+            out,
+            "{}: no damage found ({} articles, schema version {}){}.",
+            db.display(),
+            report.articles.unwrap_or(0),
+            report.schema_version.unwrap_or(0),
+            if report.search_index_checked {
+                ""
+            } else {
+                "; read-only, so the full-text index was checked for its structure, not against the articles"
+            }
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "{}: the database is damaged.", db.display())?;
+    for problem in &report.integrity {
+        writeln!(out, "  {problem}")?;
+    }
+    if let Some(m) = &report.search_index {
+        writeln!(out, "  full-text index: {m}")?;
+    }
+    writeln!(
+        out,
+        "Restore a backup, or ingest the inputs again into a new database."
+    )?;
+    Ok(())
+}
+
 pub fn print_stats(stats: &Stats, db: &Path) -> Result<()> {
     print_stats_to(&mut std::io::stdout().lock(), stats, db)
 }

@@ -1,6 +1,5 @@
 //! `storyline quotes ID` and `storyline entities ID`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -19,8 +18,8 @@ pub enum Show {
 }
 
 /// Shows a story's quotes or entities; 1 when there is no such story.
-pub fn run(db: &Path, args: StoryArgs, show: Show) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: StoryArgs, show: Show) -> Result<ExitCode> {
+    let mut store = db.reader()?;
     pipeline::stories::backfill(&mut store)?;
     pipeline::quotes::backfill(&mut store)?;
     let Some(story_id) = super::story_arg(&store, &args.id)? else {

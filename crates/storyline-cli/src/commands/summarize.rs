@@ -1,10 +1,8 @@
 //! `storyline summarize PATH...`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use storyline::ingest::IngestOptions;
 use storyline::pipeline;
 use storyline::summary::{SummaryInput, summarize};
 
@@ -13,8 +11,8 @@ use crate::render;
 
 /// Summarises the inputs without storing them; 2 when some records were
 /// skipped.
-pub fn run(_db: &Path, args: SummarizeArgs) -> Result<ExitCode> {
-    let (articles, errors) = pipeline::read_articles(&args.paths, &IngestOptions::default());
+pub fn run(_db: &super::Db, args: SummarizeArgs) -> Result<ExitCode> {
+    let (articles, errors) = pipeline::read_articles(&args.paths, &args.limits.options());
     let inputs: Vec<SummaryInput<'_>> = articles
         .iter()
         .enumerate()

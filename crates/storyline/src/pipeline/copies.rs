@@ -156,13 +156,6 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
                 }
             }
         }
-        batch.index_sentences(
-            id,
-            fp.sentence_bands
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !settled.contains(i)),
-        )?;
         let unsettled: Vec<Vec<u64>> = fp
             .sentence_bands
             .iter()
@@ -179,11 +172,22 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let me_date = article.date;
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
         let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
+        let candidates = batch.sentence_candidates(id, &unsettled)?;
+        // Indexed after the lookup: the lookup skips the article's own
+        // rows, and with them in the index a long article whose sentences
+        // share keys would scan its own rows for each of them (quadratic).
+        batch.index_sentences(
+            id,
+            fp.sentence_bands
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !settled.contains(i)),
+        )?;
         for SentenceCandidate {
             sentence: i,
             other_article: other,
             other_sentence: j,
-        } in batch.sentence_candidates(id, &unsettled)?
+        } in candidates
         {
             if skip.contains(&other) {
                 continue;

@@ -24,6 +24,10 @@ use crate::text;
 /// Articles per transaction.
 const BATCH: usize = 512;
 
+/// Record bytes per batch: a batch of large records is cut short, so what
+/// a batch holds stays bounded whatever the records' sizes.
+const BATCH_BYTES: usize = 32 << 20;
+
 /// A record that was reported and skipped.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkippedRecord {
@@ -85,7 +89,8 @@ pub struct Progress {
 }
 
 /// Reads `inputs` and stores their articles. Bad records are reported in
-/// the result and skipped; only a failing database is an error.
+/// the result and skipped; only a failing database, or `opts.cancel` raised
+/// ([`Error::Cancelled`]: the batches committed before stay), is an error.
 pub fn ingest(
     store: &mut Store,
     paths: &[std::path::PathBuf],
@@ -121,10 +126,12 @@ pub fn ingest_inputs(
     // first, so new ones can join them.
     stories::backfill(store)?;
     let (tx, rx) = mpsc::sync_channel::<Vec<Result<NewArticle>>>(2);
+    let cancel = &opts.cancel;
     std::thread::scope(|scope| -> Result<()> {
         let writer = scope.spawn(move || -> Result<IngestReport> {
             let mut part = IngestReport::default();
             for batch in rx {
+                cancel.check()?;
                 let mut ok = Vec::with_capacity(batch.len());
                 for item in batch {
                     match item {
@@ -151,8 +158,10 @@ pub fn ingest_inputs(
                         Outcome::Unchanged(_) => None,
                     })
                     .collect();
+                cancel.check()?;
                 copies::update(&batch, &changed)?;
                 lap(&mut part, "copies");
+                cancel.check()?;
                 let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
                     .iter()
                     .zip(&ok)
@@ -164,6 +173,7 @@ pub fn ingest_inputs(
                     .collect();
                 let touched = stories::update(&batch, &arrivals)?;
                 lap(&mut part, "stories");
+                cancel.check()?;
                 summary::update(&batch, &touched)?;
                 lap(&mut part, "summary");
                 for (o, a) in outcomes.iter().zip(&ok) {
@@ -172,6 +182,7 @@ pub fn ingest_inputs(
                     }
                 }
                 lap(&mut part, "quotes");
+                cancel.check()?;
                 batch.commit()?;
                 lap(&mut part, "store");
                 for (a, o) in ok.iter().zip(outcomes) {
@@ -188,21 +199,35 @@ pub fn ingest_inputs(
             Ok(part)
         });
         let mut batch: Vec<Result<Record>> = Vec::with_capacity(BATCH);
+        let mut batch_bytes = 0usize;
         let flush = |batch: &mut Vec<Result<Record>>, progress: &mut Progress| -> bool {
+            if cancel.is_cancelled() {
+                return false;
+            }
             let prepared: Vec<Result<NewArticle>> = std::mem::take(batch)
                 .into_par_iter()
-                .map(|r| r.and_then(prepare))
+                .map(|r| {
+                    cancel.check()?;
+                    r.and_then(prepare)
+                })
                 .collect();
             progress.records_done += prepared.len() as u64;
             on_progress(*progress);
-            tx.send(prepared).is_ok()
+            !cancel.is_cancelled() && tx.send(prepared).is_ok()
         };
         'inputs: for input in inputs {
             for record in ingest::read_input(input, opts) {
-                report.records += 1;
-                batch.push(record);
-                if batch.len() >= BATCH && !flush(&mut batch, &mut progress) {
+                if cancel.is_cancelled() {
                     break 'inputs;
+                }
+                report.records += 1;
+                batch_bytes += record.as_ref().map_or(0, Record::size);
+                batch.push(record);
+                if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
+                    if !flush(&mut batch, &mut progress) {
+                        break 'inputs;
+                    }
                 }
             }
             report.files += 1;
@@ -215,6 +240,7 @@ pub fn ingest_inputs(
         let part = writer
             .join()
             .map_err(|_| Error::invalid("the store writer thread panicked"))??;
+        cancel.check()?;
         report.added = part.added;
         report.unchanged = part.unchanged;
         report.updated = part.updated;

@@ -55,8 +55,9 @@ pub fn for_story(store: &Reader, story: i64) -> Result<Option<StoryAttributions>
 /// current extractor (a store made before the quotes stage, or by an older
 /// version of it). Returns how many were found again.
 pub fn backfill(store: &mut Store) -> Result<usize> {
-    // A read first: the write lock is taken only when there is work.
-    if !store.has_articles_without_attributions()? {
+    // A read first: the write lock is taken only when there is work. A
+    // read-only store is read as it is ([`for_story`] fills the gaps).
+    if store.is_read_only() || !store.has_articles_without_attributions()? {
         return Ok(0);
     }
     let batch = store.begin()?;

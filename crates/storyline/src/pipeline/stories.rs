@@ -130,8 +130,9 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
 /// the stories stage existed), oldest first. Returns how many.
 pub fn backfill(store: &mut Store) -> Result<usize> {
     // Checked with a read first: the write lock is taken only when there
-    // is work, so listing stories never waits for a running ingest.
-    if !store.has_articles_without_story()? {
+    // is work, so listing stories never waits for a running ingest. A
+    // read-only store keeps what it has.
+    if store.is_read_only() || !store.has_articles_without_story()? {
         return Ok(0);
     }
     let batch = store.begin()?;

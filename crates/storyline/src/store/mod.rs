@@ -211,6 +211,7 @@ pub struct Stats {
 /// A Storyline database.
 pub struct Store {
     reader: Reader,
+    read_only: bool,
 }
 
 impl Deref for Store {
@@ -219,6 +220,60 @@ impl Deref for Store {
     fn deref(&self) -> &Reader {
         &self.reader
     }
+}
+
+/// What [`Store::check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Whether everything checked out.
+    pub ok: bool,
+    /// SQLite's `integrity_check` findings (empty when the file is sound).
+    pub integrity: Vec<String>,
+    /// The full-text index checked against the articles it indexes (FTS5's
+    /// `integrity-check`): `None` when it passed or did not run.
+    pub search_index: Option<String>,
+    /// Whether that check ran: it needs write access (it writes nothing),
+    /// so on a read-only store only `integrity_check`'s look at the index's
+    /// own structure is made.
+    pub search_index_checked: bool,
+    /// Articles stored.
+    pub articles: Option<u64>,
+    /// Schema version.
+    pub schema_version: Option<u32>,
+    /// Whether the store was opened read-only.
+    pub read_only: bool,
+}
+
+/// Whether an SQLite error means the file cannot be written (or its
+/// journal created) by this user.
+fn is_unwritable(e: &Error) -> bool {
+    let Error::Sqlite(e) = e.root() else {
+        return false;
+    };
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+                | rusqlite::ErrorCode::AuthorizationForStatementDenied
+        )
+    )
+}
+
+/// A `file:` URI for SQLite, with the characters URIs reserve escaped.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
 }
 
 pub use stories::StoryQuery;
@@ -232,9 +287,91 @@ impl Store {
         Self::setup(conn).map_err(|e| e.with_path(path))
     }
 
+    /// Opens an existing database without ever writing to it (nor to its
+    /// journal): for archives on read-only media or another user's store.
+    /// The schema must be the one this program knows.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(Error::NotFound("the database does not exist".into()).with_path(path));
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |uri: &str| -> Result<Store> {
+            let conn = Connection::open_with_flags(uri, flags).map_err(Error::from)?;
+            Self::setup_read_only(conn)
+        };
+        match open(&file_uri(path, "mode=ro")) {
+            // A WAL database whose -shm file is gone and cannot be made
+            // (a read-only directory or medium): nobody can be writing to
+            // it, so it is read as immutable.
+            Err(e) if is_unwritable(&e) => open(&file_uri(path, "immutable=1")),
+            other => other,
+        }
+        .map_err(|e| e.with_path(path))
+    }
+
+    /// Opens a database for a command that only reads: with write access
+    /// when the file (or, when it does not exist yet, its folder) can be
+    /// written, so pending upkeep (stories and quotes for articles stored by
+    /// an older version) can run; read-only, with no upkeep, when it cannot.
+    pub fn open_for_reading(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+        {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Self::open_read_only(path);
+            }
+            _ => {}
+        }
+        match Self::open(path) {
+            Err(e) if path.exists() && is_unwritable(&e) => Self::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Whether the store was opened read-only: writes fail, upkeep is
+    /// skipped.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// An in-memory database, for tests and one-off runs.
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup_read_only(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        let store = Store {
+            reader: Reader { conn },
+            read_only: true,
+        };
+        let version = store.schema_version()?;
+        let target = migrations::MIGRATIONS.len() as u32;
+        if version > target {
+            return Err(Error::invalid(format!(
+                "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
+            )));
+        }
+        if version < target {
+            return Err(Error::invalid(format!(
+                "the database has schema version {version}, older than this program's ({target}), and it is opened read-only: open it once with write access to upgrade it"
+            )));
+        }
+        Ok(store)
     }
 
     fn setup(conn: Connection) -> Result<Store> {
@@ -249,6 +386,7 @@ impl Store {
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store {
             reader: Reader { conn },
+            read_only: false,
         };
         store.migrate()?;
         Ok(store)
@@ -523,22 +661,81 @@ impl Reader {
             stitched: count("SELECT count(*) FROM copy_verdicts WHERE stitched")?,
         })
     }
+}
 
+impl Store {
     /// Checks the database file and the full-text index for corruption.
     pub fn check_integrity(&self) -> Result<()> {
-        let ok: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            return Err(Error::invalid(format!(
-                "database integrity check failed: {ok}"
-            )));
+        let report = self.check()?;
+        if report.ok {
+            return Ok(());
         }
-        self.conn.execute(
-            "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
-            [],
-        )?;
-        Ok(())
+        let mut problems = report.integrity;
+        problems.extend(report.search_index.map(|m| format!("full-text index: {m}")));
+        Err(Error::Corrupt(problems.join("; ")))
+    }
+
+    /// A quick look for damage (`PRAGMA quick_check`: every page is read,
+    /// but indexes are not matched against their tables), for the start of
+    /// `serve` and `ingest`. A damaged file is [`Error::Corrupt`].
+    pub fn quick_check(&self) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check(20)")
+            .map_err(Error::from)?;
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(Error::from)?;
+        if found.len() == 1 && found[0] == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(found.join("; ")))
+        }
+    }
+
+    /// The full check: SQLite's `integrity_check` (every page, every index
+    /// against its table) and the full-text index's own integrity check
+    /// against the articles. Damage is reported, not returned as an error.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut report = CheckReport {
+            read_only: self.read_only,
+            ..CheckReport::default()
+        };
+        let integrity: rusqlite::Result<Vec<String>> = self
+            .conn
+            .prepare("PRAGMA integrity_check(100)")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect());
+        match integrity {
+            Ok(rows) => {
+                report.integrity = rows.into_iter().filter(|r| r != "ok").collect();
+            }
+            Err(e) => report.integrity.push(e.to_string()),
+        }
+        // FTS5's check compares the index with the articles it indexes.
+        // It writes nothing, but is an INSERT in form, which a read-only
+        // connection refuses.
+        if !self.read_only {
+            report.search_index_checked = true;
+            let fts = self.conn.execute(
+                "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            );
+            if let Err(e) = fts {
+                report.search_index = Some(match &e {
+                    rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+                    other => other.to_string(),
+                });
+            }
+        }
+        report.articles = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .ok()
+            .map(|n| n as u64);
+        report.schema_version = self.schema_version().ok();
+        report.ok = report.integrity.is_empty() && report.search_index.is_none();
+        Ok(report)
     }
 }
 
