@@ -10,7 +10,7 @@ use super::lexicon::{
     CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
     VOWEL_LETTER_CONSONANT_SOUND,
 };
-use crate::text::{AnalyzedText, tokenize};
+use crate::text::{AnalyzedText, floor_char_boundary, tokenize};
 
 /// One piece of evidence found in the text itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -227,7 +227,7 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
             if word.len() >= 2 && word.chars().all(char::is_lowercase) {
                 out.push(Signal {
                     kind: "glued",
-                    text: clip(&sentence[at.saturating_sub(12).min(at)..]),
+                    text: clip(&sentence[floor_char_boundary(sentence, at.saturating_sub(12))..]),
                     usual: Some(format!("- {word}")),
                     sentence: i,
                 });

@@ -21,6 +21,23 @@ pub use tokenizer::{Token, count_words, tokenize};
 
 use filters::TokenFilter;
 
+/// The largest char boundary of `s` at or before byte `i` (`s.len()` past
+/// the end): where a byte offset computed by arithmetic may be cut safely.
+pub fn floor_char_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    (0..=i).rev().find(|&k| s.is_char_boundary(k)).unwrap_or(0)
+}
+
+/// The smallest char boundary of `s` at or after byte `i` (`s.len()` past
+/// the end).
+pub fn ceil_char_boundary(s: &str, i: usize) -> usize {
+    (i..s.len())
+        .find(|&k| s.is_char_boundary(k))
+        .unwrap_or(s.len())
+}
+
 /// A tokenizer followed by a chain of token filters.
 #[derive(Default)]
 pub struct TextAnalyzer {
