@@ -227,7 +227,8 @@ extractive summary of about --words words (no sentence is cut; the last may run 
 sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
 \"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
 \"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
-is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+is the article's 0-based position among the inputs; `lang` is the summary's language, the one \
+most of the articles share (articles in other languages are left out unless --any-language).\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
 storyline summarize --json --words 300 articles/"
     )]
     Summarize {
@@ -240,6 +241,10 @@ storyline summarize --json --words 300 articles/"
         /// Summary length in words.
         #[arg(long, default_value_t = storyline::summary::DEFAULT_WORDS)]
         words: usize,
+        /// Take sentences from articles of every language (by default only
+        /// articles in the language most of them share are summarised).
+        #[arg(long)]
+        any_language: bool,
     },
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
@@ -426,9 +431,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     article.date.clone(),
                     article.url.clone(),
                     Some(format!(
-                        "{} words, {} sentences",
+                        "{} words, {} sentences, language {}",
                         article.words,
-                        article.sentences.len()
+                        article.sentences.len(),
+                        article.lang
                     )),
                 ]
                 .into_iter()
@@ -705,7 +711,12 @@ pair agreement {:.3}; {:.1}s",
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Summarize { paths, json, words } => {
+        Command::Summarize {
+            paths,
+            json,
+            words,
+            any_language,
+        } => {
             let opts = IngestOptions::default();
             let (articles, errors) = pipeline::read_articles(&paths, &opts);
             let inputs: Vec<storyline::summary::SummaryInput<'_>> = articles
@@ -719,18 +730,23 @@ pair agreement {:.3}; {:.1}s",
                     text: &a.analyzed,
                 })
                 .collect();
-            let summary = storyline::summary::summarize(&inputs, words);
+            let summary = if any_language {
+                storyline::summary::summarize_any_language(&inputs, words)
+            } else {
+                storyline::summary::summarize(&inputs, words)
+            };
+            let lang = storyline::summary::main_language(&inputs);
             if json {
                 let listed: Vec<serde_json::Value> = articles
                     .iter()
                     .enumerate()
                     .map(|(i, a)| {
                         serde_json::json!({"article": i, "ref": a.ref_id, "title": a.title,
-                            "source": a.source, "date": a.date})
+                            "source": a.source, "date": a.date, "lang": a.analyzed.lang})
                     })
                     .collect();
                 print_json(&serde_json::json!({
-                    "words": words, "articles": listed, "summary": summary, "errors": errors
+                    "words": words, "lang": lang, "articles": listed, "summary": summary, "errors": errors
                 }))?;
             } else {
                 let mut out = std::io::stdout().lock();
@@ -1193,6 +1209,12 @@ fn print_stats_to(
     let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
     if !formats.is_empty() {
         writeln!(out, "  by format: {}", formats.join(", "))?;
+    }
+    let mut languages: Vec<(&String, &u64)> = s.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let languages: Vec<String> = languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    if !languages.is_empty() {
+        writeln!(out, "  by language: {}", languages.join(", "))?;
     }
     if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
         writeln!(out, "  dates: {a} to {b}")?;

@@ -18,19 +18,24 @@ pub fn parse_feed(bytes: &[u8]) -> Result<Vec<(u64, Result<RawArticle>)>> {
                 .map(|h| h.trim_start_matches("www.").to_string())
         });
     let source = feed_title.clone().or(site);
+    let language = feed.language.clone();
     let items = feed
         .entries
         .into_iter()
         .enumerate()
         .map(|(i, entry)| {
             let record = i as u64 + 1;
-            (record, item(entry, source.clone()))
+            (record, item(entry, source.clone(), language.as_deref()))
         })
         .collect();
     Ok(items)
 }
 
-fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArticle> {
+fn item(
+    entry: feed_rs::model::Entry,
+    source: Option<String>,
+    feed_language: Option<&str>,
+) -> Result<RawArticle> {
     let content = entry
         .content
         .as_ref()
@@ -68,6 +73,10 @@ fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArtic
     }
     if !entry.id.is_empty() {
         metadata.insert("feed_item_id".into(), entry.id.clone().into());
+    }
+    // The item's own language (Atom xml:lang), else the channel's.
+    if let Some(lang) = entry.language.as_deref().or(feed_language) {
+        metadata.insert("lang".into(), lang.into());
     }
     Ok(RawArticle {
         ref_id: None,

@@ -45,6 +45,11 @@ pub fn from_value(value: Value) -> Result<RawArticle> {
             a.published = a.published.or(doc.published);
             a.url = a.url.or(doc.canonical_url);
             a.source = a.source.or(doc.site_name);
+            if let Some(lang) = doc.lang
+                && !obj.contains_key("lang")
+            {
+                obj.insert("lang".into(), lang.into());
+            }
         }
         (Some(_), _) | (_, Some(_)) => return Err(Error::invalid("the article text is empty")),
         (None, None) => {

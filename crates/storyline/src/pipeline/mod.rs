@@ -118,8 +118,14 @@ pub fn ingest_inputs(
         ..Progress::default()
     };
     on_progress(progress);
-    // Articles stored before the stories stage existed get their stories
-    // first, so new ones can join them.
+    // Articles stored before languages were identified get theirs, and
+    // those stored before the stories stage existed get their stories, so
+    // new ones can join them.
+    if store.has_articles_without_language()? {
+        let batch = store.begin()?;
+        batch.identify_languages()?;
+        batch.commit()?;
+    }
     stories::backfill(store)?;
     let (tx, rx) = mpsc::sync_channel::<Vec<Result<NewArticle>>>(2);
     std::thread::scope(|scope| -> Result<()> {
@@ -334,7 +340,7 @@ pub fn new_article(
     format: ingest::Format,
     origin: crate::error::Location,
 ) -> Result<NewArticle> {
-    let analyzed = text::analyze(&raw.text);
+    let analyzed = text::analyze_declared(&raw.text, declared_lang(&raw.metadata));
     if analyzed.words == 0 {
         return Err(Error::invalid("the article has no words"));
     }
@@ -400,6 +406,16 @@ pub fn new_article(
         metadata,
         analyzed,
     })
+}
+
+/// The language an input declares for a record (a JSONL `lang`, an HTML
+/// `lang` or `og:locale`, a feed's language), when it names one.
+fn declared_lang(metadata: &serde_json::Map<String, serde_json::Value>) -> Option<text::Lang> {
+    metadata
+        .get("lang")
+        .and_then(|v| v.as_str())
+        .and_then(text::Lang::parse)
+        .filter(|l| !l.is_und())
 }
 
 fn truncate_words(s: &str, n: usize) -> String {

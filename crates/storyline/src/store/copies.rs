@@ -22,9 +22,21 @@ pub struct StoredText {
     pub sentences: Vec<SentenceSpan>,
     /// Publication date.
     pub date: Option<String>,
+    /// Language.
+    pub lang: crate::text::Lang,
 }
 
 impl StoredText {
+    /// The text, its sentences and its language, as the stages read them.
+    pub fn analyzed(&self) -> crate::text::AnalyzedText {
+        crate::text::AnalyzedText {
+            text: self.text.clone(),
+            sentences: self.sentences.clone(),
+            words: 0,
+            lang: self.lang,
+        }
+    }
+
     /// The text of sentence `i`.
     pub fn sentence(&self, i: usize) -> &str {
         self.sentences
@@ -39,11 +51,11 @@ fn ids_array(ids: impl IntoIterator<Item = i64>) -> Rc<Vec<Value>> {
 }
 
 pub(crate) fn stored_text(conn: &Connection, id: i64) -> Result<Option<StoredText>> {
-    let row: Option<(String, Option<String>)> = conn
-        .prepare_cached("SELECT text, date FROM articles WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+    let row: Option<(String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT text, date, lang FROM articles WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let Some((text, date)) = row else {
+    let Some((text, date, lang)) = row else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
@@ -62,6 +74,7 @@ pub(crate) fn stored_text(conn: &Connection, id: i64) -> Result<Option<StoredTex
         text,
         sentences,
         date,
+        lang: super::stored_lang(lang),
     }))
 }
 

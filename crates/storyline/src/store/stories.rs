@@ -881,11 +881,7 @@ impl Batch<'_> {
                     ref_id: refs,
                     source: source.clone(),
                     date: date.clone(),
-                    text: crate::text::AnalyzedText {
-                        text: text.text,
-                        sentences: text.sentences,
-                        words: 0,
-                    },
+                    text: text.analyzed(),
                 });
             }
         }
