@@ -654,7 +654,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("storyline: no story {id:?}");
                 return Ok(ExitCode::from(1));
             };
+            use storyline::quotes::{Support, UNSUPPORTED};
+            let unsupported = if quotes {
+                who.support != Support::Full
+            } else {
+                who.support == Support::None
+            };
             match (quotes, json) {
+                _ if unsupported && json => print_json(&UNSUPPORTED)?,
+                _ if unsupported => println!("{UNSUPPORTED}"),
                 (true, true) => print_json(&who.quotes)?,
                 (false, true) => print_json(&who.entities)?,
                 (true, false) => print_quotes(&who)?,

@@ -388,7 +388,7 @@ pub fn new_article(
         &analyzed,
         date.as_deref(),
     );
-    let attributions = crate::quotes::extract(&analyzed.text);
+    let attributions = crate::quotes::extract_in(&analyzed.text, analyzed.lang);
     Ok(NewArticle {
         fingerprint,
         story_features,
