@@ -26,10 +26,15 @@ fn main() -> Result<()> {
         let started = Instant::now();
         let lang = Lang::identify(text);
         let micros = started.elapsed().as_secs_f64() * 1e6;
+        // whatlang's own verdict on the whole text, for choosing thresholds.
+        let raw = whatlang::detect(text);
         writeln!(
             out,
             "{}",
-            json!({"id": v["id"], "lang": lang.code(), "micros": micros})
+            json!({"id": v["id"], "lang": lang.code(), "micros": micros,
+                   "whatlang": raw.as_ref().map(|i| i.lang().code()),
+                   "confidence": raw.as_ref().map(|i| i.confidence()),
+                   "reliable": raw.as_ref().map(|i| i.is_reliable())})
         )?;
     }
     Ok(())

@@ -142,10 +142,17 @@ impl Lang {
     }
 }
 
-/// whatlang's verdict on a text, when it is a reliable one.
+/// whatlang's guess is taken at this confidence or more (its own "reliable"
+/// verdict asks for far more, which a headline or a sentence seldom
+/// reaches). On the news texts of `bench/lang.sh`, first sentences: .953
+/// right, 1.8% wrong (reliable only: .845); 8-word fragments: .808 right,
+/// 9% wrong (reliable only: .287); whole articles: .998.
+const MIN_CONFIDENCE: f64 = 0.1;
+
+/// whatlang's verdict on a text, when it is confident enough.
 fn detect(text: &str) -> Option<Lang> {
     let info = whatlang::detect(text)?;
-    info.is_reliable().then(|| from_whatlang(info.lang()))
+    (info.is_reliable() || info.confidence() >= MIN_CONFIDENCE).then(|| from_whatlang(info.lang()))
 }
 
 impl fmt::Display for Lang {
