@@ -9,7 +9,7 @@
 #      Storyline (whatlang) next to lingua (PyPI lingua-language-detector, the Rust engine), with
 #      the cost per text of each
 #   3. ingest throughput and per-stage cost on crisis (es/fr/it) against English text of the
-#      same size (multinews, duc2004, ecbplus), each run twice
+#      same size (all of multinews, duc2004, ecbplus, and crisis cut to as many bytes), twice
 #   4. crisis stories: language purity, and the language of every summary sentence (judged by
 #      lingua, independently of Storyline)
 #
@@ -37,6 +37,10 @@ fi
 fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
 
 # ------------------------------------------------------------ 1. zero panics
+# PARTS picks what runs (default all): panics langid speed crisis.
+PARTS="${PARTS:-panics langid speed crisis}"
+want() { [[ " $PARTS " == *" $1 "* ]]; }
+if want panics; then
 # ingest_check NAME PATH...: ingests into a fresh db; records exit status, records, errors and
 # how many errors came from the panic guard ("internal error") or a panic message on stderr.
 ingest_check() {
@@ -84,7 +88,9 @@ ingest_check extraction_web "$SHARED/data/extraction_web/html"
 ingest_check crisis "$SHARED/data/crisis/articles.jsonl"
 ingest_check mangled "$OUT/mangled"
 
+fi
 # ------------------------------------------------------------ 2. language identification
+if want langid; then
 echo "== language identification: texts" >&2
 python3 - "$SHARED/data" "$OUT" <<'PY'
 import json, re, sys, pathlib
@@ -136,30 +142,35 @@ for mode, builder in (("lingua", LanguageDetectorBuilder.from_all_languages()),
     print(f"{mode}: models loaded in {load:.1f}s", file=sys.stderr)
 PY
 
+fi
 # ------------------------------------------------------------ 3. throughput, crisis vs English
-echo "== throughput: English text of the same size as crisis" >&2
+if want speed; then
+echo "== throughput: crisis and English text of the same size" >&2
 python3 - "$SHARED/data" "$OUT" <<'PY'
 import json, sys, pathlib
 data, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-crisis = (data / "crisis" / "articles.jsonl").read_bytes()
-target = len(crisis)
-size = 0
-with open(out / "english-same-size.jsonl", "w", encoding="utf-8") as fh:
-    for s in ("multinews", "duc2004", "ecbplus"):
-        for line in open(data / s / "articles.jsonl", encoding="utf-8"):
-            if size >= target:
-                break
-            r = json.loads(line)
-            rec = {"id": r["id"], "title": r.get("title"), "text": r["text"], "date": r.get("date"), "source": r.get("source")}
-            b = json.dumps({k: v for k, v in rec.items() if v is not None}, ensure_ascii=False) + "\n"
-            fh.write(b)
-            size += len(b.encode())
-print(f"crisis {target} bytes, English {size} bytes", file=sys.stderr)
+# Every English article of the story sets (about 6 MB), and as many crisis
+# articles as make the same number of bytes (of 16 MB).
+english = []
+for s in ("multinews", "duc2004", "ecbplus"):
+    for line in open(data / s / "articles.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        rec = {"id": r["id"], "title": r.get("title"), "text": r["text"], "date": r.get("date"), "source": r.get("source")}
+        english.append(json.dumps({k: v for k, v in rec.items() if v is not None}, ensure_ascii=False) + "\n")
+size = sum(len(b.encode()) for b in english)
+(out / "english-same-size.jsonl").write_text("".join(english), encoding="utf-8")
+taken = 0
+with open(out / "crisis-same-size.jsonl", "w", encoding="utf-8") as fh:
+    for line in open(data / "crisis" / "articles.jsonl", encoding="utf-8"):
+        if taken >= size:
+            break
+        fh.write(line)
+        taken += len(line.encode())
+print(f"English {size} bytes, crisis {taken} bytes", file=sys.stderr)
 PY
 for run in 1 2; do
     for set in crisis english; do
-        input="$SHARED/data/crisis/articles.jsonl"
-        [ "$set" = english ] && input="$OUT/english-same-size.jsonl"
+        input="$OUT/$set-same-size.jsonl"
         fresh "$OUT/speed-$set.db"
         /usr/bin/env time -f "%e %M" -o "$OUT/speed-$set-$run.time" \
             "$BIN" --db "$OUT/speed-$set.db" ingest --json "$input" > "$OUT/speed-$set-$run.json"
@@ -167,7 +178,9 @@ for run in 1 2; do
     done
 done
 
+fi
 # ------------------------------------------------------------ 4. crisis stories
+if want crisis; then
 echo "== crisis stories: purity and summary languages" >&2
 "$BIN" --db "$OUT/crisis.db" stories --json --limit 100000 > "$OUT/crisis-stories.json"
 python3 - "$OUT" "$BIN" <<'PY'
@@ -214,9 +227,10 @@ res.update({"summary_sentences": sent, "lingua_says_story_language": agree,
 (out / "crisis-purity.json").write_text(json.dumps(res, indent=1, ensure_ascii=False))
 PY
 
+fi
 # ------------------------------------------------------------ report
 python3 - "$OUT" <<'PY'
-import json, sys, collections, pathlib, statistics
+import json, os, sys, collections, pathlib, statistics
 out = pathlib.Path(sys.argv[1])
 rep = {"zero_panics": {}}
 print("1. zero panics (exit 0 all stored, 2 some records skipped; internal = records the panic guard caught)")
@@ -249,7 +263,7 @@ for system in ("storyline", "lingua", "lingua-low"):
     print(f"  {system:<11} " + "  ".join(f"{k}: {row[f'{k} all']:.3f} ({row[f'{k} micros']:.0f} us)" for k in ("full", "sentence", "8 words")))
     print(f"  {'':<11} " + "  ".join(f"{k}={v:.3f}" for k, v in row.items() if not k.endswith("micros") and not k.endswith("all")))
 
-print("3. ingest throughput, crisis (es/fr/it) vs English of the same size (fresh db, whole process)")
+print(f"3. ingest throughput, crisis (es/fr/it) vs English of the same size (fresh db, whole process; load average {os.getloadavg()[0]:.1f})")
 rep["throughput"] = {}
 for set_ in ("crisis", "english"):
     runs = []
@@ -259,10 +273,10 @@ for set_ in ("crisis", "english"):
         runs.append({"articles": r["added"], "wall_s": float(wall), "peak_rss_mb": int(rss) / 1024,
                      "stage_seconds": r["stage_seconds"], "ingest_seconds": r["seconds"]})
     best = min(runs, key=lambda x: x["wall_s"])
-    size = (pathlib.Path(sys.argv[1]) / "english-same-size.jsonl").stat().st_size if set_ == "english" else None
-    rep["throughput"][set_] = {"runs": runs, "best": best}
+    mb = (out / f"{set_}-same-size.jsonl").stat().st_size / 1e6
+    rep["throughput"][set_] = {"runs": runs, "best": best, "input_mb": mb}
     st = best["stage_seconds"]
-    print(f"  {set_:<8} {best['articles']} articles in {best['wall_s']:.1f} s ({best['articles'] / best['wall_s']:.0f}/s), RSS {best['peak_rss_mb']:.0f} MB; writer stages: "
+    print(f"  {set_:<8} {best['articles']} articles, {mb:.1f} MB in {best['wall_s']:.1f} s ({best['articles'] / best['wall_s']:.1f} art/s, {mb / best['wall_s']:.3f} MB/s), RSS {best['peak_rss_mb']:.0f} MB; writer stages: "
           + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(st.items())) + f"; other run {max(runs, key=lambda x: x['wall_s'])['wall_s']:.1f} s")
 
 p = json.loads((out / "crisis-purity.json").read_text())

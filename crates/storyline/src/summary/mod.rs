@@ -186,8 +186,11 @@ pub fn summarize_any_language(articles: &[SummaryInput<'_>], words: usize) -> Ve
                 text: text.to_string(),
                 words: n,
                 concepts: concepts(&words[skip.min(words.len())..], lang),
+                // A sentence in another language (a tweet or a notice
+                // embedded in the article) is not the story's.
                 eligible: (MIN_WORDS..=MAX_WORDS).contains(&n)
-                    && clean::unfit_in(text, lang).is_none(),
+                    && clean::unfit_in(text, lang).is_none()
+                    && !lang.surely_not(text),
             });
         }
         bands.push(article_bands);
