@@ -802,8 +802,8 @@ pub fn extract_in(text: &str, lang: Lang) -> Attributions {
             while end > lo && doc.toks[end - 1].kind == TokKind::Punct {
                 end -= 1;
             }
-            for c in lo..end {
-                if used[c] || doc.in_quote[c] {
+            for (c, &taken) in used.iter().enumerate().take(end).skip(lo) {
+                if taken || doc.in_quote[c] {
                     continue;
                 }
                 if rules.is_cue(c) {

@@ -154,7 +154,7 @@ fn shared(preset: Preset, lang: Lang) -> &'static TextAnalyzer {
         Preset::ContentWords => TextAnalyzer::content_words_in(lang),
     };
     let mut m = ANALYZERS.write().unwrap_or_else(|e| e.into_inner());
-    *m.entry((preset, lang))
+    m.entry((preset, lang))
         .or_insert_with(|| Box::leak(Box::new(made)))
 }
 

@@ -76,8 +76,11 @@ const CACHE_LIMIT: usize = 1 << 16;
 /// Snowball algorithms in rust-stemmers, for one cache each.
 const ALGORITHMS: usize = 18;
 
+/// Stems seen before, per word (`None`: the word is its own stem).
+type StemCache = HashMap<Box<str>, Option<Box<str>>>;
+
 thread_local! {
-    static CACHE: RefCell<[HashMap<Box<str>, Option<Box<str>>>; ALGORITHMS]> =
+    static CACHE: RefCell<[StemCache; ALGORITHMS]> =
         RefCell::new(std::array::from_fn(|_| HashMap::default()));
 }
 

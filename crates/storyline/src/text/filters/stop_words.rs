@@ -180,8 +180,8 @@ impl TokenFilter for StopWordFilter {
 /// crate ships them: NLTK's lists (from Snowball) where NLTK has one, else
 /// stopwords-iso's. Built on first use of each language.
 fn other_stop_words(lang: Lang) -> Option<&'static FxHashSet<&'static str>> {
-    static LISTS: LazyLock<RwLock<FxHashMap<Lang, Option<&'static FxHashSet<&'static str>>>>> =
-        LazyLock::new(Default::default);
+    type List = Option<&'static FxHashSet<&'static str>>;
+    static LISTS: LazyLock<RwLock<FxHashMap<Lang, List>>> = LazyLock::new(Default::default);
     if let Some(list) = LISTS.read().ok().and_then(|m| m.get(&lang).copied()) {
         return list;
     }
