@@ -132,7 +132,8 @@ extractive summary of about --words words (no sentence is cut; the last may run 
 sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
 \"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
 \"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
-is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+is the article's 0-based position among the inputs; `lang` is the summary's language, the one \
+most of the articles share (articles in other languages are left out unless --any-language).\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
 storyline summarize --json --words 300 articles/"
     )]
     Summarize(SummarizeArgs),
@@ -347,6 +348,10 @@ pub struct SummarizeArgs {
     /// The bounds on what one input may cost.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Take sentences from articles of every language (by default only
+    /// articles in the language most of them share are summarised).
+    #[arg(long)]
+    pub any_language: bool,
 }
 
 /// Arguments of `storyline stats`.

@@ -364,6 +364,12 @@ fn print_stats_to(out: &mut impl Write, s: &Stats, db: &Path) -> Result<()> {
     if !formats.is_empty() {
         writeln!(out, "  by format: {}", formats.join(", "))?;
     }
+    let mut languages: Vec<(&String, &u64)> = s.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let languages: Vec<String> = languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    if !languages.is_empty() {
+        writeln!(out, "  by language: {}", languages.join(", "))?;
+    }
     if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
         writeln!(out, "  dates: {a} to {b}")?;
     }
@@ -402,9 +408,10 @@ pub fn print_article(article: &storyline::Article) -> Result<()> {
         article.date.clone(),
         article.url.clone(),
         Some(format!(
-            "{} words, {} sentences",
+            "{} words, {} sentences, language {}",
             article.words,
-            article.sentences.len()
+            article.sentences.len(),
+            article.lang
         )),
     ]
     .into_iter()

@@ -103,6 +103,15 @@ pub enum Error {
     /// A WARC file or record could not be parsed.
     #[error("corrupt WARC: {0}")]
     Warc(String),
+    /// A stage panicked on this input: a bug, reported with the record
+    /// instead of ending the run.
+    #[error("internal error while {stage} this record (a bug, please report it): {message}")]
+    Panicked {
+        /// What was being done.
+        stage: &'static str,
+        /// The panic's message.
+        message: String,
+    },
     /// A lookup found nothing.
     #[error("not found: {0}")]
     NotFound(String),
@@ -219,6 +228,16 @@ impl Error {
             record,
             err: Box::new(self),
         }
+    }
+
+    /// The error for a caught panic, with its message when it has one.
+    pub fn panicked(stage: &'static str, payload: &(dyn std::any::Any + Send)) -> Error {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Error::Panicked { stage, message }
     }
 
     /// Short for `Error::Invalid(msg.to_string())`.

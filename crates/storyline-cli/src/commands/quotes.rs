@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use storyline::pipeline;
+use storyline::quotes::{Support, UNSUPPORTED};
 
 use crate::cli::StoryArgs;
 use crate::render;
@@ -29,7 +30,14 @@ pub fn run(db: &super::Db, args: StoryArgs, show: Show) -> Result<ExitCode> {
         eprintln!("storyline: no story {:?}", args.id);
         return Ok(ExitCode::from(1));
     };
+    // No rules for the story's language: the stage says so.
+    let unsupported = match show {
+        Show::Quotes => who.support != Support::Full,
+        Show::Entities => who.support == Support::None,
+    };
     match (show, args.json) {
+        _ if unsupported && args.json => render::print_json(&UNSUPPORTED)?,
+        _ if unsupported => println!("{UNSUPPORTED}"),
         (Show::Quotes, true) => render::print_json(&who.quotes)?,
         (Show::Entities, true) => render::print_json(&who.entities)?,
         (Show::Quotes, false) => render::print_quotes(&who)?,

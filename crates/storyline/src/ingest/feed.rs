@@ -34,6 +34,7 @@ pub fn parse_feed_within(
                 .map(|h| h.trim_start_matches("www.").to_string())
         });
     let source = feed_title.clone().or(site);
+    let language = feed.language.clone();
     let items = feed
         .entries
         .into_iter()
@@ -42,7 +43,7 @@ pub fn parse_feed_within(
             let record = i as u64 + 1;
             let article = cancel
                 .check()
-                .and_then(|()| item(entry, source.clone(), limits, cancel));
+                .and_then(|()| item(entry, source.clone(), language.as_deref(), limits, cancel));
             (record, article)
         })
         .collect();
@@ -80,6 +81,7 @@ fn check_xml_depth(bytes: &[u8]) -> Result<()> {
 fn item(
     entry: feed_rs::model::Entry,
     source: Option<String>,
+    feed_language: Option<&str>,
     limits: &HtmlLimits,
     cancel: &Cancel,
 ) -> Result<RawArticle> {
@@ -120,6 +122,10 @@ fn item(
     }
     if !entry.id.is_empty() {
         metadata.insert("feed_item_id".into(), entry.id.clone().into());
+    }
+    // The item's own language (Atom xml:lang), else the channel's.
+    if let Some(lang) = entry.language.as_deref().or(feed_language) {
+        metadata.insert("lang".into(), lang.into());
     }
     Ok(RawArticle {
         ref_id: None,

@@ -56,6 +56,11 @@ fn from_value_within(value: Value, limits: &HtmlLimits, cancel: &Cancel) -> Resu
             a.published = a.published.or(doc.published);
             a.url = a.url.or(doc.canonical_url);
             a.source = a.source.or(doc.site_name);
+            if let Some(lang) = doc.lang
+                && !obj.contains_key("lang")
+            {
+                obj.insert("lang".into(), lang.into());
+            }
         }
         (Some(_), _) | (_, Some(_)) => return Err(Error::invalid("the article text is empty")),
         (None, None) => {

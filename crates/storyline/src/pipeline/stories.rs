@@ -13,7 +13,6 @@ use crate::store::{Batch, Store};
 use crate::stories::{
     Clusterer, CopyEvidence, MemoryIndex, StoryFeatures, StoryParams, features::day_number,
 };
-use crate::text::AnalyzedText;
 
 /// Articles at least this similar (Jaccard of shingles) are copies of one
 /// text: the later one joins the earlier one's story.
@@ -111,11 +110,7 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
     let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
-    let analyzed = AnalyzedText {
-        text: source.text.text,
-        sentences: source.text.sentences,
-        words: 0,
-    };
+    let analyzed = source.text.analyzed();
     let f = StoryFeatures::extract(
         source.title.as_deref(),
         source.title_from_text,

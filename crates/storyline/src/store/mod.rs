@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::article::{Article, ArticleSummary, NewArticle, Sentence};
 use crate::error::{Error, Result};
+use crate::text::Lang;
 
 /// What storing one article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,12 +81,13 @@ impl Batch<'_> {
             let mut find =
                 tx.prepare_cached("SELECT id, content_hash FROM articles WHERE key = ?1")?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET content_hash = ?2, title = ?3, source = ?4, url = ?5, author = ?6, date = ?7,
-                 text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13 WHERE id = ?1",
+                 text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13,
+                 lang = ?14, search_title = ?15, search_text = ?16 WHERE id = ?1",
             )?;
             let mut clear_sentences =
                 tx.prepare_cached("DELETE FROM sentences WHERE article_id = ?1")?;
@@ -93,11 +95,11 @@ impl Batch<'_> {
                 "INSERT INTO sentences (article_id, idx, paragraph, start, end) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             let mut fts_add = tx.prepare_cached(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles_search WHERE id = ?1",
             )?;
             let mut fts_remove = tx.prepare_cached(
                 "INSERT INTO articles_fts (articles_fts, rowid, title, text)
-                 SELECT 'delete', id, title, text FROM articles WHERE id = ?1",
+                 SELECT 'delete', id, title, text FROM articles_search WHERE id = ?1",
             )?;
             let mut add_ref = tx.prepare_cached(
                 "INSERT OR IGNORE INTO article_refs (ref_id, article_id) VALUES (?1, ?2)",
@@ -108,6 +110,12 @@ impl Batch<'_> {
                 let existing: Option<(i64, String)> = find
                     .query_row([&a.key], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
+                let lang = a.analyzed.lang.code();
+                let search_title = a
+                    .title
+                    .as_deref()
+                    .and_then(|t| crate::text::search_form(t, a.analyzed.lang));
+                let search_text = crate::text::search_form(&a.analyzed.text, a.analyzed.lang);
                 let fields = params![
                     a.content_hash,
                     a.title,
@@ -120,7 +128,10 @@ impl Batch<'_> {
                     a.format.name(),
                     origin,
                     metadata,
-                    now
+                    now,
+                    lang,
+                    search_title,
+                    search_text
                 ];
                 let outcome = match existing {
                     // A text-keyed article has the same text by definition:
@@ -134,7 +145,7 @@ impl Batch<'_> {
                         p.extend_from_slice(fields);
                         fts_remove.execute([id])?;
                         update.execute(p.as_slice())?;
-                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
+                        fts_add.execute([id])?;
                         clear_sentences.execute([id])?;
                         Outcome::Updated(id)
                     }
@@ -143,7 +154,7 @@ impl Batch<'_> {
                         p.extend_from_slice(fields);
                         insert.execute(p.as_slice())?;
                         let id = tx.last_insert_rowid();
-                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
+                        fts_add.execute([id])?;
                         Outcome::Added(id)
                     }
                 };
@@ -171,6 +182,48 @@ impl Batch<'_> {
         Ok(outcomes)
     }
 
+    /// Gives a language to articles stored before languages were
+    /// identified (the one their input declared, else the one their text
+    /// shows), with the search form of their title and text. Returns how
+    /// many there were.
+    pub fn identify_languages(&self) -> Result<usize> {
+        let tx = &self.tx;
+        let rows: Vec<(i64, Option<String>, String, String)> = tx
+            .prepare("SELECT id, title, text, metadata FROM articles WHERE lang IS NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut set = tx.prepare_cached(
+            "UPDATE articles SET lang = ?2, search_title = ?3, search_text = ?4 WHERE id = ?1",
+        )?;
+        for (id, title, text, metadata) in &rows {
+            let declared = serde_json::from_str::<serde_json::Value>(metadata)
+                .ok()
+                .and_then(|m| m.get("lang")?.as_str().and_then(Lang::parse))
+                .filter(|l| !l.is_und());
+            let lang = declared.unwrap_or_else(|| Lang::identify(text));
+            let search_title = title
+                .as_deref()
+                .and_then(|t| crate::text::search_form(t, lang));
+            let search_text = crate::text::search_form(text, lang);
+            let reindex = search_title.is_some() || search_text.is_some();
+            if reindex {
+                tx.execute(
+                    "INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                     SELECT 'delete', id, title, text FROM articles_search WHERE id = ?1",
+                    [id],
+                )?;
+            }
+            set.execute(params![id, lang.code(), search_title, search_text])?;
+            if reindex {
+                tx.execute(
+                    "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles_search WHERE id = ?1",
+                    [id],
+                )?;
+            }
+        }
+        Ok(rows.len())
+    }
+
     /// Makes the batch's writes permanent.
     pub fn commit(self) -> Result<()> {
         Ok(self.tx.commit()?)
@@ -192,6 +245,8 @@ pub struct Stats {
     pub refs: u64,
     /// Articles per input format.
     pub formats: std::collections::BTreeMap<String, u64>,
+    /// Articles per language (ISO 639-1, `und` for unknown or mixed).
+    pub languages: std::collections::BTreeMap<String, u64>,
     /// Earliest article date.
     pub first_date: Option<String>,
     /// Latest article date.
@@ -526,7 +581,7 @@ impl Reader {
         let found = self
             .conn
             .query_row(
-                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text
+                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text, lang
                  FROM articles WHERE id = ?1",
                 [id],
                 |r| {
@@ -547,6 +602,7 @@ impl Reader {
                         metadata: json(r.get(11)?),
                         text: r.get(12)?,
                         sentences: Vec::new(),
+                        lang: stored_lang(r.get(13)?),
                     })
                 },
             )
@@ -594,11 +650,24 @@ impl Reader {
             .collect())
     }
 
+    /// Whether some article has no language yet (stored before languages
+    /// were identified).
+    pub fn has_articles_without_language(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE lang IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Full-text search (FTS5, bm25 with the headline weighted 4x),
     /// best first. Words are matched by their stems; `"quoted phrases"`,
     /// `prefix*`, `OR` and `NOT` work as in FTS5.
     pub fn search(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
-        let fts = fts_query(query);
+        // Words of languages written without spaces are found as the index
+        // stores them (see `text::search_form`).
+        let segmented = crate::text::search_form(query, Lang::UND);
+        let fts = fts_query(segmented.as_deref().unwrap_or(query));
         if fts.is_empty() {
             return Ok(Vec::new());
         }
@@ -612,8 +681,10 @@ impl Reader {
         let rows = stmt.query_map(params![fts, limit as i64, offset as i64], |r| {
             Ok(SearchHit {
                 article: summary_row(r)?,
-                score: r.get(7)?,
-                snippet: r.get(8)?,
+                score: r.get(8)?,
+                snippet: r
+                    .get::<_, String>(9)?
+                    .replace(crate::text::ZERO_WIDTH_SPACE, ""),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -643,8 +714,17 @@ impl Reader {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(lang, 'und'), count(*) FROM articles GROUP BY 1 ORDER BY 1",
+        )?;
+        let languages = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Stats {
             articles: articles as u64,
+            languages,
             sentences: sentences as u64,
             words: words as u64,
             sources: sources as u64,
@@ -744,7 +824,13 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words";
+const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words, a.lang";
+
+/// An article's stored language: `und` when the column says so or is not
+/// filled yet (an article stored before languages were identified).
+pub(crate) fn stored_lang(code: Option<String>) -> Lang {
+    code.as_deref().and_then(Lang::parse).unwrap_or(Lang::UND)
+}
 
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -755,6 +841,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
         url: r.get(4)?,
         date: r.get(5)?,
         words: r.get::<_, i64>(6)? as usize,
+        lang: stored_lang(r.get(7)?),
     })
 }
 
