@@ -14,7 +14,9 @@ use std::sync::LazyLock;
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
+use super::html_bounds::{self, HtmlLimits};
 use super::normalize_date;
+use crate::cancel::Cancel;
 
 mod boilerplate;
 mod lines;
@@ -45,6 +47,10 @@ pub enum ExtractError {
     /// The page has no block of text that looks like an article body.
     #[error("no main text found in the page")]
     NoMainText,
+    /// The page is over a limit, or the work was cancelled (see
+    /// [`super::html_bounds`]).
+    #[error("{0}")]
+    Bounds(String),
 }
 
 /// Minimum number of characters of main text for a page to count as an article.
@@ -53,6 +59,12 @@ const MIN_TEXT_CHARS: usize = 100;
 /// Main text shorter than this (non-space characters) is checked against the JSON-LD
 /// article body and Readability.
 const FALLBACK_CHARS: usize = 250;
+
+impl From<crate::Error> for ExtractError {
+    fn from(e: crate::Error) -> Self {
+        ExtractError::Bounds(e.message())
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Charset decoding
@@ -654,9 +666,21 @@ fn preclean(doc: &Document) {
 /// Extract main text and metadata. `url` is the page address if known (used to
 /// resolve relative canonical links).
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractError> {
-    let doc = Document::from(html);
+    extract_within(html, url, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`extract`] within limits on the page's depth and size, stopping when
+/// `cancel` is raised (see [`super::html_bounds`]).
+pub fn extract_within(
+    html: &str,
+    url: Option<&str>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<HtmlDocument, ExtractError> {
+    let doc = html_bounds::parse(html, limits, cancel)?;
     let (mut out, ld_body) = extract_metadata(&doc, url);
-    let page = main_text::Page::read(&doc);
+    let page = main_text::Page::read(&doc, &|markup| parse_fragment(markup, limits, cancel).ok());
+    cancel.check()?;
     let mut text = lines::postfilter(&page.main_text(out.title.as_deref()).join("\n"));
     // Text from a fallback, where the headline cannot be told from a paragraph.
     let mut fallback = false;
@@ -666,7 +690,9 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
         && let Some(body) = ld_body
     {
         let body = if body.contains('<') {
-            Document::fragment(body).formatted_text().to_string()
+            parse_fragment(&body, limits, cancel)?
+                .formatted_text()
+                .to_string()
         } else {
             body
         };
@@ -678,6 +704,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     }
     if visible_chars(&text) < FALLBACK_CHARS {
         preclean(&doc);
+        cancel.check()?;
         let cfg = dom_smoothie::Config {
             text_mode: dom_smoothie::TextMode::Formatted,
             disable_json_ld: true,
@@ -705,6 +732,17 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractErr
     }
     out.text = text;
     Ok(out)
+}
+
+/// Markup found inside a page (in `<noscript>`, in JSON-LD) parsed within the same
+/// limits as the page.
+fn parse_fragment(
+    markup: &str,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<Document, ExtractError> {
+    let bounded = html_bounds::bound(markup, limits, false, cancel)?;
+    Ok(Document::fragment(bounded.as_ref()))
 }
 
 fn visible_chars(text: &str) -> usize {

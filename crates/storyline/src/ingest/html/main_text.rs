@@ -284,6 +284,9 @@ enum Step {
     Exit { element: u32, kind: Kind },
 }
 
+/// Parses a piece of markup as a fragment, or refuses it (over a limit).
+pub(super) type Fragment<'a> = dyn Fn(&str) -> Option<Document> + 'a;
+
 /// Queues a node's children so that the first is read first.
 fn push_children(stack: &mut Vec<Step>, node: &NodeRef) {
     let mut child = node.last_child();
@@ -341,8 +344,9 @@ impl Reader {
         });
     }
     /// Reads the subtree at `start` in document order (with a stack of its own, so that
-    /// deep nesting cannot overflow the thread's stack).
-    fn walk(&mut self, tree: &Tree, start: NodeId, noscript: bool) {
+    /// deep nesting cannot overflow the thread's stack). `fragment` parses the markup of a
+    /// `<noscript>` (within the caller's limits); without it, `<noscript>` is skipped.
+    fn walk(&mut self, tree: &Tree, start: NodeId, fragment: Option<&Fragment<'_>>) {
         let mut stack = vec![Step::Enter(start)];
         while let Some(step) = stack.pop() {
             match step {
@@ -373,9 +377,12 @@ impl Reader {
                             // A page that shows its text only without scripts (Blogger puts
                             // posts there) has it in <noscript>, parsed as raw markup.
                             let markup = node.text();
-                            if noscript && markup.len() > NOSCRIPT_MIN_LEN && markup.contains('<') {
-                                let fragment = Document::fragment(markup);
-                                self.walk(&fragment.tree, fragment.root().id, false);
+                            if let Some(parse) = fragment
+                                && markup.len() > NOSCRIPT_MIN_LEN
+                                && markup.contains('<')
+                                && let Some(inner) = parse(&markup)
+                            {
+                                self.walk(&inner.tree, inner.root().id, None);
                             }
                             continue;
                         }
@@ -432,8 +439,9 @@ impl Reader {
 }
 
 impl Page {
-    /// Reads the body of a parsed page (or the whole document if it has no body).
-    pub(super) fn read(doc: &Document) -> Page {
+    /// Reads the body of a parsed page (or the whole document if it has no body);
+    /// `fragment` parses markup found in `<noscript>`, or refuses it.
+    pub(super) fn read(doc: &Document, fragment: &Fragment<'_>) -> Page {
         let mut r = Reader {
             page: Page {
                 elements: Vec::new(),
@@ -446,7 +454,7 @@ impl Page {
             links: 0,
         };
         let start = doc.body().unwrap_or_else(|| doc.root());
-        r.walk(&doc.tree, start.id, true);
+        r.walk(&doc.tree, start.id, Some(fragment));
         r.flush();
         r.page
     }
@@ -795,7 +803,7 @@ mod tests {
 
     fn main_text(html: &str) -> Vec<String> {
         let doc = Document::from(html);
-        Page::read(&doc)
+        Page::read(&doc, &|m| Some(Document::fragment(m)))
             .main_text(None)
             .into_iter()
             .map(str::to_string)
