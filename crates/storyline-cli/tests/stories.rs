@@ -266,12 +266,25 @@ fn merged_stories_keep_the_older_id_and_the_other_resolves() {
             );
         }
     }
-    // The new threshold stays for later ingests.
-    assert_eq!(
-        run_json(&db, &["recluster"])["params"]["threshold"]
-            .as_f64()
-            .unwrap() as f32,
-        0.12
+    // The new bar (the join model's probability) stays for later ingests.
+    let params = &run_json(&db, &["recluster"])["params"];
+    assert_eq!(params["join_probability"].as_f64().unwrap() as f32, 0.12);
+    assert_eq!(params["scorer"], "learned");
+    // Under the hand-set rules, --threshold is their similarity bar.
+    let rules = run_json(
+        &db,
+        &["recluster", "--params", r#"{"scorer": "rules"}"#, "--threshold", "0.3"],
+    );
+    assert_eq!(rules["params"]["threshold"].as_f64().unwrap() as f32, 0.3);
+    assert_eq!(rules["params"]["scorer"], "rules");
+    let story = run_json(&db, &["story", "1"]);
+    assert!(
+        story["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["signals"].as_array().unwrap().is_empty()),
+        "the rules weigh no model signals"
     );
 }
 
