@@ -13,7 +13,6 @@ use crate::store::{Batch, Store};
 use crate::stories::{
     Clusterer, CopyEvidence, MemoryIndex, StoryFeatures, StoryParams, features::day_number,
 };
-use crate::text::AnalyzedText;
 
 /// Articles at least this similar (Jaccard of shingles) are copies of one
 /// text: the later one joins the earlier one's story.
@@ -120,11 +119,7 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
     let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
-    let analyzed = AnalyzedText {
-        text: source.text.text,
-        sentences: source.text.sentences,
-        words: 0,
-    };
+    let analyzed = source.text.analyzed();
     let f = StoryFeatures::extract(
         source.title.as_deref(),
         source.title_from_text,
@@ -140,8 +135,11 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
 /// features stored by an older version. Returns how many were placed.
 pub fn backfill(store: &mut Store) -> Result<usize> {
     // Checked with reads first: the write lock is taken only when there
-    // is work, so listing stories never waits for a running ingest.
-    if !store.has_articles_without_story()? && !store.has_outdated_story_features()? {
+    // is work, so listing stories never waits for a running ingest. A
+    // read-only store keeps what it has.
+    if store.is_read_only()
+        || (!store.has_articles_without_story()? && !store.has_outdated_story_features()?)
+    {
         return Ok(0);
     }
     let batch = store.begin()?;
