@@ -273,7 +273,13 @@ fn merged_stories_keep_the_older_id_and_the_other_resolves() {
     // Under the hand-set rules, --threshold is their similarity bar.
     let rules = run_json(
         &db,
-        &["recluster", "--params", r#"{"scorer": "rules"}"#, "--threshold", "0.3"],
+        &[
+            "recluster",
+            "--params",
+            r#"{"scorer": "rules"}"#,
+            "--threshold",
+            "0.3",
+        ],
     );
     assert_eq!(rules["params"]["threshold"].as_f64().unwrap() as f32, 0.3);
     assert_eq!(rules["params"]["scorer"], "rules");
