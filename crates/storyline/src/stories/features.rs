@@ -378,7 +378,11 @@ mod tests {
             Some("2013-07-02"),
         );
         let term = |w: &str| {
-            let stem = CONTENT.tokens(w).pop().map(|t| t.text).unwrap_or_default();
+            let stem = content_analyzer(Lang::EN)
+                .tokens(w)
+                .pop()
+                .map(|t| t.text)
+                .unwrap_or_default();
             key(&stem, TERM_SEED)
         };
         assert!(f.headline.contains(&term("earthquake")));
