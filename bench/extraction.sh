@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # HTML main-text extraction benchmark: storyline (Rust) vs Python trafilatura.
 # Run from the repository root:  bash bench/extraction.sh [DATA_DIR]
-# DATA_DIR defaults to ../shared/data/extraction (html/*.html.gz, truth.jsonl, score.py).
+# DATA_DIR defaults to the shared extraction set (html/*.html.gz, truth.jsonl, score.py; see
+# bench/shared.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-DATA="$(cd "${1:-$ROOT/../shared/data/extraction}" && pwd)"
+source bench/shared.sh
+DATA="$(cd "${1:-$SHARED_DATA/extraction}" && pwd)"
 OUT="$ROOT/target/extraction-bench"
 VENV="$ROOT/target/peers-venv"
 mkdir -p "$OUT"
