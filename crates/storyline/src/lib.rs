@@ -55,4 +55,4 @@ pub mod text;
 pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Result, SkipKind};

@@ -16,7 +16,7 @@ pub mod stories;
 pub mod summary;
 
 use crate::article::NewArticle;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SkipKind};
 use crate::ingest::{self, IngestOptions, RawArticle, Record};
 use crate::store::{Outcome, Store};
 use crate::text;
@@ -33,8 +33,11 @@ pub struct SkippedRecord {
     pub line: Option<u64>,
     /// 1-based record, for WARC archives, feeds and JSON arrays.
     pub record: Option<u64>,
-    /// What was wrong.
+    /// What was wrong, for a person.
     pub message: String,
+    /// What was wrong, for a program: `malformed`, `no_article`,
+    /// `too_large` or `unreadable`.
+    pub kind: SkipKind,
 }
 
 impl From<&Error> for SkippedRecord {
@@ -45,6 +48,9 @@ impl From<&Error> for SkippedRecord {
             line: loc.line,
             record: loc.record,
             message: e.message(),
+            // Every error an ingest skips over is a record's; anything else
+            // (a failing store) ends the ingest instead.
+            kind: e.skip_kind().unwrap_or(SkipKind::Unreadable),
         }
     }
 }
@@ -212,9 +218,7 @@ pub fn ingest_inputs(
             flush(&mut batch, &mut progress);
         }
         drop(tx);
-        let part = writer
-            .join()
-            .map_err(|_| Error::invalid("the store writer thread panicked"))??;
+        let part = writer.join().map_err(|_| Error::WriterPanicked)??;
         report.added = part.added;
         report.unchanged = part.unchanged;
         report.updated = part.updated;

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader};
 use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::text::SentenceSpan;
 
 /// An article's text and sentences as stored, for the copies stage.
@@ -139,9 +139,39 @@ pub fn earlier(a: (i64, Option<&str>), b: (i64, Option<&str>)) -> bool {
     }
 }
 
-fn verdict_json(raw: Option<String>, key: &str) -> serde_json::Value {
-    raw.and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_else(|| serde_json::json!({ key: false, "score": 0.0, "pending": true }))
+/// An article's spin and stitch verdicts, with their evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdicts {
+    /// Spin.
+    pub spin: SpinVerdict,
+    /// Stitching.
+    pub stitch: StitchVerdict,
+}
+
+/// An article with its verdicts, if it was judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedArticle {
+    /// Article id.
+    pub id: i64,
+    /// The smallest input id.
+    pub ref_id: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Its verdicts (`None`: not judged yet).
+    pub verdicts: Option<Verdicts>,
+}
+
+/// Reads the verdicts stored as JSON for article `id`.
+fn verdicts_of(id: i64, spin: Option<String>, stitch: Option<String>) -> Result<Option<Verdicts>> {
+    let (Some(spin), Some(stitch)) = (spin, stitch) else {
+        return Ok(None);
+    };
+    let unreadable =
+        |e: serde_json::Error| Error::Corrupt(format!("verdicts of article {id}: {e}"));
+    Ok(Some(Verdicts {
+        spin: serde_json::from_str(&spin).map_err(unreadable)?,
+        stitch: serde_json::from_str(&stitch).map_err(unreadable)?,
+    }))
 }
 
 impl Reader {
@@ -276,8 +306,8 @@ impl Reader {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Stored spin and stitch verdicts of an article.
-    pub fn verdicts(&self, id: i64) -> Result<(serde_json::Value, serde_json::Value)> {
+    /// Stored spin and stitch verdicts of an article (`None`: not judged).
+    pub fn verdicts(&self, id: i64) -> Result<Option<Verdicts>> {
         let row: Option<(String, String)> = self
             .conn
             .query_row(
@@ -287,7 +317,7 @@ impl Reader {
             )
             .optional()?;
         let (spin, stitch) = row.unzip();
-        Ok((verdict_json(spin, "spun"), verdict_json(stitch, "stitched")))
+        verdicts_of(id, spin, stitch)
     }
 
     /// An article's verdict flags and scores, if it was judged.
@@ -308,22 +338,34 @@ impl Reader {
             .optional()?)
     }
 
-    /// Verdicts of every article, in id order, at most `limit`.
-    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<serde_json::Value>> {
+    /// Every article with its verdicts, in id order, at most `limit`.
+    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<JudgedArticle>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, (SELECT min(ref_id) FROM article_refs WHERE article_id = a.id), a.title, v.spin, v.stitch
              FROM articles a LEFT JOIN copy_verdicts v ON v.article_id = a.id ORDER BY a.id LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit.min(i64::MAX as usize) as i64], |r| {
-            Ok(serde_json::json!({
-                "id": r.get::<_, i64>(0)?,
-                "ref": r.get::<_, Option<String>>(1)?,
-                "title": r.get::<_, Option<String>>(2)?,
-                "spin": verdict_json(r.get(3)?, "spun"),
-                "stitch": verdict_json(r.get(4)?, "stitched"),
-            }))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map([limit.min(i64::MAX as usize) as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, ref_id, title, spin, stitch)| {
+                Ok(JudgedArticle {
+                    id,
+                    ref_id,
+                    title,
+                    verdicts: verdicts_of(id, spin, stitch)?,
+                })
+            })
+            .collect()
     }
 
     /// The first stored article (lowest id) before `id` whose text has
@@ -514,8 +556,8 @@ impl Batch<'_> {
 
     /// Stores an article's verdicts.
     pub fn save_verdicts(&self, id: i64, spin: &SpinVerdict, stitch: &StitchVerdict) -> Result<()> {
-        let spin_json = serde_json::to_string(spin)?;
-        let stitch_json = serde_json::to_string(stitch)?;
+        let spin_json = serde_json::to_string(spin).map_err(Error::Encode)?;
+        let stitch_json = serde_json::to_string(stitch).map_err(Error::Encode)?;
         self.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO copy_verdicts (article_id, spun, spin_score, stitched, stitch_score, spin, stitch)

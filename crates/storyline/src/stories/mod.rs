@@ -91,7 +91,7 @@ pub struct StoryArticle {
     /// Similarity to the story when it joined.
     pub score: f64,
     /// Why it joined: `first`, `similar` or `near_duplicate`.
-    pub reason: String,
+    pub reason: JoinReason,
 }
 
 /// A story with its articles in time order.
