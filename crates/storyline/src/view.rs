@@ -12,7 +12,7 @@ use crate::copies::{Edit, ReuseKind, SpinVerdict, StitchVerdict, Verdict, word_d
 use crate::error::Result;
 use crate::quotes::{StoryEntity, StoryQuote};
 use crate::store::Reader;
-use crate::store::copies::{ArticleBrief, StoredText, earlier};
+use crate::store::copies::{ArticleBrief, StoredText, earlier, earliness};
 use crate::stories::{Story, StoryArticle};
 use crate::summary::SummarySentence;
 
@@ -318,15 +318,6 @@ fn connected(pairs: impl IntoIterator<Item = (i64, i64)>) -> Vec<Vec<i64>> {
     groups.into_values().collect()
 }
 
-/// Orders articles (id, date) earliest first (see [`earlier`]).
-fn earliest_first(a: (i64, Option<&str>), b: (i64, Option<&str>)) -> std::cmp::Ordering {
-    if earlier(a, b) {
-        std::cmp::Ordering::Less
-    } else {
-        std::cmp::Ordering::Greater
-    }
-}
-
 /// Groups of near-duplicates at `threshold` (connected components of the
 /// pairs at least that similar), the earliest copy first.
 pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateGroup>> {
@@ -341,7 +332,9 @@ pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateG
         for id in ids {
             info.push((id, store.brief(id)?));
         }
-        info.sort_by(|x, y| earliest_first((x.0, x.1.date.as_deref()), (y.0, y.1.date.as_deref())));
+        info.sort_by(|x, y| {
+            earliness(x.0, x.1.date.as_deref()).cmp(&earliness(y.0, y.1.date.as_deref()))
+        });
         let original = info[0].0;
         let articles = info
             .into_iter()
@@ -486,7 +479,7 @@ pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<Article
             .filter(|n| n.earlier)
             .map(|n| (n.id, n.date.as_deref()))
             .chain([(id, my_date.as_deref())])
-            .min_by(|a, b| earliest_first(*a, *b))
+            .min_by_key(|&(id, date)| earliness(id, date))
             .map_or(id, |o| o.0);
         let copies = CopiesOf {
             is_original: original == id,
@@ -579,7 +572,7 @@ pub fn story_copies(
     // The story's first copies first.
     groups.sort_by_key(|g| g.iter().map(|id| position[id]).min());
     for g in &mut groups {
-        g.sort_by(|a, b| earliest_first((*a, date[a]), (*b, date[b])));
+        g.sort_by_key(|&id| earliness(id, date[&id]));
     }
     let group_of: HashMap<i64, usize> = groups
         .iter()
