@@ -166,16 +166,7 @@ pub fn explain_copies(
         }
     }
     let spin = c.spin.judged();
-    writeln!(
-        out,
-        "\nSpin: {} (score {:.2})",
-        if spin.is_some_and(|v| v.spun) {
-            "spun"
-        } else {
-            "no"
-        },
-        spin.map_or(0.0, |v| v.score)
-    )?;
+    print_verdict(&mut out, "Spin", "spun", spin.map(|v| (v.spun, v.score)))?;
     for s in spin.iter().flat_map(|v| &v.substitutions) {
         writeln!(
             out,
@@ -188,20 +179,29 @@ pub fn explain_copies(
     }
     print_signals(&mut out, spin.map_or(&[], |v| &v.signals))?;
     let stitch = c.stitch.judged();
-    writeln!(
-        out,
-        "\nStitch: {} (score {:.2})",
-        if stitch.is_some_and(|v| v.stitched) {
-            "stitched"
-        } else {
-            "no"
-        },
-        stitch.map_or(0.0, |v| v.score)
+    print_verdict(
+        &mut out,
+        "Stitch",
+        "stitched",
+        stitch.map(|v| (v.stitched, v.score)),
     )?;
     for (article, sentences) in stitch.iter().flat_map(|v| &v.source_articles) {
         writeln!(out, "  source #{article}: {sentences} sentences")?;
     }
     print_signals(&mut out, stitch.map_or(&[], |v| &v.signals))?;
+    Ok(())
+}
+
+/// "Spin: spun (score 0.71)"; "no", score 0, when not judged yet.
+fn print_verdict(
+    out: &mut impl Write,
+    name: &str,
+    flag: &str,
+    judged: Option<(bool, f64)>,
+) -> Result<()> {
+    let (flagged, score) = judged.unwrap_or((false, 0.0));
+    let said = if flagged { flag } else { "no" };
+    writeln!(out, "\n{name}: {said} (score {score:.2})")?;
     Ok(())
 }
 
