@@ -89,10 +89,9 @@ impl AppState {
     /// readers.
     pub fn open(config: Config) -> storyline::Result<AppState> {
         let mut writer = Store::open(&config.db)?;
-        storyline::pipeline::stories::backfill(&mut writer)?;
         // Articles stored before the quotes stage (or by an older extractor)
         // get their attributions now, not on every read of their story.
-        storyline::pipeline::quotes::backfill(&mut writer)?;
+        storyline::pipeline::catch_up(&mut writer)?;
         // All readers are opened now: opening one takes the write lock
         // briefly (for the schema check), which would wait on an ingest.
         let readers = (0..config.readers.max(1))

@@ -279,6 +279,17 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     Ok(n)
 }
 
+/// Brings a store made by an older Storyline up to the stages it lacks:
+/// a story for every article stored before the stories stage, and
+/// attributions from the current quote extractor. What a reader of stories
+/// and quotes runs first (the CLI's `story` and `quotes`, the server on
+/// start).
+pub fn catch_up(store: &mut Store) -> Result<()> {
+    stories::backfill(store)?;
+    quotes::backfill(store)?;
+    Ok(())
+}
+
 /// The parallel half of ingest: parse and extract a record, run the text
 /// stage, and work out the article's identity.
 pub fn prepare(record: Record) -> Result<NewArticle> {
