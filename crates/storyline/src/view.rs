@@ -12,6 +12,7 @@ use crate::copies::{Edit, ReuseKind, SpinVerdict, StitchVerdict, Verdict, word_d
 use crate::error::Result;
 use crate::quotes::{OrUnsupported, StoryEntity, StoryQuote, Support};
 use crate::store::Reader;
+pub use crate::store::copies::ArticleVerdicts;
 use crate::store::copies::{ArticleBrief, StoredText, earlier, earliness};
 use crate::stories::{Story, StoryArticle};
 use crate::summary::SummarySentence;
@@ -156,23 +157,6 @@ pub struct CopiesReport {
     pub reuse_pairs: Vec<ReusePair>,
     /// Each article's spin and stitch verdicts.
     pub articles: Vec<ArticleVerdicts>,
-}
-
-/// An article's spin and stitch verdicts, in a [`CopiesReport`]. (Fields in
-/// alphabetical order: the JSON keys have always come out so.)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ArticleVerdicts {
-    /// Article id.
-    pub id: i64,
-    /// The input's own id.
-    #[serde(rename = "ref")]
-    pub ref_id: Option<String>,
-    /// Spin verdict with evidence.
-    pub spin: Verdict<SpinVerdict>,
-    /// Stitch verdict with evidence.
-    pub stitch: Verdict<StitchVerdict>,
-    /// Headline.
-    pub title: Option<String>,
 }
 
 /// Another article's version of a sentence.
@@ -441,20 +425,7 @@ pub fn copies_report(store: &Reader, threshold: f64, limit: usize) -> Result<Cop
             threshold,
             duplicate_groups: duplicate_groups(store, threshold)?,
             reuse_pairs: reuse_pairs(store, limit)?,
-            articles: store
-                .all_verdicts(limit)?
-                .into_iter()
-                .map(|a| {
-                    let (spin, stitch) = a.verdicts.map(|v| (v.spin, v.stitch)).unzip();
-                    ArticleVerdicts {
-                        id: a.id,
-                        ref_id: a.ref_id,
-                        spin: spin.into(),
-                        stitch: stitch.into(),
-                        title: a.title,
-                    }
-                })
-                .collect(),
+            articles: store.all_verdicts(limit)?,
         })
     })
 }

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader};
-use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict};
+use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict, Verdict};
 use crate::error::{Error, Result};
 use crate::text::SentenceSpan;
 
@@ -176,17 +176,21 @@ pub struct Verdicts {
     pub stitch: StitchVerdict,
 }
 
-/// An article with its verdicts, if it was judged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JudgedArticle {
+/// An article's spin and stitch verdicts, as `copies --json` lists them.
+/// (Fields in alphabetical order: the JSON keys have always come out so.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleVerdicts {
     /// Article id.
     pub id: i64,
-    /// The smallest input id.
+    /// The input's own id (the smallest, when several inputs carried it).
+    #[serde(rename = "ref")]
     pub ref_id: Option<String>,
+    /// Spin verdict with evidence.
+    pub spin: Verdict<SpinVerdict>,
+    /// Stitch verdict with evidence.
+    pub stitch: Verdict<StitchVerdict>,
     /// Headline.
     pub title: Option<String>,
-    /// Its verdicts (`None`: not judged yet).
-    pub verdicts: Option<Verdicts>,
 }
 
 /// Reads the verdicts stored as JSON for article `id`.
@@ -368,7 +372,7 @@ impl Reader {
     }
 
     /// Every article with its verdicts, in id order, at most `limit`.
-    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<JudgedArticle>> {
+    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<ArticleVerdicts>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, (SELECT min(ref_id) FROM article_refs WHERE article_id = a.id), a.title, v.spin, v.stitch
              FROM articles a LEFT JOIN copy_verdicts v ON v.article_id = a.id ORDER BY a.id LIMIT ?1",
@@ -387,11 +391,15 @@ impl Reader {
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
             .map(|(id, ref_id, title, spin, stitch)| {
-                Ok(JudgedArticle {
+                let (spin, stitch) = verdicts_of(id, spin, stitch)?
+                    .map(|v| (v.spin, v.stitch))
+                    .unzip();
+                Ok(ArticleVerdicts {
                     id,
                     ref_id,
+                    spin: spin.into(),
+                    stitch: stitch.into(),
                     title,
-                    verdicts: verdicts_of(id, spin, stitch)?,
                 })
             })
             .collect()
