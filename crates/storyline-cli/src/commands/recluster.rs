@@ -20,7 +20,10 @@ pub fn run(db: &super::Db, args: ReclusterArgs) -> Result<ExitCode> {
             p = p.with_changes(&changes).context("--params")?;
         }
         if let Some(t) = args.threshold {
-            p.threshold = t;
+            match p.scorer {
+                storyline::stories::Scorer::Learned => p.join_probability = Some(t),
+                storyline::stories::Scorer::Rules => p.threshold = t,
+            }
         }
         Some(p)
     } else {
