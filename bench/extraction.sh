@@ -2,8 +2,8 @@
 # HTML main-text extraction benchmark: storyline (Rust) vs Python trafilatura, side by side, on
 # both extraction sets in one run.
 # Run from the repository root:  bash bench/extraction.sh [SCRAPINGHUB_DIR [WEB_DIR]]
-#   SCRAPINGHUB_DIR defaults to ../shared/data/extraction (html/*.html.gz, truth.jsonl, score.py);
-#   WEB_DIR to ../shared/data/extraction_web (html/*.html.gz, gold.jsonl, score_snippets.py).
+#   SCRAPINGHUB_DIR defaults to the shared data's extraction/ (see bench/shared.sh) (html/*.html.gz, truth.jsonl, score.py);
+#   WEB_DIR to its extraction_web/ (html/*.html.gz, gold.jsonl, score_snippets.py).
 # PEERS=0 skips trafilatura (its run takes minutes on 2 cores).
 # BASE=<commit> (e.g. BASE=main) also scores the extractor of that commit, side by side: it is
 # built from a temporary git worktree (this checkout's benchmark binary over that commit's
@@ -15,8 +15,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SH="$(cd "${1:-$ROOT/../shared/data/extraction}" && pwd)"
-WEB="$(cd "${2:-$ROOT/../shared/data/extraction_web}" && pwd)"
+source bench/shared.sh
+SH="$(cd "${1:-$SHARED_DATA/extraction}" && pwd)"
+WEB="$(cd "${2:-$SHARED_DATA/extraction_web}" && pwd)"
 OUT="$ROOT/target/extraction-bench"
 VENV="$ROOT/target/peers-venv"
 PEERS="${PEERS:-1}"

@@ -19,7 +19,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SHARED="$(cd "${STORYLINE_SHARED:-$ROOT/../shared}" && pwd)"
+source "$ROOT/bench/shared.sh"
 OUT="$ROOT/target/lang-bench"
 VENV="${VENV:-$ROOT/target/lang-venv}"
 mkdir -p "$OUT"

@@ -4,7 +4,7 @@
 # N (default 20000) documents: the shared story-set articles plus programmatic
 # near-copies. Truth = exact Jaccard of word 5-gram shingle sets over all pairs.
 # REPEAT=k (default 1) runs every configuration k times and keeps the fastest.
-# DATA=dir overrides ../shared/data. Everything is written under target/neardup
+# DATA=dir overrides the shared data (bench/shared.sh). Everything is written under target/neardup
 # (the corpus holds research-licensed text: never commit it).
 set -euo pipefail
 
@@ -12,7 +12,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 N="${1:-20000}"
 REPEAT="${REPEAT:-1}"
-DATA="${DATA:-$ROOT/../shared/data}"
+source bench/shared.sh
+DATA="${DATA:-$SHARED_DATA}"
 # SETS=crisis builds the corpus from the Spanish, French and Italian crisis
 # texts (the multilingual run); PEERS=0 skips datasketch and rensa.
 SETS="${SETS:-multinews,duc2004,ecbplus}"

@@ -11,7 +11,7 @@
 #      clustering slows down as stories pile up, the tail's ms/article shows it
 #   4. BCubed and pairwise F1 of the stories of step 2 against the gold stories
 # Prints a markdown table and writes every figure to target/stories-scale/results.json.
-# Environment: STORYLINE_SHARED (default ../shared beside the repository), SHIFT_DAYS (days
+# Environment: STORYLINE_SHARED (default ../shared beside the repository; bench/shared.sh), SHIFT_DAYS (days
 # between repetitions of the pool, default 400), SCORE_MAX (score only sizes up to this, default
 # all), QUIET_WAIT (seconds to wait in all for running compilers, default 300), WORKERS
 # (parallel `story ID` reads, default 2), STORYLINE_BIN (measure this binary instead of building
@@ -26,9 +26,9 @@ SIZES="${*:-10000 50000 100000}"
 SCORE_MAX="${SCORE_MAX:-}"
 WORKERS="${WORKERS:-2}"
 SHIFT_DAYS="${SHIFT_DAYS:-400}"
-# scale_corpus.py reads the data through common.py, which honours STORYLINE_SHARED.
-STORYLINE_SHARED="$(cd "${STORYLINE_SHARED:-$ROOT/../shared}" && pwd)"
-export STORYLINE_SHARED
+# scale_corpus.py reads the data through bench/shared.py, which honours the STORYLINE_SHARED
+# that shared.sh exports.
+source "$ROOT/bench/shared.sh"
 OUT="${SCALE_OUT:-$ROOT/target/stories-scale}"
 RUNS="$OUT/runs"
 mkdir -p "$OUT" "$RUNS"

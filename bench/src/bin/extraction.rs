@@ -16,8 +16,8 @@ use storyline::ingest::html::{decode_html, extract};
 #[derive(Parser)]
 #[command(about = "HTML main-text extraction benchmark")]
 struct Args {
-    /// Benchmark directory holding `html/<id>.html[.gz]` (default: ../shared/data/extraction
-    /// relative to the repository root).
+    /// Benchmark directory holding `html/<id>.html[.gz]` (default: the shared
+    /// data's `extraction/`).
     #[arg(long)]
     data: Option<PathBuf>,
     /// Extra page files or directories to use instead of `--data` (id = file stem).
@@ -120,9 +120,10 @@ fn body(bytes: &[u8], with_title: bool) -> String {
 fn main() -> Result<()> {
     let args = Args::parse();
     let inputs = if args.paths.is_empty() {
-        let data = args.data.clone().unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/extraction")
-        });
+        let data = args
+            .data
+            .clone()
+            .unwrap_or_else(|| storyline_bench::shared_data().join("extraction"));
         vec![data.join("html")]
     } else {
         args.paths.clone()

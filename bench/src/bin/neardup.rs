@@ -37,9 +37,10 @@ struct Args {
 enum Cmd {
     /// Build the deterministic evaluation corpus.
     MakeCorpus {
-        /// Directory holding {multinews,duc2004,ecbplus}/articles.jsonl.
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
+        /// Directory holding {multinews,duc2004,ecbplus}/articles.jsonl
+        /// (default: the shared data).
+        #[arg(long)]
+        data: Option<PathBuf>,
         #[arg(long, default_value = "target/neardup/corpus.jsonl")]
         out: PathBuf,
         /// Total number of documents (base articles plus near-copies).
@@ -104,7 +105,13 @@ fn main() -> Result<()> {
             n,
             seed,
             sets,
-        } => make_corpus(&data, &out, n, seed, &sets),
+        } => make_corpus(
+            &data.unwrap_or_else(storyline_bench::shared_data),
+            &out,
+            n,
+            seed,
+            &sets,
+        ),
         Cmd::Truth { corpus, out, min } => truth(&corpus, &out, min),
         Cmd::Profile { corpus } => profile(&corpus),
         Cmd::Run {

@@ -125,30 +125,23 @@ pub fn explain_copies(
         article.id,
         article.title.as_deref().unwrap_or("(untitled)")
     )?;
-    let near = c.copies["near_duplicates"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if near.is_empty() {
+    let copies = &c.copies;
+    if copies.near_duplicates.is_empty() {
         writeln!(
             out,
             "\nNo near-duplicates at Jaccard >= {}.",
-            c.copies["threshold"]
+            copies.threshold
         )?;
     } else {
-        writeln!(out, "\nCopies (original: #{}):", c.copies["original"])?;
-        for n in near {
+        writeln!(out, "\nCopies (original: #{}):", copies.original)?;
+        for n in &copies.near_duplicates {
             writeln!(
                 out,
                 "  #{} {:.2}{} {}",
-                n["id"],
-                n["jaccard"].as_f64().unwrap_or(0.0),
-                if n["exact"].as_bool() == Some(true) {
-                    " exact"
-                } else {
-                    ""
-                },
-                n["title"].as_str().unwrap_or("")
+                n.id,
+                n.jaccard,
+                if n.exact { " exact" } else { "" },
+                n.title.as_deref().unwrap_or("")
             )?;
         }
     }
@@ -166,47 +159,67 @@ pub fn explain_copies(
                 out,
                 "      {who} #{} ({}, {:.2}): {}",
                 m.article,
-                m.kind,
+                m.kind.name(),
                 m.score,
                 render_diff(&m.diff)
             )?;
         }
     }
-    for (name, v, key) in [("Spin", &c.spin, "spun"), ("Stitch", &c.stitch, "stitched")] {
+    let spin = c.spin.judged();
+    print_verdict(&mut out, "Spin", "spun", spin.map(|v| (v.spun, v.score)))?;
+    for s in spin.iter().flat_map(|v| &v.substitutions) {
         writeln!(
             out,
-            "\n{name}: {} (score {:.2})",
-            if v[key].as_bool() == Some(true) {
-                key
-            } else {
-                "no"
-            },
-            v["score"].as_f64().unwrap_or(0.0)
+            "  substitution: {} -> {} (sentence {}, source #{})",
+            quoted(&s.from),
+            quoted(&s.to),
+            s.sentence,
+            s.source_article
         )?;
-        for s in v["substitutions"].as_array().into_iter().flatten() {
-            writeln!(
-                out,
-                "  substitution: {} -> {} (sentence {}, source #{})",
-                s["from"], s["to"], s["sentence"], s["source_article"]
-            )?;
-        }
-        for s in v["source_articles"].as_array().into_iter().flatten() {
-            writeln!(out, "  source #{}: {} sentences", s[0], s[1])?;
-        }
-        for s in v["signals"].as_array().into_iter().flatten() {
-            let usual = s["usual"]
-                .as_str()
-                .map(|u| format!(" (usually {u:?})"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {}: {}{usual}",
-                s["kind"].as_str().unwrap_or(""),
-                s["text"]
-            )?;
-        }
+    }
+    print_signals(&mut out, spin.map_or(&[], |v| &v.signals))?;
+    let stitch = c.stitch.judged();
+    print_verdict(
+        &mut out,
+        "Stitch",
+        "stitched",
+        stitch.map(|v| (v.stitched, v.score)),
+    )?;
+    for (article, sentences) in stitch.iter().flat_map(|v| &v.source_articles) {
+        writeln!(out, "  source #{article}: {sentences} sentences")?;
+    }
+    print_signals(&mut out, stitch.map_or(&[], |v| &v.signals))?;
+    Ok(())
+}
+
+/// "Spin: spun (score 0.71)"; "no", score 0, when not judged yet.
+fn print_verdict(
+    out: &mut impl Write,
+    name: &str,
+    flag: &str,
+    judged: Option<(bool, f64)>,
+) -> Result<()> {
+    let (flagged, score) = judged.unwrap_or((false, 0.0));
+    let said = if flagged { flag } else { "no" };
+    writeln!(out, "\n{name}: {said} (score {score:.2})")?;
+    Ok(())
+}
+
+fn print_signals(out: &mut impl Write, signals: &[storyline::copies::Signal]) -> Result<()> {
+    for s in signals {
+        let usual = s
+            .usual
+            .as_deref()
+            .map(|u| format!(" (usually {u:?})"))
+            .unwrap_or_default();
+        writeln!(out, "  {}: {}{usual}", s.kind.name(), quoted(&s.text))?;
     }
     Ok(())
+}
+
+/// A string in double quotes, escaped as JSON.
+fn quoted(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
 }
 
 pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
@@ -225,7 +238,7 @@ pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
     let reworded = r
         .reuse_pairs
         .iter()
-        .filter(|p| p.kind == "reworded")
+        .filter(|p| p.kind == storyline::copies::ReuseKind::Reworded)
         .count();
     writeln!(
         out,
@@ -236,14 +249,14 @@ pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
     let spun: Vec<String> = r
         .articles
         .iter()
-        .filter(|a| a["spin"]["spun"] == true)
-        .map(|a| format!("#{}", a["id"]))
+        .filter(|a| a.spin.judged().is_some_and(|v| v.spun))
+        .map(|a| format!("#{}", a.id))
         .collect();
     let stitched: Vec<String> = r
         .articles
         .iter()
-        .filter(|a| a["stitch"]["stitched"] == true)
-        .map(|a| format!("#{}", a["id"]))
+        .filter(|a| a.stitch.judged().is_some_and(|v| v.stitched))
+        .map(|a| format!("#{}", a.id))
         .collect();
     writeln!(
         out,

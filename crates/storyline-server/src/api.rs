@@ -287,12 +287,12 @@ pub async fn post_articles(
         .await?;
     let stored = report.added + report.unchanged + report.updated;
     if stored == 0 && !report.errors.is_empty() {
-        // The library's own wording for a record that does not parse (its
-        // `Error::Json` and `Error::InvalidUtf8`); anything else was JSON
-        // that is not an article.
-        let not_json = report.errors.iter().any(|e| {
-            e.message.starts_with("not valid JSON") || e.message.starts_with("invalid UTF-8")
-        });
+        // A record that does not parse is a bad request; anything else was
+        // JSON that is not an article.
+        let not_json = report
+            .errors
+            .iter()
+            .any(|e| e.kind == storyline::SkipKind::Malformed);
         let first = &report.errors[0];
         let at = match (first.line, first.record) {
             (Some(l), _) => format!("line {l}: "),

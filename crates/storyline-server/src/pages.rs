@@ -9,8 +9,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use serde_json::Value;
-use storyline::copies::Edit;
+use storyline::copies::verdict::Substitution;
+use storyline::copies::{Edit, SpinVerdict, StitchVerdict};
 use storyline::quotes::{EntityKind, QuoteKind, StoryQuote};
 use storyline::stories::StorySummary;
 use storyline::view::{ArticleView, StoryView};
@@ -366,8 +366,8 @@ fn render_diff(edits: &[Edit]) -> Markup {
     }
 }
 
-fn score(v: &Value) -> String {
-    format!("{:.2}", v["score"].as_f64().unwrap_or(0.0))
+fn score(score: f64) -> String {
+    format!("{score:.2}")
 }
 
 /// The body of an article page.
@@ -383,24 +383,16 @@ pub fn article_body(v: &ArticleView) -> Markup {
     for s in &a.sentences {
         paragraphs.entry(s.paragraph).or_default().push(s);
     }
-    let spin = &v.copies.spin;
-    let stitch = &v.copies.stitch;
-    let near = v.copies.copies["near_duplicates"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let original = v.copies.copies["original"].as_i64().unwrap_or(a.id);
-    let substitutions = spin["substitutions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut by_sentence: BTreeMap<(u64, i64), Vec<&Value>> = BTreeMap::new();
-    for s in &substitutions {
+    // Not judged yet reads as judged clean.
+    let (no_spin, no_stitch) = (SpinVerdict::default(), StitchVerdict::default());
+    let spin = v.copies.spin.judged().unwrap_or(&no_spin);
+    let stitch = v.copies.stitch.judged().unwrap_or(&no_stitch);
+    let near = &v.copies.copies.near_duplicates;
+    let original = v.copies.copies.original;
+    let mut by_sentence: BTreeMap<(usize, i64), Vec<&Substitution>> = BTreeMap::new();
+    for s in &spin.substitutions {
         by_sentence
-            .entry((
-                s["sentence"].as_u64().unwrap_or(0),
-                s["source_article"].as_i64().unwrap_or(0),
-            ))
+            .entry((s.sentence, s.source_article))
             .or_default()
             .push(s);
     }
@@ -421,8 +413,8 @@ pub fn article_body(v: &ArticleView) -> Markup {
             }
             p.verdicts {
                 @if original != a.id { span.badge.copy { "copy of " a href={ "/articles/" (original) } { "#" (original) } } " " }
-                @if spin["spun"].as_bool() == Some(true) { span.badge.spun { "spun (" (score(spin)) ")" } " " }
-                @if stitch["stitched"].as_bool() == Some(true) { span.badge.stitched { "stitched (" (score(stitch)) ")" } " " }
+                @if spin.spun { span.badge.spun { "spun (" (score(spin.score)) ")" } " " }
+                @if stitch.stitched { span.badge.stitched { "stitched (" (score(stitch.score)) ")" } " " }
                 @if !reused.is_empty() {
                     span.badge.reused { (reused.len()) " of " (a.sentences.len()) " sentences found elsewhere" }
                 }
@@ -448,10 +440,10 @@ pub fn article_body(v: &ArticleView) -> Markup {
                     }
                 }
             }
-            @if !substitutions.is_empty() || spin["signals"].as_array().is_some_and(|s| !s.is_empty()) {
+            @if !spin.substitutions.is_empty() || !spin.signals.is_empty() {
                 section #spin {
                     h2 { "Spin" }
-                    p.meta { "Score " (score(spin)) ": " (spin["substituted_sentences"]) " of " (spin["aligned_sentences"]) " aligned sentences have short substitutions." }
+                    p.meta { "Score " (score(spin.score)) ": " (spin.substituted_sentences) " of " (spin.aligned_sentences) " aligned sentences have short substitutions." }
                     ul.diffs {
                         @for ((sentence, source), subs) in &by_sentence {
                             li {
@@ -460,30 +452,30 @@ pub fn article_body(v: &ArticleView) -> Markup {
                                 a href={ "/articles/" (source) } { "#" (source) } ": "
                                 @for (i, s) in subs.iter().enumerate() {
                                     @if i > 0 { ", " }
-                                    del { (s["from"].as_str().unwrap_or("")) } " → " ins { (s["to"].as_str().unwrap_or("")) }
+                                    del { (s.from) } " → " ins { (s.to) }
                                 }
-                                @if let Some(m) = reused.get(&(*sentence as usize)).and_then(|r| r.matches.iter().find(|m| m.article == *source)) {
+                                @if let Some(m) = reused.get(sentence).and_then(|r| r.matches.iter().find(|m| m.article == *source)) {
                                     p.diff { (render_diff(&m.diff)) }
                                 }
                             }
                         }
-                        @for s in spin["signals"].as_array().into_iter().flatten() {
+                        @for s in &spin.signals {
                             li {
-                                (s["kind"].as_str().unwrap_or("").replace('_', " ")) ": "
-                                q { (s["text"].as_str().unwrap_or("")) }
-                                @if let Some(u) = s["usual"].as_str() { " (usually " q { (u) } ")" }
+                                (s.kind.name().replace('_', " ")) ": "
+                                q { (s.text) }
+                                @if let Some(u) = &s.usual { " (usually " q { (u) } ")" }
                             }
                         }
                     }
                 }
             }
-            @if stitch["source_articles"].as_array().is_some_and(|s| !s.is_empty()) {
+            @if !stitch.source_articles.is_empty() {
                 section #stitch {
                     h2 { "Sources of its sentences" }
-                    p.meta { "Stitch score " (score(stitch)) "." }
+                    p.meta { "Stitch score " (score(stitch.score)) "." }
                     ul {
-                        @for s in stitch["source_articles"].as_array().into_iter().flatten() {
-                            li { a href={ "/articles/" (s[0]) } { "#" (s[0]) } ": " (plural(s[1].as_u64().unwrap_or(0), "sentence", "sentences")) }
+                        @for (source, sentences) in &stitch.source_articles {
+                            li { a href={ "/articles/" (source) } { "#" (source) } ": " (plural(*sentences as u64, "sentence", "sentences")) }
                         }
                     }
                 }
@@ -502,7 +494,7 @@ pub fn article_body(v: &ArticleView) -> Markup {
                                             a href={ "/articles/" (m.article) "#s" (m.sentence) } {
                                                 (m.source.as_deref().unwrap_or("article")) " #" (m.article)
                                             }
-                                            " (" (m.kind) ", " (format!("{:.2}", m.score)) "): "
+                                            " (" (m.kind.name()) ", " (format!("{:.2}", m.score)) "): "
                                             span.diff { (render_diff(&m.diff)) }
                                         }
                                     }
@@ -516,12 +508,12 @@ pub fn article_body(v: &ArticleView) -> Markup {
                 section #near {
                     h2 { "Near-duplicates" }
                     ul {
-                        @for n in &near {
+                        @for n in near {
                             li {
-                                a href={ "/articles/" (n["id"]) } { (n["title"].as_str().unwrap_or("(untitled)")) }
-                                " " span.src { (n["source"].as_str().unwrap_or("")) }
-                                " · Jaccard " (format!("{:.2}", n["jaccard"].as_f64().unwrap_or(0.0)))
-                                @if n["earlier"].as_bool() == Some(true) { " · earlier" }
+                                a href={ "/articles/" (n.id) } { (n.title.as_deref().unwrap_or("(untitled)")) }
+                                " " span.src { (n.source.as_deref().unwrap_or("")) }
+                                " · Jaccard " (format!("{:.2}", n.jaccard))
+                                @if n.earlier { " · earlier" }
                             }
                         }
                     }

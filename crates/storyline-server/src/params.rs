@@ -140,23 +140,8 @@ pub fn encode(s: &str) -> String {
 /// Reads a story reference: a story id, or `article:X` for the story of
 /// article X (an id or a ref).
 pub async fn resolve_story(state: &AppState, id: &str) -> Result<i64, ApiError> {
-    if let Some(article) = id.strip_prefix("article:") {
-        let article = article.to_string();
-        let shown = article.clone();
-        let found = state
-            .read(move |s| match s.resolve(&article)? {
-                Some(a) => s.story_of(a),
-                None => Ok(None),
-            })
-            .await?;
-        return found.ok_or_else(|| ApiError::not_found(format!("no story of article {shown:?}")));
-    }
-    let n: i64 = id.parse().map_err(|_| {
-        ApiError::bad_request(format!(
-            "{id:?} is not a story id (a number, or article:ID)"
-        ))
-    })?;
-    Ok(n)
+    let reference = id.to_string();
+    state.read(move |s| s.story_ref(&reference)).await
 }
 
 /// Finds an article by id or ref (`id:N`, `ref:X` force one reading).

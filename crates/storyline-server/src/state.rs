@@ -134,11 +134,10 @@ impl AppState {
             None
         } else {
             let mut writer = first;
-            storyline::pipeline::stories::backfill(&mut writer)?;
-            // Articles stored before the quotes stage (or by an older
-            // extractor) get their attributions now, not on every read of
-            // their story.
-            storyline::pipeline::quotes::backfill(&mut writer)?;
+            // Articles stored before the stories and quotes stages (or by an
+            // older extractor) get their story and attributions now, not on
+            // every read of their story.
+            storyline::pipeline::catch_up(&mut writer)?;
             Some(Arc::new(tokio::sync::Mutex::new(writer)))
         };
         // All readers are opened now: opening one takes the write lock

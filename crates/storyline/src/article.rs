@@ -90,9 +90,9 @@ pub struct Article {
     /// Number of words.
     pub words: usize,
     /// Input format.
-    pub format: String,
+    pub format: crate::ingest::Format,
     /// Where it was first read from.
-    pub origin: serde_json::Value,
+    pub origin: Location,
     /// When it was stored (RFC 3339, UTC).
     pub ingested_at: String,
     /// Fields of the input that Storyline does not interpret.

@@ -94,7 +94,8 @@ pub enum Error {
     /// An HTML page had no article in it.
     #[error("{0}")]
     Extract(#[from] crate::ingest::html::ExtractError),
-    /// A record is well-formed but unusable (e.g. a JSONL object without text).
+    /// A record is well-formed but unusable (e.g. a JSONL object without
+    /// text): it holds no article.
     #[error("{0}")]
     Invalid(String),
     /// A feed could not be parsed.
@@ -112,14 +113,38 @@ pub enum Error {
         /// The panic's message.
         message: String,
     },
-    /// A lookup found nothing.
-    #[error("not found: {0}")]
+    /// What was asked for is not there (a story, an article).
+    #[error("{0}")]
     NotFound(String),
+    /// An argument is not valid (a story reference, tuning parameters).
+    #[error("{0}")]
+    BadArgument(String),
+    /// The database was made by a newer Storyline.
+    #[error(
+        "the database has schema version {found}, newer than this program knows ({known}); upgrade Storyline"
+    )]
+    SchemaTooNew {
+        /// The database's schema version.
+        found: u32,
+        /// The newest this program knows.
+        known: u32,
+    },
+    /// The thread that writes an ingest to the store panicked; what it had
+    /// committed stays, the rest of the ingest was not stored.
+    #[error("the store writer thread panicked")]
+    WriterPanicked,
+    /// A value could not be written as JSON for the store.
+    #[error("cannot encode as JSON: {0}")]
+    Encode(serde_json::Error),
 }
 
 impl From<rusqlite::Error> for Error {
-    /// A damaged file is [`Error::Corrupt`] wherever it shows, said once.
+    /// A damaged file is [`Error::Corrupt`] wherever it shows, said once;
+    /// so is a value the store cannot read back as its type.
     fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(column, _, cause) = e {
+            return Error::Corrupt(format!("column {column}: {cause}"));
+        }
         if matches!(
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
@@ -133,6 +158,25 @@ impl From<rusqlite::Error> for Error {
             Error::Sqlite(e)
         }
     }
+}
+
+/// What was wrong with a record that was reported and skipped, for a
+/// program to act on (the message is for a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// It could not be parsed: not JSON, not UTF-8, not a feed or a WARC
+    /// record, a truncated or corrupt compressed stream, binary data.
+    Malformed,
+    /// It was read, but holds no article: no text, no main text, no words.
+    NoArticle,
+    /// It is over a size limit (of the file, the record, the text, or an
+    /// HTML page's elements or depth).
+    TooLarge,
+    /// It could not be read at all (a file system error).
+    Unreadable,
+    /// A stage failed on it: a bug in Storyline, not in the record.
+    Internal,
 }
 
 /// The limits that bound the work one input can cause (see
@@ -194,15 +238,17 @@ fn over_limit(limit: Limit, max: u64, size: Option<u64>) -> String {
     }
 }
 
-/// Where an error happened, for reports: the file, and the line or record in it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// Where a record was read, or where an error happened: the file, and the
+/// line or record in it. (Fields in alphabetical order: an article's stored
+/// `origin` has always printed its keys so.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
-    /// The file, or `-` for standard input.
-    pub source: Option<String>,
     /// 1-based line, for line-oriented inputs.
     pub line: Option<u64>,
     /// 1-based record, for multi-record inputs.
     pub record: Option<u64>,
+    /// The file, or `-` for standard input.
+    pub source: Option<String>,
 }
 
 impl Error {
@@ -281,5 +327,23 @@ impl Error {
     /// The message of the innermost error, without its location.
     pub fn message(&self) -> String {
         self.root().to_string()
+    }
+
+    /// What kind of problem a bad record has, when this error is one
+    /// (`None` for errors of the store or of the caller's arguments).
+    pub fn skip_kind(&self) -> Option<SkipKind> {
+        Some(match self.root() {
+            Error::Json(_)
+            | Error::InvalidUtf8 { .. }
+            | Error::Binary
+            | Error::Decompress(_)
+            | Error::Feed(_)
+            | Error::Warc(_) => SkipKind::Malformed,
+            Error::Empty | Error::Invalid(_) | Error::Extract(_) => SkipKind::NoArticle,
+            Error::TooLarge { .. } | Error::OverLimit { .. } => SkipKind::TooLarge,
+            Error::Io(_) => SkipKind::Unreadable,
+            Error::Panicked { .. } => SkipKind::Internal,
+            _ => return None,
+        })
     }
 }

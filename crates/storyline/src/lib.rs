@@ -59,4 +59,4 @@ pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};
 pub use cancel::{Cancel, CancelOnDrop};
-pub use error::{Error, Limit, Location, Result};
+pub use error::{Error, Limit, Location, Result, SkipKind};

@@ -73,24 +73,12 @@ pub fn opening(e: storyline::Error, db: &Path) -> anyhow::Error {
 /// The story a `story` argument names: a story id or `article:X`. Prints
 /// why not and returns `None` when there is none.
 pub fn story_arg(store: &Store, id: &str) -> Result<Option<i64>> {
-    let story = match id.strip_prefix("article:") {
-        Some(article) => match store.resolve(article)? {
-            Some(a) => store.story_of(a)?,
-            None => {
-                eprintln!("storyline: no article with id or ref {article:?}");
-                return Ok(None);
-            }
-        },
-        None => match id.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                eprintln!("storyline: {id:?} is not a story id (a number, or article:ID)");
-                return Ok(None);
-            }
-        },
-    };
-    if story.is_none() {
-        eprintln!("storyline: no story {id:?}");
+    match store.story_ref(id) {
+        Ok(story) => Ok(Some(story)),
+        Err(e @ (storyline::Error::NotFound(_) | storyline::Error::BadArgument(_))) => {
+            eprintln!("storyline: {e}");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(story)
 }

@@ -21,8 +21,7 @@ pub enum Show {
 /// Shows a story's quotes or entities; 1 when there is no such story.
 pub fn run(db: &super::Db, args: StoryArgs, show: Show) -> Result<ExitCode> {
     let mut store = db.reader()?;
-    pipeline::stories::backfill(&mut store)?;
-    pipeline::quotes::backfill(&mut store)?;
+    pipeline::catch_up(&mut store)?;
     let Some(story_id) = super::story_arg(&store, &args.id)? else {
         return Ok(ExitCode::from(1));
     };

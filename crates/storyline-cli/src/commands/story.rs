@@ -11,8 +11,7 @@ use crate::render;
 /// Shows one story; 1 when there is none.
 pub fn run(db: &super::Db, args: StoryArgs) -> Result<ExitCode> {
     let mut store = db.reader()?;
-    pipeline::stories::backfill(&mut store)?;
-    pipeline::quotes::backfill(&mut store)?;
+    pipeline::catch_up(&mut store)?;
     let Some(story_id) = super::story_arg(&store, &args.id)? else {
         return Ok(ExitCode::from(1));
     };

@@ -31,7 +31,11 @@ pub use align::{AlignedPair, Aligner, align_sentences, reuse_score};
 pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};
-pub use verdict::{SentenceMatch, SpinVerdict, StitchVerdict, assess_spin, assess_stitch};
+pub use signals::{Signal, SignalKind};
+pub use verdict::{
+    Flagged, ReuseKind, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, assess_spin,
+    assess_stitch,
+};
 
 use std::sync::LazyLock;
 

@@ -31,6 +31,19 @@ impl Format {
             Format::Feed => "feed",
         }
     }
+
+    /// The format a name stands for.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [
+            Format::Text,
+            Format::Jsonl,
+            Format::Html,
+            Format::Warc,
+            Format::Feed,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
 }
 
 /// Whether bytes start with the gzip magic number.

@@ -18,7 +18,7 @@ pub mod summary;
 
 use crate::article::NewArticle;
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SkipKind};
 use crate::ingest::{self, IngestOptions, RawArticle, Record};
 use crate::store::{Outcome, Store};
 use crate::text;
@@ -39,8 +39,11 @@ pub struct SkippedRecord {
     pub line: Option<u64>,
     /// 1-based record, for WARC archives, feeds and JSON arrays.
     pub record: Option<u64>,
-    /// What was wrong.
+    /// What was wrong, for a person.
     pub message: String,
+    /// What was wrong, for a program: `malformed`, `no_article`,
+    /// `too_large` or `unreadable`.
+    pub kind: SkipKind,
 }
 
 impl From<&Error> for SkippedRecord {
@@ -51,6 +54,9 @@ impl From<&Error> for SkippedRecord {
             line: loc.line,
             record: loc.record,
             message: e.message(),
+            // Every error an ingest skips over is a record's; anything else
+            // (a failing store) ends the ingest instead.
+            kind: e.skip_kind().unwrap_or(SkipKind::Unreadable),
         }
     }
 }
@@ -190,9 +196,7 @@ pub fn ingest_inputs(
             flush(&mut batch, &mut progress);
         }
         drop(tx);
-        let part = writer
-            .join()
-            .map_err(|_| Error::invalid("the store writer thread panicked"))??;
+        let part = writer.join().map_err(|_| Error::WriterPanicked)??;
         cancel.check()?;
         report.added = part.added;
         report.unchanged = part.unchanged;
@@ -358,6 +362,17 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     touched.dedup();
     stories::after_delete(store, &touched)?;
     Ok(n)
+}
+
+/// Brings a store made by an older Storyline up to the stages it lacks:
+/// a story for every article stored before the stories stage, and
+/// attributions from the current quote extractor. What a reader of stories
+/// and quotes runs first (the CLI's `story` and `quotes`, the server on
+/// start).
+pub fn catch_up(store: &mut Store) -> Result<()> {
+    stories::backfill(store)?;
+    quotes::backfill(store)?;
+    Ok(())
 }
 
 /// The parallel half of ingest: parse and extract a record, run the text

@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::article::{Article, ArticleSummary, NewArticle, Sentence};
 use crate::error::{Error, Result};
+use crate::ingest::Format;
 use crate::text::Lang;
 
 /// What storing one article did.
@@ -105,8 +106,8 @@ impl Batch<'_> {
                 "INSERT OR IGNORE INTO article_refs (ref_id, article_id) VALUES (?1, ?2)",
             )?;
             for a in articles {
-                let origin = serde_json::to_string(&a.origin).map_err(Error::Json)?;
-                let metadata = serde_json::to_string(&a.metadata).map_err(Error::Json)?;
+                let origin = serde_json::to_string(&a.origin).map_err(Error::Encode)?;
+                let metadata = serde_json::to_string(&a.metadata).map_err(Error::Encode)?;
                 let existing: Option<(i64, String)> = find
                     .query_row([&a.key], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
@@ -459,9 +460,10 @@ impl Store {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
             if version > target {
-                return Err(Error::invalid(format!(
-                    "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
-                )));
+                return Err(Error::SchemaTooNew {
+                    found: version,
+                    known: target,
+                });
             }
             if version == target {
                 return Ok(());
@@ -577,7 +579,6 @@ impl Reader {
 
     /// One article with its text and sentences.
     pub fn article(&self, id: i64) -> Result<Option<Article>> {
-        let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::Null);
         let found = self
             .conn
             .query_row(
@@ -596,10 +597,10 @@ impl Reader {
                         author: r.get(5)?,
                         date: r.get(6)?,
                         words: r.get::<_, i64>(7)? as usize,
-                        format: r.get(8)?,
-                        origin: json(r.get(9)?),
+                        format: named(r, 8, Format::from_name)?,
+                        origin: json(r, 9)?,
                         ingested_at: r.get(10)?,
-                        metadata: json(r.get(11)?),
+                        metadata: json(r, 11)?,
                         text: r.get(12)?,
                         sentences: Vec::new(),
                         lang: stored_lang(r.get(13)?),
@@ -819,6 +820,32 @@ impl Store {
     }
 }
 
+/// Column `i`, a name this program wrote, as the value it names. Any other
+/// name is damage, reported as [`Error::Corrupt`].
+fn named<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    from_name: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let raw: String = r.get(i)?;
+    from_name(&raw).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown name {raw:?}").into(),
+        )
+    })
+}
+
+/// Column `i`, JSON this program wrote, read back into its type. JSON that
+/// does not fit is damage, reported as [`Error::Corrupt`].
+fn json<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let raw: String = r.get(i)?;
+    serde_json::from_str(&raw).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// The time now, as the store keeps times (RFC 3339, UTC, whole seconds).
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -925,6 +952,96 @@ mod tests {
         );
         assert_eq!(fts_query("OR ( ) NOT"), "");
         assert_eq!(fts_query("U.S.-Russia"), "\"U S Russia\"");
+    }
+
+    /// A store holding the two JSONL records, with the report.
+    fn ingested(lines: &str) -> (Store, crate::pipeline::IngestReport) {
+        let mut store = Store::open_in_memory().unwrap();
+        let input = crate::ingest::Input::Memory {
+            name: "body".into(),
+            bytes: lines.as_bytes().into(),
+        };
+        let report = crate::pipeline::ingest_inputs(
+            &mut store,
+            &[input],
+            Vec::new(),
+            &crate::ingest::IngestOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        (store, report)
+    }
+
+    const ARTICLE: &str = r#"{"id": "a1", "title": "Quake hits the coast", "text": "A strong earthquake struck the coast on Monday. Officials said dozens of houses collapsed."}"#;
+
+    #[test]
+    fn skipped_records_say_what_kind_of_problem_they_have() {
+        let (_, report) = ingested(&format!(
+            "{ARTICLE}\n{{\"id\": \"a2\", \"text\"\n{{\"id\": \"a3\", \"title\": \"no text\"}}\n"
+        ));
+        assert_eq!(report.added, 1);
+        let kinds: Vec<_> = report.errors.iter().map(|e| (e.line, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Some(2), crate::SkipKind::Malformed),
+                (Some(3), crate::SkipKind::NoArticle)
+            ],
+            "{:?}",
+            report.errors
+        );
+    }
+
+    #[test]
+    fn a_newer_schema_is_its_own_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let known = Store::open(&path).unwrap().schema_version().unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", known + 1)
+            .unwrap();
+        let e = Store::open(&path).map(|_| ()).unwrap_err();
+        match e.root() {
+            Error::SchemaTooNew { found, known: k } => assert_eq!((*found, *k), (known + 1, known)),
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains("new.db"), "{e}");
+    }
+
+    #[test]
+    fn data_the_program_cannot_read_back_is_damage() {
+        let (store, _) = ingested(ARTICLE);
+        let id = store.resolve("a1").unwrap().unwrap();
+        assert!(store.article(id).unwrap().is_some());
+        assert!(store.verdicts(id).unwrap().is_some());
+        store
+            .conn
+            .execute(
+                "UPDATE copy_verdicts SET spin = '{\"spun\": \"maybe\"}'",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(store.verdicts(id), Err(Error::Corrupt(_))));
+        store
+            .conn
+            .execute("UPDATE articles SET format = 'papyrus'", [])
+            .unwrap();
+        let e = store.article(id).unwrap_err();
+        assert!(matches!(e, Error::Corrupt(_)), "{e:?}");
+        assert!(e.to_string().contains("papyrus"), "{e}");
+    }
+
+    #[test]
+    fn story_references_fail_by_kind() {
+        let (store, _) = ingested(ARTICLE);
+        let story = store.story_ref("article:a1").unwrap();
+        assert_eq!(store.story_ref(&story.to_string()).unwrap(), story);
+        assert!(matches!(store.story_ref("abc"), Err(Error::BadArgument(_))));
+        assert!(matches!(
+            store.story_ref("article:nope"),
+            Err(Error::NotFound(_))
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::quotes::{Attributions, VERSION};
 
 impl Reader {
@@ -19,7 +19,10 @@ impl Reader {
             .query_row(params![id, VERSION], |r| r.get(0))
             .optional()?;
         Ok(match row {
-            Some(data) => Some(serde_json::from_str(&data)?),
+            Some(data) => Some(
+                serde_json::from_str(&data)
+                    .map_err(|e| Error::Corrupt(format!("attributions of article {id}: {e}")))?,
+            ),
             None => None,
         })
     }
@@ -65,7 +68,11 @@ impl Batch<'_> {
                 "INSERT OR REPLACE INTO article_attributions (article_id, version, data)
                  VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![id, VERSION, serde_json::to_string(found)?])?;
+            .execute(params![
+                id,
+                VERSION,
+                serde_json::to_string(found).map_err(Error::Encode)?
+            ])?;
         Ok(())
     }
 }

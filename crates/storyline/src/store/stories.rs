@@ -366,7 +366,7 @@ impl Batch<'_> {
 
     /// Records the clusterer's tuning for this store.
     pub fn save_story_params(&self, params: &StoryParams) -> Result<()> {
-        let json = serde_json::to_string(params).map_err(crate::Error::invalid)?;
+        let json = serde_json::to_string(params).map_err(crate::Error::Encode)?;
         self.tx.execute(
             "INSERT INTO story_meta (name, value) VALUES ('params', ?1)
              ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -393,15 +393,16 @@ impl Batch<'_> {
                 "SELECT article_id, score, reason, signals FROM story_articles WHERE story_id = ?1
                  ORDER BY article_id",
             )?;
-            let members: Vec<(i64, f64, String, Option<Signals>)> = stmt
+            let members: Vec<Member> = stmt
                 .query_map([story], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get::<_, Option<Vec<u8>>>(3)?
+                    Ok(Member {
+                        article: r.get(0)?,
+                        score: r.get::<_, f64>(1)? as f32,
+                        reason: super::named(r, 2, JoinReason::from_name)?,
+                        signals: r
+                            .get::<_, Option<Vec<u8>>>(3)?
                             .and_then(|b| Signals::decode(&b)),
-                    ))
+                    })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             if members.is_empty() {
@@ -423,8 +424,8 @@ impl Batch<'_> {
             };
             let mut profile = StoryProfile::default();
             let mut title: Option<(f32, i64)> = None;
-            for (article, score, reason, signals) in &members {
-                let Some(f) = self.story_features(*article)? else {
+            for m in &members {
+                let Some(f) = self.story_features(m.article)? else {
                     continue;
                 };
                 let keys: Vec<u64> = f
@@ -444,24 +445,21 @@ impl Batch<'_> {
                     idf.df.insert(k, df);
                 }
                 profile.add(&f, &idf);
-                if JoinReason::from_name(reason) == Some(JoinReason::Similar) {
+                if m.reason == JoinReason::Similar {
                     profile.joins += 1;
-                    profile.score_sum += *score as f32;
+                    profile.score_sum += m.score;
                     // The word similarity it joined with; a join scored by
                     // the rules kept none, and its score stands in.
-                    profile.words_sum += signals
-                        .map(|s| s.get(Signal::Words))
-                        .unwrap_or(*score as f32);
+                    profile.words_sum += m.signals.map(|s| s.get(Signal::Words)).unwrap_or(m.score);
                 }
-                let score = *score as f32;
-                if f.has_title && title.is_none_or(|(s, _)| score > s) {
-                    title = Some((score, *article));
+                if f.has_title && title.is_none_or(|(s, _)| m.score > s) {
+                    title = Some((m.score, m.article));
                 }
             }
             profile.title_score = title.map_or(0.0, |t| t.0);
             let mut index = SqlStoryIndex::new(self);
             index.update_story(story, &old.keys, &profile)?;
-            let title_article = title.map(|t| t.1).unwrap_or(members[0].0);
+            let title_article = title.map(|t| t.1).unwrap_or(members[0].article);
             self.tx.execute(
                 "UPDATE stories SET title_article = ?2 WHERE id = ?1",
                 params![story, title_article],
@@ -613,6 +611,29 @@ impl Reader {
             .optional()?)
     }
 
+    /// The story a reference names, as the CLI and the server take one: a
+    /// story id, or `article:X` for the story of article X (an id or a
+    /// ref, as [`Reader::resolve`] reads it). A story id is returned as
+    /// given, unchecked; an article without a story is
+    /// [`Error::NotFound`](crate::Error::NotFound), a reference of neither
+    /// form [`Error::BadArgument`](crate::Error::BadArgument).
+    pub fn story_ref(&self, reference: &str) -> Result<i64> {
+        let Some(article) = reference.strip_prefix("article:") else {
+            return reference.parse().map_err(|_| {
+                crate::Error::BadArgument(format!(
+                    "{reference:?} is not a story id (a number, or article:ID)"
+                ))
+            });
+        };
+        let Some(id) = self.resolve(article)? else {
+            return Err(crate::Error::NotFound(format!(
+                "no article with id or ref {article:?}"
+            )));
+        };
+        self.story_of(id)?
+            .ok_or_else(|| crate::Error::NotFound(format!("no story of article {article:?}")))
+    }
+
     /// The story an article is in.
     pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
         Ok(self
@@ -733,7 +754,7 @@ impl Reader {
                     date: r.get(4)?,
                     ingested_at: r.get(5)?,
                     score: r.get(6)?,
-                    reason: r.get(7)?,
+                    reason: super::named(r, 7, JoinReason::from_name)?,
                     signals: r
                         .get::<_, Option<Vec<u8>>>(8)?
                         .and_then(|b| Signals::decode(&b))

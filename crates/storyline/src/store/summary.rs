@@ -113,7 +113,7 @@ impl Batch<'_> {
         articles: usize,
         summary: &[SummarySentence],
     ) -> Result<()> {
-        let json = serde_json::to_string(summary).map_err(crate::Error::invalid)?;
+        let json = serde_json::to_string(summary).map_err(crate::Error::Encode)?;
         self.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at)

@@ -197,6 +197,28 @@ impl Default for StoryParams {
     }
 }
 
+impl StoryParams {
+    /// These parameters with some changed by `changes`, a JSON object of
+    /// field names and values (`{"threshold": 0.4}`), as `recluster
+    /// --params` takes them. Anything but an object of known fields with
+    /// values of their type is [`Error::BadArgument`](crate::Error::BadArgument).
+    pub fn with_changes(self, changes: &serde_json::Value) -> Result<StoryParams> {
+        let bad = |m: String| crate::Error::BadArgument(m);
+        let mut merged = serde_json::to_value(self).map_err(crate::Error::Encode)?;
+        let (Some(fields), Some(changes)) = (merged.as_object_mut(), changes.as_object()) else {
+            return Err(bad("the parameters must be a JSON object".into()));
+        };
+        for (k, v) in changes {
+            match fields.get_mut(k) {
+                Some(field) => *field = v.clone(),
+                None => return Err(bad(format!("unknown parameter {k:?}"))),
+            }
+        }
+        serde_json::from_value(merged)
+            .map_err(|e| bad(format!("a parameter has a value of the wrong type: {e}")))
+    }
+}
+
 /// Where an article went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
@@ -760,5 +782,26 @@ mod tests {
                 .iter()
                 .any(|m| m.article == 9)
         );
+    }
+
+    #[test]
+    fn parameters_change_by_name_and_nothing_else_goes_in() {
+        let p = StoryParams::default()
+            .with_changes(&serde_json::json!({"threshold": 0.5, "same_days": 5}))
+            .unwrap();
+        assert_eq!((p.threshold, p.same_days), (0.5, 5));
+        assert_eq!(
+            p.entity_weight,
+            StoryParams::default().entity_weight,
+            "the rest stays"
+        );
+        for bad in [
+            serde_json::json!({"treshold": 0.5}),
+            serde_json::json!({"same_days": "five"}),
+            serde_json::json!([0.5]),
+        ] {
+            let e = StoryParams::default().with_changes(&bad).unwrap_err();
+            assert!(matches!(e, crate::Error::BadArgument(_)), "{bad}: {e:?}");
+        }
     }
 }

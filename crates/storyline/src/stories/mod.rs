@@ -104,7 +104,7 @@ pub struct StoryArticle {
     /// for near-duplicates).
     pub score: f64,
     /// Why it joined: `first`, `similar` or `near_duplicate`.
-    pub reason: String,
+    pub reason: JoinReason,
     /// The signals that weighed most in the join decision, the largest
     /// (either way) first: against the story it joined, or for the first
     /// article of a story, against the best candidate it did not join.
