@@ -132,49 +132,11 @@ pub fn ingest_inputs(
                         Err(e) => part.errors.push(SkippedRecord::from(&e)),
                     }
                 }
-                let mut clock = Instant::now();
-                let mut lap = |part: &mut IngestReport, stage: &str| {
-                    *part.stage_seconds.entry(stage.to_string()).or_default() +=
-                        clock.elapsed().as_secs_f64();
-                    clock = Instant::now();
-                };
-                let batch = store.begin()?;
-                let outcomes = batch.insert_articles(&ok)?;
-                lap(&mut part, "store");
-                let changed: Vec<copies::Arrival<'_>> = outcomes
-                    .iter()
-                    .zip(&ok)
-                    .filter_map(|(o, a)| match o {
-                        Outcome::Added(id) | Outcome::Updated(id) => {
-                            Some(copies::Arrival::of(*id, a))
-                        }
-                        Outcome::Unchanged(_) => None,
-                    })
-                    .collect();
-                copies::update(&batch, &changed)?;
-                lap(&mut part, "copies");
-                let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
-                    .iter()
-                    .zip(&ok)
-                    .filter_map(|(o, a)| match o {
-                        Outcome::Added(id) => Some((*id, &a.story_features, false)),
-                        Outcome::Updated(id) => Some((*id, &a.story_features, true)),
-                        Outcome::Unchanged(_) => None,
-                    })
-                    .collect();
-                let touched = stories::update(&batch, &arrivals)?;
-                lap(&mut part, "stories");
-                summary::update(&batch, &touched)?;
-                lap(&mut part, "summary");
-                for (o, a) in outcomes.iter().zip(&ok) {
-                    if let Outcome::Added(id) | Outcome::Updated(id) = o {
-                        batch.save_attributions(*id, &a.attributions)?;
-                    }
+                let stored = store_batch(store, &ok, |_, _| Ok(()))?;
+                for (stage, seconds) in stored.stage_seconds {
+                    *part.stage_seconds.entry(stage).or_default() += seconds;
                 }
-                lap(&mut part, "quotes");
-                batch.commit()?;
-                lap(&mut part, "store");
-                for (a, o) in ok.iter().zip(outcomes) {
+                for (a, o) in ok.iter().zip(stored.outcomes) {
                     match o {
                         Outcome::Added(_) => part.added += 1,
                         Outcome::Unchanged(_) => part.unchanged += 1,
@@ -226,6 +188,73 @@ pub fn ingest_inputs(
     })?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// What [`store_batch`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredBatch {
+    /// What storing each article did, in order.
+    pub outcomes: Vec<Outcome>,
+    /// Seconds spent in each stage (as [`IngestReport::stage_seconds`]).
+    pub stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Stores prepared articles and runs every later stage on them (copies,
+/// stories, summary, quotes) in one transaction: the one write path of
+/// `ingest`, the server's `POST /api/articles` and watching live sources.
+/// `also` runs in the same transaction, after the stages and before the
+/// commit, with each article's outcome, so a caller's own bookkeeping (a
+/// watched item marked done) lands together with the article or not at all.
+pub fn store_batch(
+    store: &mut Store,
+    articles: &[NewArticle],
+    also: impl FnOnce(&crate::store::Batch<'_>, &[Outcome]) -> Result<()>,
+) -> Result<StoredBatch> {
+    let mut stage_seconds = BTreeMap::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &str| {
+        *stage_seconds.entry(stage.to_string()).or_default() += clock.elapsed().as_secs_f64();
+        clock = Instant::now();
+    };
+    let batch = store.begin()?;
+    let outcomes = batch.insert_articles(articles)?;
+    lap("store");
+    let changed: Vec<copies::Arrival<'_>> = outcomes
+        .iter()
+        .zip(articles)
+        .filter_map(|(o, a)| match o {
+            Outcome::Added(id) | Outcome::Updated(id) => Some(copies::Arrival::of(*id, a)),
+            Outcome::Unchanged(_) => None,
+        })
+        .collect();
+    copies::update(&batch, &changed)?;
+    lap("copies");
+    let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
+        .iter()
+        .zip(articles)
+        .filter_map(|(o, a)| match o {
+            Outcome::Added(id) => Some((*id, &a.story_features, false)),
+            Outcome::Updated(id) => Some((*id, &a.story_features, true)),
+            Outcome::Unchanged(_) => None,
+        })
+        .collect();
+    let touched = stories::update(&batch, &arrivals)?;
+    lap("stories");
+    summary::update(&batch, &touched)?;
+    lap("summary");
+    for (o, a) in outcomes.iter().zip(articles) {
+        if let Outcome::Added(id) | Outcome::Updated(id) = o {
+            batch.save_attributions(*id, &a.attributions)?;
+        }
+    }
+    lap("quotes");
+    also(&batch, &outcomes)?;
+    batch.commit()?;
+    lap("store");
+    Ok(StoredBatch {
+        outcomes,
+        stage_seconds,
+    })
 }
 
 /// Reads and prepares articles without storing them: the same readers and

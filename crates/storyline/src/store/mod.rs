@@ -9,6 +9,7 @@
 pub mod copies;
 mod migrations;
 pub mod quotes;
+pub mod sources;
 pub mod stories;
 
 use std::path::Path;
