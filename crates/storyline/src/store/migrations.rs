@@ -180,7 +180,8 @@ pub const MIGRATIONS: &[&str] = &[
     // 6: watching live sources: each source (feed, sitemap, front page)
     // with its fetch state; the ledger of every item a source listed (so
     // an item is fetched once, and a pending one survives a crash); which
-    // source listed which item; and the child sitemaps of a sitemap index
+    // source listed which item, and what it said of it (a change makes the
+    // item fetched again); and the child sitemaps of a sitemap index
     // with their validators.
     r#"
     CREATE TABLE sources (
@@ -211,7 +212,6 @@ pub const MIGRATIONS: &[&str] = &[
         url TEXT,
         source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
         state TEXT NOT NULL,
-        fingerprint TEXT,
         feed_item TEXT,
         article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
         attempts INTEGER NOT NULL DEFAULT 0,
@@ -224,6 +224,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE source_items (
         source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
         key TEXT NOT NULL,
+        fingerprint TEXT,
         PRIMARY KEY (source_id, key)
     ) WITHOUT ROWID;
     CREATE TABLE source_documents (

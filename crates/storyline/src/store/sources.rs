@@ -334,6 +334,17 @@ impl Store {
         list_sources(&self.conn, Some(now))
     }
 
+    /// Sources with items waiting to be fetched, by id.
+    pub fn sources_with_pending(&self) -> Result<Vec<Source>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources s
+             WHERE EXISTS (SELECT 1 FROM watch_items w WHERE w.source_id = s.id AND w.state = 'pending')
+             ORDER BY s.id"
+        ))?;
+        let rows = stmt.query_map([], source_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// When the next source is due, if any source is watched.
     pub fn next_due(&self) -> Result<Option<String>> {
         Ok(self
@@ -461,30 +472,50 @@ impl Batch<'_> {
         at: &str,
     ) -> Result<ListingCounts> {
         let mut counts = ListingCounts::default();
+        // A fingerprint is compared with what the same source said before:
+        // two sources describe one item differently, and that is no change.
+        let mut said = self.tx.prepare_cached(
+            "SELECT fingerprint FROM source_items WHERE source_id = ?1 AND key = ?2",
+        )?;
         let mut link = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO source_items (source_id, key) VALUES (?1, ?2)",
+            "INSERT INTO source_items (source_id, key, fingerprint) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut relink = self.tx.prepare_cached(
+            "UPDATE source_items SET fingerprint = ?3 WHERE source_id = ?1 AND key = ?2",
         )?;
         let mut find = self
             .tx
-            .prepare_cached("SELECT state, fingerprint FROM watch_items WHERE key = ?1")?;
+            .prepare_cached("SELECT state FROM watch_items WHERE key = ?1")?;
         let mut stored = self
             .tx
             .prepare_cached("SELECT id FROM articles WHERE key = ?1")?;
         let mut insert = self.tx.prepare_cached(
-            "INSERT INTO watch_items (key, url, source_id, state, fingerprint, feed_item, article_id, first_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO watch_items (key, url, source_id, state, feed_item, article_id, first_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         let mut again = self.tx.prepare_cached(
-            "UPDATE watch_items SET state = 'pending', url = ?2, fingerprint = ?3, feed_item = ?4,
-             attempts = 0, source_id = coalesce(source_id, ?5) WHERE key = ?1",
+            "UPDATE watch_items SET state = 'pending', url = ?2, feed_item = ?3, attempts = 0,
+             source_id = ?4 WHERE key = ?1",
         )?;
         let mut seen = 0u64;
         for item in items {
-            seen += link.execute(params![source_id, item.key])? as u64;
-            let existing: Option<(String, Option<String>)> = find
-                .query_row([&item.key], |r| Ok((r.get(0)?, r.get(1)?)))
+            let before: Option<Option<String>> = said
+                .query_row(params![source_id, item.key], |r| r.get(0))
                 .optional()?;
-            match existing {
+            let changed = match &before {
+                None => {
+                    link.execute(params![source_id, item.key, item.fingerprint])?;
+                    seen += 1;
+                    false
+                }
+                Some(old) if *old != item.fingerprint => {
+                    relink.execute(params![source_id, item.key, item.fingerprint])?;
+                    old.is_some() && item.fingerprint.is_some()
+                }
+                Some(_) => false,
+            };
+            let state: Option<String> = find.query_row([&item.key], |r| r.get(0)).optional()?;
+            match state {
                 None => {
                     let article: Option<i64> =
                         stored.query_row([&item.key], |r| r.get(0)).optional()?;
@@ -493,14 +524,7 @@ impl Batch<'_> {
                         None => ("pending", to_json(&item.feed_item)?),
                     };
                     insert.execute(params![
-                        item.key,
-                        item.url,
-                        source_id,
-                        state,
-                        item.fingerprint,
-                        feed_item,
-                        article,
-                        at
+                        item.key, item.url, source_id, state, feed_item, article, at
                     ])?;
                     if article.is_some() {
                         counts.already_stored += 1;
@@ -508,16 +532,10 @@ impl Batch<'_> {
                         counts.new += 1;
                     }
                 }
-                Some((state, fingerprint))
-                    if state != "pending"
-                        && item.fingerprint.is_some()
-                        && fingerprint.is_some()
-                        && fingerprint != item.fingerprint =>
-                {
+                Some(state) if changed && state != "pending" => {
                     again.execute(params![
                         item.key,
                         item.url,
-                        item.fingerprint,
                         to_json(&item.feed_item)?,
                         source_id
                     ])?;
@@ -708,6 +726,29 @@ mod tests {
             .record_listing(id, &[item("url:a.example/1", "x2")], now)
             .unwrap();
         assert_eq!(counts.changed, 1);
+        // Another source describing a done item its own way is no change.
+        let other = batch.tx.execute(
+            "INSERT INTO sources (url, every_seconds, added_at, next_due) VALUES ('https://b.example/', 60, ?1, ?1)",
+            [now],
+        );
+        assert!(other.is_ok());
+        let other = batch.tx.last_insert_rowid();
+        batch
+            .finish_item(
+                id,
+                "url:a.example/1",
+                ItemEnd::Skipped { reason: "test" },
+                now,
+            )
+            .unwrap();
+        let counts = batch
+            .record_listing(other, &[item("url:a.example/1", "said otherwise")], now)
+            .unwrap();
+        assert_eq!((counts.changed, counts.known), (0, 1));
+        let counts = batch
+            .record_listing(id, &[item("url:a.example/1", "x3")], now)
+            .unwrap();
+        assert_eq!(counts.changed, 1);
         batch
             .record_source_fetch(
                 id,
@@ -726,6 +767,7 @@ mod tests {
         assert_eq!(s.last_error.as_deref(), Some("timed out"));
         assert_eq!(s.items_seen, 2);
         assert_eq!(store.pending_items(id).unwrap().len(), 2);
+        assert!(store.remove_source(other).unwrap());
 
         // Removing the source drops what only it listed and had not fetched.
         assert!(store.remove_source(id).unwrap());
