@@ -12,107 +12,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use storyline::ingest::{IngestOptions, Input};
 use storyline::pipeline::{self, IngestReport};
-use storyline::store::StoryQuery;
 
 use crate::error::ApiError;
+use crate::params::{Paging, StoriesParams, encode, resolve_article, resolve_story};
 use crate::state::AppState;
-
-/// Most items one listing returns.
-pub const MAX_LIMIT: usize = 500;
-/// Items a listing returns when the request does not say.
-pub const DEFAULT_LIMIT: usize = 20;
-
-/// Paging parameters as given.
-#[derive(Debug, Default, Deserialize)]
-pub struct Paging {
-    limit: Option<String>,
-    offset: Option<String>,
-}
-
-impl Paging {
-    /// `(limit, offset)`, checked.
-    pub fn parse(&self) -> Result<(usize, usize), ApiError> {
-        let limit = match self.limit.as_deref() {
-            None | Some("") => DEFAULT_LIMIT,
-            Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::bad_request(format!(
-                        "limit must be a whole number from 1 to {MAX_LIMIT}, not {s:?}"
-                    )));
-                }
-            },
-        };
-        let offset = match self.offset.as_deref() {
-            None | Some("") => 0,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n <= 1 << 40)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!("offset must be a whole number, not {s:?}"))
-                })?,
-        };
-        Ok((limit, offset))
-    }
-}
-
-/// Parameters of a story listing.
-#[derive(Debug, Default, Deserialize)]
-pub struct StoriesParams {
-    #[serde(flatten)]
-    paging: Paging,
-    since: Option<String>,
-    until: Option<String>,
-    min_articles: Option<String>,
-}
-
-/// Checks a time bound: an ISO 8601 day (`2017-04-12`) or an RFC 3339
-/// timestamp, turned into the UTC form the store keeps.
-pub fn time_bound(name: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() {
-        return Ok(Some(v.to_string()));
-    }
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
-        return Ok(Some(
-            t.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ));
-    }
-    Err(ApiError::bad_request(format!(
-        "{name} must be a day (2017-04-12) or an RFC 3339 time (2017-04-12T08:00:00Z), not {v:?}"
-    )))
-}
-
-impl StoriesParams {
-    /// The store query these parameters ask for; `min_articles` is
-    /// `default_min` when not given.
-    pub fn query(&self, default_min: usize) -> Result<StoryQuery, ApiError> {
-        let (limit, offset) = self.paging.parse()?;
-        let min_articles = match self.min_articles.as_deref() {
-            None | Some("") => default_min,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n <= 1 << 40)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!("min_articles must be a whole number, not {s:?}"))
-                })?,
-        };
-        let since = time_bound("since", self.since.as_deref())?;
-        let until = time_bound("until", self.until.as_deref())?;
-        Ok(StoryQuery {
-            limit,
-            offset,
-            min_articles,
-            since,
-            until,
-        })
-    }
-}
 
 /// `GET /api/stories`: stories, most recently active first.
 pub async fn stories(
@@ -149,41 +52,6 @@ fn link_next(res: &mut Response, next: &str) {
     }
 }
 
-/// Percent-encodes a query value.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Reads a story reference: a story id, or `article:X` for the story of
-/// article X (an id or a ref).
-pub async fn resolve_story(state: &AppState, id: &str) -> Result<i64, ApiError> {
-    if let Some(article) = id.strip_prefix("article:") {
-        let article = article.to_string();
-        let shown = article.clone();
-        let found = state
-            .read(move |s| match s.resolve(&article)? {
-                Some(a) => s.story_of(a),
-                None => Ok(None),
-            })
-            .await?;
-        return found.ok_or_else(|| ApiError::not_found(format!("no story of article {shown:?}")));
-    }
-    let n: i64 = id.parse().map_err(|_| {
-        ApiError::bad_request(format!(
-            "{id:?} is not a story id (a number, or article:ID)"
-        ))
-    })?;
-    Ok(n)
-}
-
 /// `GET /api/stories/{id}`: a story with its summary, articles, quotes,
 /// entities and copies.
 pub async fn story(
@@ -196,15 +64,6 @@ pub async fn story(
         Some(v) => Ok(Json(v).into_response()),
         None => Err(ApiError::not_found(format!("no story {id:?}"))),
     }
-}
-
-/// Finds an article by id or ref (`id:N`, `ref:X` force one reading).
-pub async fn resolve_article(state: &AppState, id: &str) -> Result<i64, ApiError> {
-    let reference = id.to_string();
-    state
-        .read(move |s| s.resolve(&reference))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no article with id or ref {id:?}")))
 }
 
 /// `GET /api/articles`: articles in store order.
@@ -485,14 +344,20 @@ pub async fn openapi() -> Response {
 
 /// `GET /api`: where to start.
 pub async fn index() -> Json<Value> {
-    Json(json!({
+    Json(describe())
+}
+
+/// What `GET /api` answers: the API routes of [`crate::ROUTES`].
+fn describe() -> Value {
+    let endpoints: Vec<String> = crate::ROUTES
+        .iter()
+        .filter(|r| r.api && r.path != "/api")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    json!({
         "name": "storyline",
         "version": env!("CARGO_PKG_VERSION"),
         "openapi": "/api/openapi.json",
-        "endpoints": [
-            "GET /api/stories", "GET /api/stories/{id}", "GET /api/articles",
-            "GET /api/articles/{id}", "GET /api/articles/{id}/copies", "GET /api/search",
-            "GET /api/stats", "POST /api/articles", "GET /api/openapi.json"
-        ]
-    }))
+        "endpoints": endpoints
+    })
 }

@@ -13,6 +13,11 @@ use serde_json::json;
 #[derive(Clone, Copy)]
 struct Rendered;
 
+/// What went wrong inside, riding on a 500 response to [`log_errors`]:
+/// the log gets it, the client never does.
+#[derive(Clone)]
+struct InternalCause(String);
+
 /// An error answer to an API request.
 #[derive(Debug)]
 pub struct ApiError {
@@ -23,6 +28,8 @@ pub struct ApiError {
     /// More detail (the records a write skipped), merged into the error
     /// object.
     pub detail: Option<serde_json::Map<String, serde_json::Value>>,
+    /// For the server log only.
+    cause: Option<String>,
 }
 
 impl ApiError {
@@ -32,6 +39,7 @@ impl ApiError {
             status,
             message: message.into(),
             detail: None,
+            cause: None,
         }
     }
 
@@ -45,13 +53,22 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, message)
     }
 
-    /// 500, with the cause logged on the server and kept out of the body.
+    /// 500, with the cause kept out of the body (see [`log_errors`]).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("storyline-server: internal error: {cause}");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error; the server log has the details",
-        )
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; the server log has the details",
+            )
+        }
+    }
+
+    fn with_cause(self, mut res: Response) -> Response {
+        if let Some(cause) = self.cause {
+            res.extensions_mut().insert(InternalCause(cause));
+        }
+        res
     }
 }
 
@@ -62,8 +79,9 @@ impl From<storyline::Error> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        json_error(self.status, &self.message, self.detail)
+    fn into_response(mut self) -> Response {
+        let res = json_error(self.status, &self.message, self.detail.take());
+        self.with_cause(res)
     }
 }
 
@@ -99,7 +117,8 @@ impl From<ApiError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        html_error(self.0.status, &self.0.message)
+        let res = html_error(self.0.status, &self.0.message);
+        self.0.with_cause(res)
     }
 }
 
@@ -109,7 +128,7 @@ fn html_error(status: StatusCode, message: &str) -> Response {
         status.as_u16(),
         status.canonical_reason().unwrap_or("Error")
     );
-    let body = crate::pages::error_page(&title, message);
+    let body = crate::layout::error_page(&title, message);
     let mut res = (status, body).into_response();
     res.extensions_mut().insert(Rendered);
     res
@@ -171,6 +190,16 @@ pub async fn normalize_errors(req: Request, next: Next) -> Response {
     out
 }
 
+/// Writes the cause of every internal error to the server log. Runs
+/// inside [`normalize_errors`], which rewrites the body the client gets.
+pub async fn log_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if let Some(InternalCause(cause)) = res.extensions().get::<InternalCause>() {
+        eprintln!("storyline-server: internal error: {cause}");
+    }
+    res
+}
+
 /// The panic catcher's answer: a bare 500 that [`normalize_errors`] turns
 /// into the usual shape. The panic message goes to the log only.
 pub fn on_panic(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -179,8 +208,9 @@ pub fn on_panic(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .map(|s| s.to_string())
         .or_else(|| cause.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    eprintln!("storyline-server: a request handler panicked: {what}");
     let mut res = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    res.extensions_mut()
+        .insert(InternalCause(format!("a request handler panicked: {what}")));
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),

@@ -23,10 +23,13 @@
 
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod error;
-mod limits;
-pub mod pages;
+mod api;
+mod error;
+mod guard;
+mod layout;
+mod pages;
+mod params;
+mod rate_limit;
 mod state;
 
 use std::future::Future;
@@ -36,64 +39,107 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use state::{AppState, Config};
 
+/// One route of the site.
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path, with `{id}` for a parameter.
+    pub path: &'static str,
+    /// Part of the JSON API (listed at `GET /api` and described in
+    /// `/api/openapi.json`), rather than a page.
+    pub api: bool,
+    /// Writes (an ingest): the write guard, the write timeout.
+    writes: bool,
+    handler: fn(&AppState) -> MethodRouter<AppState>,
+}
+
+/// Every route of the site, written once: [`router`] is built from it,
+/// `GET /api` lists its API routes, and the tests hold the OpenAPI
+/// description to it.
+pub const ROUTES: &[Route] = &[
+    read("GET", "/api", true, |_| get(api::index)),
+    read("GET", "/api/stories", true, |_| get(api::stories)),
+    read("GET", "/api/stories/{id}", true, |_| get(api::story)),
+    read("GET", "/api/articles", true, |_| get(api::articles)),
+    read("GET", "/api/articles/{id}", true, |_| get(api::article)),
+    read("GET", "/api/articles/{id}/copies", true, |_| {
+        get(api::article_copies)
+    }),
+    read("GET", "/api/search", true, |_| get(api::search)),
+    read("GET", "/api/stats", true, |_| get(api::stats)),
+    Route {
+        method: "POST",
+        path: "/api/articles",
+        api: true,
+        writes: true,
+        handler: |state| {
+            post(api::post_articles).route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                guard::guard_write,
+            ))
+        },
+    },
+    read("GET", "/api/openapi.json", true, |_| get(api::openapi)),
+    read("GET", "/", false, |_| get(pages::home)),
+    read("GET", "/stories/{id}", false, |_| get(pages::story)),
+    read("GET", "/articles/{id}", false, |_| get(pages::article)),
+    read("GET", "/search", false, |_| get(pages::search)),
+    read("GET", "/static/{file}", false, |_| get(pages::static_file)),
+];
+
+const fn read(
+    method: &'static str,
+    path: &'static str,
+    api: bool,
+    handler: fn(&AppState) -> MethodRouter<AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        api,
+        writes: false,
+        handler,
+    }
+}
+
 /// The whole site: API, pages and the stylesheet.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
-    let writes = Router::new()
-        .route(
-            "/api/articles",
-            axum::routing::post(api::post_articles)
-                .route_layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    limits::guard_write,
-                ))
-                .get(api::articles),
-        )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.write_timeout,
-        ));
-    let reads = Router::new()
-        .route("/api", get(api::index))
-        .route("/api/stories", get(api::stories))
-        .route("/api/stories/{id}", get(api::story))
-        .route("/api/articles/{id}", get(api::article))
-        .route("/api/articles/{id}/copies", get(api::article_copies))
-        .route("/api/search", get(api::search))
-        .route("/api/stats", get(api::stats))
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/", get(pages::home))
-        .route("/stories/{id}", get(pages::story))
-        .route("/articles/{id}", get(pages::article))
-        .route("/search", get(pages::search))
-        .route("/static/{file}", get(pages::static_file))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.read_timeout,
-        ));
-    let app = Router::new()
-        .merge(writes)
-        .merge(reads)
-        .fallback(pages::not_found)
-        .with_state(state);
-    harden(app, &config)
+    let mut app = Router::new();
+    for route in ROUTES {
+        let timeout = if route.writes {
+            config.write_timeout
+        } else {
+            config.read_timeout
+        };
+        app = app.route(
+            route.path,
+            (route.handler)(&state).layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                timeout,
+            )),
+        );
+    }
+    harden(app.fallback(pages::not_found).with_state(state), &config)
 }
 
-/// The layers around every route: body limit, panic catcher, errors in
-/// one shape, security headers (outermost, so every answer has them).
+/// The layers around every route: body limit, panic catcher, the log of
+/// internal errors, errors in one shape, security headers (outermost, so
+/// every answer has them).
 fn harden(app: Router, config: &Config) -> Router {
     app.layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.max_body))
         .layer(CatchPanicLayer::custom(error::on_panic))
+        .layer(middleware::from_fn(error::log_errors))
         .layer(middleware::from_fn(error::normalize_errors))
-        .layer(middleware::from_fn(limits::security_headers))
+        .layer(middleware::from_fn(guard::security_headers))
 }
 
 /// Serves [`router`] on `listener` until `shutdown` completes, then lets

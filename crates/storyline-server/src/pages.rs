@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use serde_json::Value;
 use storyline::copies::Edit;
@@ -15,68 +15,10 @@ use storyline::quotes::{EntityKind, QuoteKind, StoryQuote};
 use storyline::stories::StorySummary;
 use storyline::view::{ArticleView, StoryView};
 
-use crate::api::{self, StoriesParams, encode};
 use crate::error::{ApiError, PageError};
+use crate::layout::{STYLE, page};
+use crate::params::{self, StoriesParams, encode};
 use crate::state::AppState;
-
-/// The stylesheet, served at `/static/style.css`.
-pub const STYLE: &str = include_str!("style.css");
-
-/// The stylesheet's address with a hash of its content: a browser may keep
-/// it as long as it likes, and a new build is fetched at once.
-fn style_href() -> &'static str {
-    static HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        STYLE.hash(&mut h);
-        format!("/static/style.css?v={:016x}", h.finish())
-    });
-    &HREF
-}
-
-fn page(title: &str, query: &str, body: Markup) -> Response {
-    let markup = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Storyline" }
-                link rel="stylesheet" href=(style_href());
-            }
-            body {
-                header.top {
-                    a.brand href="/" { "Storyline" }
-                    form.search action="/search" method="get" role="search" {
-                        input type="search" name="q" value=(query) placeholder="Search articles"
-                            aria-label="Search articles" maxlength="1000";
-                        button type="submit" { "Search" }
-                    }
-                }
-                main { (body) }
-                footer { a href="/api" { "JSON API" } " · " a href="/api/openapi.json" { "OpenAPI" } }
-            }
-        }
-    };
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        markup.into_string(),
-    )
-        .into_response()
-}
-
-/// The page shown for an error.
-pub fn error_page(title: &str, message: &str) -> Response {
-    page(
-        title,
-        "",
-        html! {
-            h1 { (title) }
-            p { (message) }
-            p { a href="/" { "All stories" } }
-        },
-    )
-}
 
 /// The first ten characters of a date: the day.
 fn day(d: Option<&str>) -> &str {
@@ -163,7 +105,7 @@ pub async fn story(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let n = api::resolve_story(&state, &id).await?;
+    let n = params::resolve_story(&state, &id).await?;
     let view = state
         .read(move |s| storyline::view::story(s, n))
         .await?
@@ -397,7 +339,7 @@ pub async fn article(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let n = api::resolve_article(&state, &id).await?;
+    let n = params::resolve_article(&state, &id).await?;
     let view = state
         .read(move |s| storyline::view::article(s, n))
         .await?
@@ -640,7 +582,7 @@ pub async fn search(
     if q.len() > 1000 {
         return Err(ApiError::bad_request("The query is longer than 1000 bytes.").into());
     }
-    let limit = api::DEFAULT_LIMIT;
+    let limit = params::DEFAULT_LIMIT;
     let query = q.clone();
     let mut hits = if q.trim().is_empty() {
         Vec::new()

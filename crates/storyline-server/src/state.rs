@@ -11,7 +11,7 @@ use storyline::store::Store;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
-use crate::limits::RateLimiter;
+use crate::rate_limit::RateLimiter;
 
 /// How the server runs.
 #[derive(Debug, Clone)]

@@ -1,9 +1,7 @@
-//! What guards the server: the write token, the per-client rate limit on
-//! writes, and the security headers on every response.
+//! What guards the server: the write token and the per-client rate limit
+//! on writes, and the security headers on every response.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -13,51 +11,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// A token bucket per client address.
-pub(crate) struct RateLimiter {
-    rate: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
-}
-
-impl RateLimiter {
-    pub(crate) fn new(rate: f64, burst: u32) -> Self {
-        RateLimiter {
-            rate: rate.max(0.0),
-            burst: f64::from(burst.max(1)),
-            buckets: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Takes one token for `ip`; on refusal, the seconds until one is due.
-    fn take(&self, ip: IpAddr, now: Instant) -> Result<(), f64> {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        // A full bucket is the same as no bucket: forgetting them keeps the
-        // map from growing with every address ever seen.
-        if buckets.len() > 10_000 {
-            let (rate, burst) = (self.rate, self.burst);
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(ip).or_insert((self.burst, now));
-        let refilled =
-            (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
-        *at = now;
-        if refilled >= 1.0 {
-            *tokens = refilled - 1.0;
-            Ok(())
-        } else {
-            *tokens = refilled;
-            Err(if self.rate > 0.0 {
-                (1.0 - refilled) / self.rate
-            } else {
-                f64::INFINITY
-            })
-        }
-    }
-}
 
 fn client_ip(req: &Request) -> IpAddr {
     req.extensions()
@@ -153,26 +106,6 @@ pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn buckets_refill_at_the_rate() {
-        let limiter = RateLimiter::new(2.0, 3);
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        let other: IpAddr = "10.0.0.2".parse().unwrap();
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(limiter.take(ip, t0).is_ok());
-        }
-        let wait = limiter.take(ip, t0).unwrap_err();
-        assert!((wait - 0.5).abs() < 1e-9, "{wait}");
-        // Another client has its own bucket.
-        assert!(limiter.take(other, t0).is_ok());
-        // Half a second later one token is back, and only one.
-        let t1 = t0 + Duration::from_millis(500);
-        assert!(limiter.take(ip, t1).is_ok());
-        assert!(limiter.take(ip, t1).is_err());
-    }
 
     #[test]
     fn secrets_compare_whole() {

@@ -1,0 +1,351 @@
+//! The command line: one `Args` struct per command, parsed by clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use storyline::ingest::DEFAULT_MAX_FILE_SIZE;
+
+/// `storyline [--db FILE] COMMAND`.
+#[derive(Parser)]
+#[command(
+    name = "storyline",
+    version,
+    about = "Turn a pile or a stream of news articles into stories.",
+    after_help = "Example:\n  storyline --db news.db ingest corpus/\n  storyline --db news.db search \"chemical attack\""
+)]
+pub struct Cli {
+    /// The database file (created if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "STORYLINE_DB",
+        default_value = "storyline.db"
+    )]
+    pub db: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands, one [`crate::commands`] module each.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Read articles from files, directories or standard input into the database.
+    #[command(
+        after_help = "Formats (detected from content, then extension): plain text (first line the \
+headline), JSONL (fields id, url, title, text or html, source, date, author), HTML pages, WARC \
+archives (.warc, .warc.gz) and RSS/Atom feeds; any of them gzipped. Directories are read \
+recursively (article file types only; .ignore and .gitignore files are honoured). `-` reads JSONL \
+from standard input.\n\nExit status: 0 when every record was stored or already stored, 2 when some \
+were skipped (all are listed), 1 when nothing could be done.\n\nExamples:\n  storyline ingest corpus/\n  \
+storyline ingest --json feed.xml crawl.warc.gz\n  cat articles.jsonl | storyline ingest -"
+    )]
+    Ingest(IngestArgs),
+    /// List stored articles.
+    #[command(after_help = "Example:\n  storyline articles --json --limit 10")]
+    Articles(ArticlesArgs),
+    /// Show one article with its text and sentences.
+    #[command(
+        after_help = "ID is an article id, or the input's own id (its `ref`); force one \
+reading with `id:N` or `ref:X`.\n\nExamples:\n  storyline article 12\n  storyline article --json ref:1_10ecbplus"
+    )]
+    Article(ArticleArgs),
+    /// Full-text search, best matches first (bm25, headline weighted).
+    #[command(
+        after_help = "Words match by stem; \"quoted phrases\", prefix* and OR/NOT work.\n\n\
+Example:\n  storyline search --json \"chemical attack\" Syria"
+    )]
+    Search(SearchArgs),
+    /// Copies: duplicate groups, reused sentences, and spun or stitched articles.
+    #[command(
+        after_help = "Near-duplicates are pairs whose word 5-gram shingles have a Jaccard \
+similarity of at least --threshold (0.5 to 1; found with MinHash LSH and verified exactly). \
+A sentence is reused when another article carries it verbatim or reworded (a paraphrase model \
+trained on MSRP decides). Spin and stitch verdicts come with their evidence.\n\nExamples:\n  \
+storyline copies --json\n  storyline copies --explain 12\n  storyline copies --threshold 0.6"
+    )]
+    Copies(CopiesArgs),
+    /// Delete articles and everything derived from them.
+    #[command(after_help = "Example:\n  storyline delete 12 ref:1_10ecb")]
+    Delete(DeleteArgs),
+    /// List stories: articles about one event, grouped as they arrived.
+    #[command(
+        after_help = "Most recently active first. JSON: an array of {\"id\", \"title\", \
+\"articles\" (count), \"sources\" (count of distinct sources), \"first_seen\", \"last_seen\"}.\n\n\
+Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --limit 20"
+    )]
+    Stories(StoriesArgs),
+    /// Show one story with its articles, oldest first.
+    #[command(
+        after_help = "ID is a story id (an id merged into another story resolves to it), or \
+`article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
+\"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
+\"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
+\"score\", \"reason\"}], \"summary\", \"quotes\", \"entities\"} (see `quotes --help` and \
+`entities --help`).\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
+    )]
+    Story(StoryArgs),
+    /// Who said what in a story: its quotes, each with every source that
+    /// carries it.
+    #[command(
+        after_help = "ID is a story id or article:X, as for `story`. Quotes carried by several \
+sources are one quote; `wording_differs` and `speakers_differ` flag sources that word it \
+differently or give it to different speakers.\n\nJSON: [{\"article\", \"ref\", \"kind\" \
+(direct|mixed|indirect), \"text\", \"cue\", \"speaker\" (as written), \"speaker_resolved\", \
+\"entity\", \"span\": {\"start\", \"end\"} (characters of the article's stored text), \
+\"wording_differs\", \"speakers_differ\", \"sources\": [{\"article\", \"ref\", \"source\", \
+\"kind\", \"text\", \"cue\", \"speaker\", \"speaker_resolved\", \"entity\", \"span\"}]}].\n\n\
+Examples:\n  storyline quotes 3\n  storyline quotes --json article:1_1ecb"
+    )]
+    Quotes(StoryArgs),
+    /// The people, organisations and places of a story, with their aliases.
+    #[command(
+        after_help = "ID is a story id or article:X, as for `story`.\n\nJSON: [{\"id\", \
+\"name\", \"kind\" (person|organization|place), \"aliases\", \"mentions\", \"articles\": \
+[{\"article\", \"ref\", \"mentions\"}]}], most mentioned first.\n\nExamples:\n  \
+storyline entities 3\n  storyline entities --json article:1_1ecb"
+    )]
+    Entities(StoryArgs),
+    /// Rebuild every story from scratch, to compare with the online result.
+    #[command(
+        after_help = "Word frequencies are counted over the whole store first, then every \
+article is placed again, oldest first. Story ids carry over: a new story keeps the old id most \
+of its articles had, and every other old id becomes an alias. --threshold changes the \
+similarity at which an article joins a story, for this rebuild and every later ingest.\n\n\
+Examples:\n  storyline recluster\n  storyline recluster --json --threshold 0.35"
+    )]
+    Recluster(ReclusterArgs),
+    /// Summarise a set of articles without storing them (for evaluation).
+    #[command(
+        after_help = "Reads the files and directories as `ingest` does (any format), and prints an \
+extractive summary of about --words words (no sentence is cut; the last may run over) whose every \
+sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
+\"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
+\"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
+is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+storyline summarize --json --words 300 articles/"
+    )]
+    Summarize(SummarizeArgs),
+    /// Counts of what is stored.
+    #[command(after_help = "Example:\n  storyline stats --json")]
+    Stats(StatsArgs),
+    /// Serve the JSON API and the web pages over HTTP.
+    #[command(
+        after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
+(described at /api/openapi.json): GET /api/stories, /api/stories/ID, /api/articles, \
+/api/articles/ID, /api/articles/ID/copies, /api/search?q=, /api/stats, and POST /api/articles \
+(JSON or JSON Lines, needs the token). Without a token the server is read-only.\n\nExamples:\n  \
+storyline serve --addr 127.0.0.1:8080\n  STORYLINE_TOKEN=s3cret storyline --db news.db serve\n  \
+curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \\\n    \
+--data-binary @articles.jsonl http://127.0.0.1:8080/api/articles"
+    )]
+    Serve(ServeArgs),
+}
+
+/// Arguments of `storyline ingest`.
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Files, directories, or `-` for JSONL on standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// Arguments of `storyline articles`.
+#[derive(Args)]
+pub struct ArticlesArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many articles.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Skip this many articles first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+/// Arguments of `storyline article`.
+#[derive(Args)]
+pub struct ArticleArgs {
+    /// Article id or input id.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline search`.
+#[derive(Args)]
+pub struct SearchArgs {
+    /// Query words.
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// Print a JSON array of hits.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many hits.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Skip this many hits first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+/// Arguments of `storyline copies`.
+#[derive(Args)]
+pub struct CopiesArgs {
+    /// Print JSON: {"threshold", "duplicate_groups", "reuse_pairs", "articles"}.
+    #[arg(long)]
+    pub json: bool,
+    /// Explain one article readably: its copies, reused sentences with word diffs, verdicts.
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
+    /// Jaccard similarity at which two articles are copies.
+    #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
+    pub threshold: f64,
+    /// At most this many reuse pairs and article verdicts.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// Arguments of `storyline delete`.
+#[derive(Args)]
+pub struct DeleteArgs {
+    /// Article ids or input ids.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline stories`.
+#[derive(Args)]
+pub struct StoriesArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many stories.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Skip this many stories first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only stories with at least this many articles.
+    #[arg(long, default_value_t = 1)]
+    pub min_articles: usize,
+}
+
+/// Arguments of `storyline story`, `quotes` and `entities`: a story.
+#[derive(Args)]
+pub struct StoryArgs {
+    /// Story id, or article:ID.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline recluster`.
+#[derive(Args)]
+pub struct ReclusterArgs {
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Similarity (0 to 1) at which an article joins a story.
+    #[arg(long, value_parser = parse_unit)]
+    pub threshold: Option<f32>,
+    /// Other tuning, as a JSON object over the stored one (keys: threshold,
+    /// entity_weight, half_life_days, novelty_penalty, same_days, shared_bonus,
+    /// shared_full).
+    #[arg(long, value_name = "JSON")]
+    pub params: Option<String>,
+}
+
+/// Arguments of `storyline summarize`.
+#[derive(Args)]
+pub struct SummarizeArgs {
+    /// Files or directories of articles.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Summary length in words.
+    #[arg(long, default_value_t = storyline::summary::DEFAULT_WORDS)]
+    pub words: usize,
+}
+
+/// Arguments of `storyline stats`.
+#[derive(Args)]
+pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Bearer token that writes (POST /api/articles) need.
+    #[arg(long, env = "STORYLINE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Largest request body accepted (bytes, or with a K, M or G suffix).
+    #[arg(long, value_parser = parse_size, default_value = "16M")]
+    pub max_body: u64,
+    /// Writes per second each client may make, on average (bursts of
+    /// --write-burst).
+    #[arg(long, default_value_t = 2.0)]
+    pub write_rate: f64,
+    /// Writes a client may make at once.
+    #[arg(long, default_value_t = 10)]
+    pub write_burst: u32,
+    /// Seconds a read may take.
+    #[arg(long, default_value_t = 30)]
+    pub read_timeout: u64,
+    /// Seconds a write (an ingest) may take.
+    #[arg(long, default_value_t = 300)]
+    pub write_timeout: u64,
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    let t: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    let floor = storyline::copies::minhash::MIN_THRESHOLD;
+    if (floor..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("the threshold must be between {floor} and 1"))
+    }
+}
+
+fn parse_unit(s: &str) -> Result<f32, String> {
+    let t: f32 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err("the threshold must be between 0 and 1".into())
+    }
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .map(|n| n.saturating_mul(mult))
+        .map_err(|_| format!("{s:?} is not a size: use bytes or a number with K, M or G"))
+}

@@ -1,0 +1,58 @@
+//! `storyline ingest PATH...`
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use storyline::ingest::IngestOptions;
+use storyline::pipeline::{self, Progress};
+
+use crate::cli::IngestArgs;
+use crate::render;
+
+/// Reads the inputs into the store: 0 when everything went in, 2 when some
+/// records were skipped.
+pub fn run(db: &Path, args: IngestArgs) -> Result<ExitCode> {
+    let mut store = super::open(db)?;
+    let opts = IngestOptions {
+        max_file_size: args.max_file_size,
+    };
+    let bar = progress_bar();
+    let report = pipeline::ingest(&mut store, &args.paths, &opts, &|p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.files_total);
+            bar.set_position(p.files_done);
+            bar.set_message(format!("{} records", p.records_done));
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if args.json {
+        render::print_json(&report)?;
+    } else {
+        render::print_ingest_report(&report, &store.stats()?, db)?;
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// A progress bar on a terminal; none in a pipe.
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}

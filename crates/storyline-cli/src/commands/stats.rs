@@ -1,0 +1,21 @@
+//! `storyline stats`
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::StatsArgs;
+use crate::render;
+
+/// Counts of what is stored.
+pub fn run(db: &Path, args: StatsArgs) -> Result<ExitCode> {
+    let store = super::open(db)?;
+    let stats = store.stats()?;
+    if args.json {
+        render::print_json(&stats)?;
+    } else {
+        render::print_stats(&stats, db)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,535 @@
+//! What the commands print for a person to read (`--json` prints the
+//! library's types as they are, through [`print_json`]).
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Result;
+use storyline::pipeline::IngestReport;
+use storyline::store::Stats;
+
+/// Prints a value as pretty JSON on standard output.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn print_quotes(who: &storyline::quotes::StoryAttributions) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for q in &who.quotes {
+        let speaker = q
+            .speaker_resolved
+            .as_deref()
+            .or(q.speaker.as_deref())
+            .unwrap_or("(unknown)");
+        let flags = [
+            (q.wording_differs, "worded differently"),
+            (q.speakers_differ, "speakers differ"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect::<Vec<_>>()
+        .join(", ");
+        writeln!(
+            out,
+            "{speaker} {}: {}{}",
+            q.cue.as_deref().unwrap_or("-"),
+            clip(&q.text, 160),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{flags}]")
+            }
+        )?;
+        for s in &q.sources {
+            writeln!(
+                out,
+                "    #{} {}{}: {}",
+                s.article,
+                s.source.as_deref().or(s.ref_id.as_deref()).unwrap_or(""),
+                s.speaker
+                    .as_deref()
+                    .map(|x| format!(" ({x} {})", s.cue.as_deref().unwrap_or("")))
+                    .unwrap_or_default(),
+                clip(&s.text, 120)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn print_entities(who: &storyline::quotes::StoryAttributions) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for e in &who.entities {
+        let kind = serde_json::to_value(e.kind)?;
+        writeln!(
+            out,
+            "{:>4}  {:<12} {}  ({} mentions in {} articles){}",
+            e.id,
+            kind.as_str().unwrap_or(""),
+            e.name,
+            e.mentions,
+            e.articles.len(),
+            if e.aliases.is_empty() {
+                String::new()
+            } else {
+                format!("  also: {}", e.aliases.join("; "))
+            }
+        )?;
+    }
+    Ok(())
+}
+
+pub fn article_line(
+    out: &mut impl Write,
+    id: i64,
+    date: Option<&str>,
+    source: Option<&str>,
+    title: Option<&str>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>6}  {:<10}  {:<18}  {}",
+        id,
+        date.map(|d| &d[..d.len().min(10)]).unwrap_or("-"),
+        clip(source.unwrap_or("-"), 18),
+        title.unwrap_or("(untitled)")
+    )
+}
+
+pub fn render_diff(edits: &[storyline::copies::Edit]) -> String {
+    use storyline::copies::Edit;
+    edits
+        .iter()
+        .map(|e| match e {
+            Edit::Equal { text } => text.clone(),
+            Edit::Replace { from, to } => format!("[-{from}-]{{+{to}+}}"),
+            Edit::Delete { text } => format!("[-{text}-]"),
+            Edit::Insert { text } => format!("{{+{text}+}}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn explain_copies(
+    article: &storyline::Article,
+    c: &storyline::store::copies::ArticleCopies,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "#{} {}",
+        article.id,
+        article.title.as_deref().unwrap_or("(untitled)")
+    )?;
+    let near = c.copies["near_duplicates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if near.is_empty() {
+        writeln!(
+            out,
+            "\nNo near-duplicates at Jaccard >= {}.",
+            c.copies["threshold"]
+        )?;
+    } else {
+        writeln!(out, "\nCopies (original: #{}):", c.copies["original"])?;
+        for n in near {
+            writeln!(
+                out,
+                "  #{} {:.2}{} {}",
+                n["id"],
+                n["jaccard"].as_f64().unwrap_or(0.0),
+                if n["exact"].as_bool() == Some(true) {
+                    " exact"
+                } else {
+                    ""
+                },
+                n["title"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nReused sentences: {} of {}",
+        c.reused_sentences.len(),
+        article.sentences.len()
+    )?;
+    for r in &c.reused_sentences {
+        writeln!(out, "  [{}] {}", r.sentence, r.text)?;
+        for m in &r.matches {
+            let who = if m.earlier { "from" } else { "copied by" };
+            writeln!(
+                out,
+                "      {who} #{} ({}, {:.2}): {}",
+                m.article,
+                m.kind,
+                m.score,
+                render_diff(&m.diff)
+            )?;
+        }
+    }
+    for (name, v, key) in [("Spin", &c.spin, "spun"), ("Stitch", &c.stitch, "stitched")] {
+        writeln!(
+            out,
+            "\n{name}: {} (score {:.2})",
+            if v[key].as_bool() == Some(true) {
+                key
+            } else {
+                "no"
+            },
+            v["score"].as_f64().unwrap_or(0.0)
+        )?;
+        for s in v["substitutions"].as_array().into_iter().flatten() {
+            writeln!(
+                out,
+                "  substitution: {} -> {} (sentence {}, source #{})",
+                s["from"], s["to"], s["sentence"], s["source_article"]
+            )?;
+        }
+        for s in v["source_articles"].as_array().into_iter().flatten() {
+            writeln!(out, "  source #{}: {} sentences", s[0], s[1])?;
+        }
+        for s in v["signals"].as_array().into_iter().flatten() {
+            let usual = s["usual"]
+                .as_str()
+                .map(|u| format!(" (usually {u:?})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {}: {}{usual}",
+                s["kind"].as_str().unwrap_or(""),
+                s["text"]
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn print_copies(r: &storyline::store::CopiesReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} groups of copies (Jaccard >= {}):",
+        r.duplicate_groups.len(),
+        r.threshold
+    )?;
+    for g in &r.duplicate_groups {
+        let ids: Vec<String> = g.articles.iter().map(|a| format!("#{}", a.id)).collect();
+        let title = g.articles[0].title.as_deref().unwrap_or("(untitled)");
+        writeln!(out, "  {}  {}", ids.join(" "), title)?;
+    }
+    let reworded = r
+        .reuse_pairs
+        .iter()
+        .filter(|p| p.kind == "reworded")
+        .count();
+    writeln!(
+        out,
+        "\n{} reused sentences ({} reworded).",
+        r.reuse_pairs.len(),
+        reworded
+    )?;
+    let spun: Vec<String> = r
+        .articles
+        .iter()
+        .filter(|a| a["spin"]["spun"] == true)
+        .map(|a| format!("#{}", a["id"]))
+        .collect();
+    let stitched: Vec<String> = r
+        .articles
+        .iter()
+        .filter(|a| a["stitch"]["stitched"] == true)
+        .map(|a| format!("#{}", a["id"]))
+        .collect();
+    writeln!(
+        out,
+        "Spun: {}",
+        if spun.is_empty() {
+            "none".into()
+        } else {
+            spun.join(" ")
+        }
+    )?;
+    writeln!(
+        out,
+        "Stitched: {}",
+        if stitched.is_empty() {
+            "none".into()
+        } else {
+            stitched.join(" ")
+        }
+    )?;
+    writeln!(out, "\nSee one article with: storyline copies --explain ID")?;
+    Ok(())
+}
+
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn print_ingest_report(r: &IngestReport, stats: &Stats, db: &Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Read {} records from {} files in {:.2} s.",
+        r.records, r.files, r.seconds
+    )?;
+    let formats: Vec<String> = r.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    writeln!(
+        out,
+        "  added      {:>6}{}",
+        r.added,
+        if formats.is_empty() {
+            String::new()
+        } else {
+            format!("   ({})", formats.join(", "))
+        }
+    )?;
+    writeln!(out, "  unchanged  {:>6}   (already stored)", r.unchanged)?;
+    if r.updated > 0 {
+        writeln!(out, "  updated    {:>6}", r.updated)?;
+    }
+    writeln!(out, "  skipped    {:>6}", r.errors.len())?;
+    for e in &r.errors {
+        let mut at = e.source.clone().unwrap_or_default();
+        if let Some(l) = e.line {
+            at.push_str(&format!(":{l}"));
+        }
+        if let Some(rec) = e.record {
+            at.push_str(&format!(" record {rec}"));
+        }
+        writeln!(out, "    {at}: {}", e.message)?;
+    }
+    writeln!(out)?;
+    print_stats_to(&mut out, stats, db)
+}
+
+pub fn print_stats(stats: &Stats, db: &Path) -> Result<()> {
+    print_stats_to(&mut std::io::stdout().lock(), stats, db)
+}
+
+fn print_stats_to(out: &mut impl Write, s: &Stats, db: &Path) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} articles from {} sources, {} sentences, {} words.",
+        db.display(),
+        s.articles,
+        s.sources,
+        s.sentences,
+        s.words
+    )?;
+    let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    if !formats.is_empty() {
+        writeln!(out, "  by format: {}", formats.join(", "))?;
+    }
+    if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
+        writeln!(out, "  dates: {a} to {b}")?;
+    }
+    writeln!(
+        out,
+        "  copies: {} near-duplicate pairs, {} reused sentences, {} spun and {} stitched articles (see: storyline copies)",
+        s.near_duplicate_pairs, s.reused_sentences, s.spun, s.stitched
+    )?;
+    Ok(())
+}
+
+/// `storyline articles`: one line per article.
+pub fn print_articles(list: &[storyline::ArticleSummary]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for a in list {
+        article_line(
+            &mut out,
+            a.id,
+            a.date.as_deref(),
+            a.source.as_deref(),
+            a.title.as_deref(),
+        )?;
+    }
+    Ok(())
+}
+
+/// `storyline article`: headline, what is known of it, and the text.
+pub fn print_article(article: &storyline::Article) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", article.title.as_deref().unwrap_or("(untitled)"))?;
+    let meta: Vec<String> = [
+        Some(format!("#{}", article.id)),
+        article.ref_id.as_ref().map(|r| format!("ref {r}")),
+        article.source.clone(),
+        article.author.as_ref().map(|a| format!("by {a}")),
+        article.date.clone(),
+        article.url.clone(),
+        Some(format!(
+            "{} words, {} sentences",
+            article.words,
+            article.sentences.len()
+        )),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    writeln!(out, "{}\n", meta.join(" · "))?;
+    writeln!(out, "{}", article.text)?;
+    Ok(())
+}
+
+/// `storyline search`: each hit with its snippet, matches in bold on a
+/// terminal.
+pub fn print_search(hits: &[storyline::store::SearchHit]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if hits.is_empty() {
+        writeln!(out, "no matches")?;
+    }
+    for h in hits {
+        let a = &h.article;
+        writeln!(
+            out,
+            "{:>6}  {}  ({})",
+            a.id,
+            a.title.as_deref().unwrap_or("(untitled)"),
+            a.source.as_deref().unwrap_or("-")
+        )?;
+        let snippet = h
+            .snippet
+            .replace("<mark>", "\x1b[1m")
+            .replace("</mark>", "\x1b[0m");
+        let snippet = if std::io::stdout().is_terminal() {
+            snippet
+        } else {
+            h.snippet.replace("<mark>", "").replace("</mark>", "")
+        };
+        writeln!(out, "        {snippet}")?;
+    }
+    Ok(())
+}
+
+/// `storyline stories`: one line per story.
+pub fn print_stories(list: &[storyline::stories::StorySummary]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for s in list {
+        writeln!(
+            out,
+            "{:>6}  {:>4} art {:>3} src  {:<10}  {}",
+            s.id,
+            s.articles,
+            s.sources,
+            s.last_seen
+                .as_deref()
+                .map(|d| &d[..d.len().min(10)])
+                .unwrap_or("-"),
+            s.title.as_deref().unwrap_or("(untitled)")
+        )?;
+    }
+    Ok(())
+}
+
+/// `storyline story`: the headline, the story's span, its cited summary
+/// and its articles.
+pub fn print_story(
+    story: &storyline::stories::Story,
+    summary: &[storyline::summary::SummarySentence],
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", story.title.as_deref().unwrap_or("(untitled)"))?;
+    writeln!(
+        out,
+        "story {} · {} articles · {} sources · {} to {}{}\n",
+        story.id,
+        story.article_count,
+        story.sources.len(),
+        story.first_seen.as_deref().unwrap_or("-"),
+        story.last_seen.as_deref().unwrap_or("-"),
+        if story.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " · also {}",
+                story
+                    .aliases
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    )?;
+    for s in summary {
+        let cited: Vec<String> = s
+            .citations
+            .iter()
+            .map(|c| {
+                format!(
+                    "#{}{}",
+                    c.article,
+                    c.source
+                        .as_deref()
+                        .map(|x| format!(" {x}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        writeln!(out, "  {} [{}]", s.text, cited.join("; "))?;
+    }
+    if !summary.is_empty() {
+        writeln!(out)?;
+    }
+    for a in &story.articles {
+        article_line(
+            &mut out,
+            a.id,
+            a.date.as_deref(),
+            a.source.as_deref(),
+            a.title.as_deref(),
+        )?;
+    }
+    Ok(())
+}
+
+/// `storyline summarize`: the summary, each sentence with the inputs that
+/// carry it.
+pub fn print_summary(summary: &[storyline::summary::SummarySentence]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for s in summary {
+        let cited: Vec<String> = s
+            .citations
+            .iter()
+            .map(|c| {
+                c.ref_id
+                    .clone()
+                    .or_else(|| c.source.clone())
+                    .unwrap_or_else(|| format!("#{}", c.article))
+            })
+            .collect();
+        writeln!(out, "{} [{}]", s.text, cited.join(", "))?;
+    }
+    Ok(())
+}
+
+/// `storyline recluster`: what the rebuild changed, on one line.
+pub fn print_recluster(report: &storyline::pipeline::stories::ReclusterReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} articles: {} stories before, {} after ({} ids kept, {} now aliases, {} new); \
+pair agreement {:.3}; {:.1}s",
+        report.articles,
+        report.stories_before,
+        report.stories_after,
+        report.ids_kept,
+        report.ids_aliased,
+        report.ids_new,
+        report.pair_agreement,
+        report.seconds
+    )?;
+    Ok(())
+}
