@@ -50,5 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Summarize(args) => commands::summarize::run(db, args),
         Command::Stats(args) => commands::stats::run(db, args),
         Command::Serve(args) => commands::serve::run(db, args),
+        Command::Sources(command) => commands::sources::run(db, command),
+        Command::Watch(args) => commands::watch::run(db, args),
     }
 }

@@ -31,6 +31,9 @@ pub struct Config {
     /// The ingest itself still finishes: a batch is committed whole or not
     /// at all.
     pub write_timeout: Duration,
+    /// Whether this server also follows the live sources (`serve
+    /// --watch`); the Sources page says so.
+    pub watching: bool,
     /// Writes each client may make per second, on average.
     pub write_rate: f64,
     /// Writes a client may make at once before the rate applies.
@@ -50,6 +53,7 @@ impl Config {
             write_timeout: Duration::from_secs(300),
             write_rate: 2.0,
             write_burst: 10,
+            watching: false,
         }
     }
 }
@@ -154,6 +158,13 @@ impl AppState {
             Ok(r) => r.map_err(ApiError::from),
             Err(e) => Err(ApiError::internal(format!("a read failed: {e}"))),
         }
+    }
+
+    /// The one write connection, for a writer that runs beside the
+    /// requests (the watcher of `serve --watch`): its writes take turns with
+    /// `POST /api/articles`.
+    pub fn writer(&self) -> Arc<tokio::sync::Mutex<Store>> {
+        self.inner.writer.clone()
     }
 
     /// Runs `f` with the one write connection, on a blocking thread, after

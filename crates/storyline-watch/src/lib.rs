@@ -200,6 +200,24 @@ pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Checks a source URL as given by a person: absolute http(s), a host, no
+/// credentials. Returns it as it will be stored (normalised by the URL
+/// parser). Whether its address may be reached is checked when it is
+/// fetched (names resolve differently over time).
+pub fn source_url(s: &str) -> Result<String, String> {
+    let url = url::Url::parse(s.trim()).map_err(|e| format!("{s:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{s:?}: only http and https sources are watched"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{s:?} has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{s:?}: URLs with credentials are not watched"));
+    }
+    Ok(url.to_string())
+}
+
 /// Reads a poll interval or delay as written on the command line: `90s`,
 /// `10m`, `1h 30m`, `500ms`, or bare seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -226,6 +244,17 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn source_urls() {
+        assert_eq!(
+            source_url(" https://Example.com/feed "),
+            Ok("https://example.com/feed".into())
+        );
+        assert!(source_url("ftp://example.com/feed").is_err());
+        assert!(source_url("example.com/feed").is_err());
+        assert!(source_url("https://u:p@example.com/").is_err());
     }
 
     #[test]
