@@ -25,6 +25,25 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 
+/// The validators a document is served with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validators {
+    /// None: every request gets the whole document.
+    None,
+    /// `ETag` only (`If-None-Match`).
+    ETag,
+    /// `Last-Modified` only (`If-Modified-Since`).
+    LastModified,
+    /// Both.
+    Both,
+}
+
+fn http_date_now() -> String {
+    chrono::Utc::now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
 /// What a path answers.
 #[derive(Clone)]
 pub enum Resource {
@@ -38,8 +57,10 @@ pub enum Resource {
         content_type: &'static str,
         /// Compress when asked.
         gzip: bool,
-        /// Send validators (and honour them).
-        validators: bool,
+        /// Which validators are sent (and honoured).
+        validators: Validators,
+        /// Its Last-Modified (when it was set).
+        modified: String,
     },
     /// A bare status, with `Retry-After` when given.
     Status(u16, Option<String>),
@@ -75,21 +96,26 @@ pub enum Resource {
 impl Resource {
     /// An HTML page.
     pub fn html(body: impl Into<Vec<u8>>) -> Resource {
-        Resource::Doc {
-            body: Arc::new(body.into()),
-            content_type: "text/html; charset=utf-8",
-            gzip: true,
-            validators: false,
-        }
+        Resource::doc(body, "text/html; charset=utf-8", Validators::None)
     }
 
-    /// A feed or sitemap (XML), with validators, gzipped when asked.
+    /// A feed or sitemap (XML), with both validators, gzipped when asked.
     pub fn xml(body: impl Into<Vec<u8>>, content_type: &'static str) -> Resource {
+        Resource::doc(body, content_type, Validators::Both)
+    }
+
+    /// A document with the `validators` given, gzipped when asked.
+    pub fn doc(
+        body: impl Into<Vec<u8>>,
+        content_type: &'static str,
+        validators: Validators,
+    ) -> Resource {
         Resource::Doc {
             body: Arc::new(body.into()),
             content_type,
             gzip: true,
-            validators: true,
+            validators,
+            modified: http_date_now(),
         }
     }
 
@@ -99,7 +125,8 @@ impl Resource {
             body: Arc::new(body.into()),
             content_type: "text/plain",
             gzip: false,
-            validators: false,
+            validators: Validators::None,
+            modified: http_date_now(),
         }
     }
 
@@ -348,8 +375,6 @@ fn status(code: u16, retry_after: Option<&str>) -> Response {
     r
 }
 
-const LAST_MODIFIED: &str = "Wed, 01 Jan 2025 00:00:00 GMT";
-
 fn respond<'a>(
     resource: Resource,
     headers: &'a HeaderMap,
@@ -362,20 +387,26 @@ fn respond<'a>(
                 content_type,
                 gzip,
                 validators,
+                modified,
             } => {
                 let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body));
-                if validators {
-                    let inm = headers
-                        .get(header::IF_NONE_MATCH)
-                        .and_then(|v| v.to_str().ok());
-                    let ims = headers
-                        .get(header::IF_MODIFIED_SINCE)
-                        .and_then(|v| v.to_str().ok());
-                    if inm == Some(etag.as_str()) || (inm.is_none() && ims == Some(LAST_MODIFIED)) {
-                        let mut r = status(304, None);
-                        *r.body_mut() = Body::empty();
-                        return r;
-                    }
+                let send_etag = matches!(validators, Validators::ETag | Validators::Both);
+                let send_lm = matches!(validators, Validators::LastModified | Validators::Both);
+                let inm = headers
+                    .get(header::IF_NONE_MATCH)
+                    .and_then(|v| v.to_str().ok());
+                let ims = headers
+                    .get(header::IF_MODIFIED_SINCE)
+                    .and_then(|v| v.to_str().ok());
+                // RFC 9110: If-None-Match, when sent, decides alone.
+                let fresh = match inm {
+                    Some(tag) => send_etag && tag == etag,
+                    None => send_lm && ims == Some(modified.as_str()),
+                };
+                if fresh {
+                    let mut r = status(304, None);
+                    *r.body_mut() = Body::empty();
+                    return r;
                 }
                 let accepts_gzip = headers
                     .get(header::ACCEPT_ENCODING)
@@ -394,12 +425,14 @@ fn respond<'a>(
                 };
                 r.headers_mut()
                     .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-                if validators {
+                if send_etag {
                     r.headers_mut()
                         .insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
+                }
+                if send_lm {
                     r.headers_mut().insert(
                         header::LAST_MODIFIED,
-                        HeaderValue::from_static(LAST_MODIFIED),
+                        HeaderValue::from_str(&modified).unwrap(),
                     );
                 }
                 r
@@ -598,7 +631,7 @@ pub fn sitemap_index(sitemaps: &[(String, String)]) -> String {
 /// articles.
 pub fn front_page(title: &str, entries: &[Entry]) -> String {
     let mut s = format!(
-        "<!doctype html><html><head><title>{0}</title></head><body><nav><a href=\"/\">Home</a> <a href=\"/world/\">World</a> <a href=\"/tag/politics\">Politics</a> <a href=\"/about\">About us</a></nav><main><h1>{0}</h1><ul>\n",
+        "<!doctype html><html><head><title>{0}</title><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head><body><nav><a href=\"/\">Home</a> <a href=\"/world/\">World</a> <a href=\"/tag/politics\">Politics</a> <a href=\"/about\">About us</a></nav><main><h1>{0}</h1><ul>\n",
         esc(title)
     );
     for e in entries {
