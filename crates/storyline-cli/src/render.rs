@@ -116,7 +116,7 @@ pub fn render_diff(edits: &[storyline::copies::Edit]) -> String {
 
 pub fn explain_copies(
     article: &storyline::Article,
-    c: &storyline::store::copies::ArticleCopies,
+    c: &storyline::view::ArticleCopies,
 ) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -209,7 +209,7 @@ pub fn explain_copies(
     Ok(())
 }
 
-pub fn print_copies(r: &storyline::store::CopiesReport) -> Result<()> {
+pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -127,7 +127,9 @@ pub async fn article_copies(
             })?,
     };
     let n = resolve_article(&state, &id).await?;
-    let copies = state.read(move |s| s.article_copies(n, threshold)).await?;
+    let copies = state
+        .read(move |s| storyline::view::article_copies(s, n, threshold))
+        .await?;
     Ok(Json(copies).into_response())
 }
 

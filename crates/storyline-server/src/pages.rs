@@ -141,7 +141,7 @@ pub fn story_body(v: &StoryView) -> Markup {
         let next = numbers.len() + 1;
         numbers.entry(c.article).or_insert(next);
     }
-    let copies: HashMap<i64, &storyline::store::copies::StoryArticleCopies> =
+    let copies: HashMap<i64, &storyline::view::StoryArticleCopies> =
         v.copies.articles.iter().map(|c| (c.article, c)).collect();
     let mut days: BTreeMap<&str, Vec<&storyline::stories::StoryArticle>> = BTreeMap::new();
     for a in &s.articles {
@@ -278,7 +278,7 @@ pub fn story_body(v: &StoryView) -> Markup {
     }
 }
 
-fn copy_badges(c: &storyline::store::copies::StoryArticleCopies) -> Markup {
+fn copy_badges(c: &storyline::view::StoryArticleCopies) -> Markup {
     html! {
         @if c.original != c.article { " " span.badge.copy { "copy of #" (c.original) } }
         @if c.spun { " " span.badge.spun title={ "spin score " (format!("{:.2}", c.spin_score)) } { "spun" } }
@@ -373,7 +373,7 @@ fn score(v: &Value) -> String {
 /// The body of an article page.
 pub fn article_body(v: &ArticleView) -> Markup {
     let a = &v.article;
-    let reused: HashMap<usize, &storyline::store::copies::ReusedSentence> = v
+    let reused: HashMap<usize, &storyline::view::ReusedSentence> = v
         .copies
         .reused_sentences
         .iter()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use storyline::store::Store;
+use storyline::store::{Reader, Store};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -124,7 +124,7 @@ impl AppState {
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> storyline::Result<T> + Send + 'static,
+        F: FnOnce(&Reader) -> storyline::Result<T> + Send + 'static,
     {
         let permit = self
             .inner

@@ -1,16 +1,19 @@
 //! What Storyline knows about one story or one article, gathered from the
-//! store in one read: the JSON that `storyline story --json` and `article
-//! --json` print and that the server returns, built in one place so both
-//! always say the same.
+//! store in one read: the JSON that `storyline story --json`, `article
+//! --json` and `copies --json` print and that the server returns, built in
+//! one place so both always say the same.
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::article::Article;
+use crate::copies::{Edit, word_diff};
 use crate::error::Result;
 use crate::quotes::{StoryEntity, StoryQuote};
-use crate::store::copies::ArticleCopies;
-use crate::store::{Store, StoryCopies};
-use crate::stories::Story;
+use crate::store::Reader;
+use crate::store::copies::{ArticleBrief, StoredText, earlier};
+use crate::stories::{Story, StoryArticle};
 use crate::summary::SummarySentence;
 
 /// Jaccard similarity at which two articles count as copies in these views.
@@ -47,19 +50,14 @@ pub struct ArticleView {
 
 /// Story `id` (an alias resolves to the story it was merged into), or
 /// `None` when there is no such story.
-pub fn story(store: &Store, id: i64) -> Result<Option<StoryView>> {
+pub fn story(store: &Reader, id: i64) -> Result<Option<StoryView>> {
     store.snapshot(|store| {
         let Some(story) = store.story(id)? else {
             return Ok(None);
         };
         let summary = store.summary(story.id)?.unwrap_or_default();
         let attributions = crate::pipeline::quotes::for_story(store, story.id)?.unwrap_or_default();
-        let dated: Vec<(i64, Option<String>)> = story
-            .articles
-            .iter()
-            .map(|a| (a.id, a.date.clone()))
-            .collect();
-        let copies = store.story_copies(&dated, COPY_THRESHOLD)?;
+        let copies = story_copies(store, &story.articles, COPY_THRESHOLD)?;
         Ok(Some(StoryView {
             story,
             summary,
@@ -70,17 +68,480 @@ pub fn story(store: &Store, id: i64) -> Result<Option<StoryView>> {
     })
 }
 
-/// Article `id` (a store id; see [`Store::resolve`] for references), or
+/// Article `id` (a store id; see [`Reader::resolve`] for references), or
 /// `None` when there is no such article.
-pub fn article(store: &Store, id: i64) -> Result<Option<ArticleView>> {
+pub fn article(store: &Reader, id: i64) -> Result<Option<ArticleView>> {
     store.snapshot(|store| {
         let Some(article) = store.article(id)? else {
             return Ok(None);
         };
         Ok(Some(ArticleView {
-            copies: store.article_copies(id, COPY_THRESHOLD)?,
+            copies: article_copies(store, id, COPY_THRESHOLD)?,
             story: store.story_of(id)?,
             article,
         }))
+    })
+}
+
+/// A group of copies of one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DuplicateGroup {
+    /// The earliest copy (by date, then arrival).
+    pub original: i64,
+    /// Every copy, the original first.
+    pub articles: Vec<GroupMember>,
+}
+
+/// One copy of an article: a member of a [`DuplicateGroup`], or a
+/// near-duplicate in an article's view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupMember {
+    /// Article id.
+    pub id: i64,
+    /// The input's own id.
+    #[serde(rename = "ref")]
+    pub ref_id: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publisher.
+    pub source: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+    /// Jaccard similarity of the word 5-gram shingles with the original
+    /// (in a group; 1 for the original) or with the article viewed.
+    pub jaccard: Option<f64>,
+    /// Same text, ignoring case, punctuation and layout.
+    pub exact: bool,
+    /// In an article's view: whether this copy came first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<bool>,
+}
+
+/// A sentence carried by two articles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReusePair {
+    /// The earlier article.
+    pub article: i64,
+    /// Its sentence.
+    pub sentence: usize,
+    /// The later article.
+    pub other_article: i64,
+    /// Its sentence.
+    pub other_sentence: usize,
+    /// Paraphrase score.
+    pub score: f64,
+    /// `verbatim` or `reworded`.
+    pub kind: &'static str,
+    /// The earlier sentence.
+    pub text: String,
+    /// The later sentence.
+    pub other_text: String,
+    /// Word-level edit from the earlier sentence to the later one.
+    pub diff: Vec<Edit>,
+}
+
+/// Everything the copies stage found, for `storyline copies`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopiesReport {
+    /// The near-duplicate threshold used for grouping.
+    pub threshold: f64,
+    /// Groups of copies.
+    pub duplicate_groups: Vec<DuplicateGroup>,
+    /// Reused sentences.
+    pub reuse_pairs: Vec<ReusePair>,
+    /// Each article's spin and stitch verdicts.
+    pub articles: Vec<serde_json::Value>,
+}
+
+/// Another article's version of a sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentenceCopy {
+    /// The other article.
+    pub article: i64,
+    /// Its input id.
+    #[serde(rename = "ref")]
+    pub ref_id: Option<String>,
+    /// Its publisher.
+    pub source: Option<String>,
+    /// The sentence's index there.
+    pub sentence: usize,
+    /// The other article's version.
+    pub text: String,
+    /// Paraphrase score.
+    pub score: f64,
+    /// `verbatim` or `reworded`.
+    pub kind: &'static str,
+    /// Whether the other article came first (it is the likely source).
+    pub earlier: bool,
+    /// Word-level edit from the earlier version to the later one.
+    pub diff: Vec<Edit>,
+}
+
+/// A sentence of an article and its versions elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReusedSentence {
+    /// Index of the sentence.
+    pub sentence: usize,
+    /// The sentence.
+    pub text: String,
+    /// The other articles that carry it.
+    pub matches: Vec<SentenceCopy>,
+}
+
+/// The copies stage's findings about one article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCopies {
+    /// Near-duplicates, and the group's original.
+    pub copies: serde_json::Value,
+    /// Sentences carried by other articles.
+    pub reused_sentences: Vec<ReusedSentence>,
+    /// Spin verdict with evidence.
+    pub spin: serde_json::Value,
+    /// Stitch verdict with evidence.
+    pub stitch: serde_json::Value,
+}
+
+/// What the copies stage found about one article of a story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryArticleCopies {
+    /// Article id.
+    pub article: i64,
+    /// The earliest article of the story it is a copy of (itself when it is
+    /// the first of its copies, or has none).
+    pub original: i64,
+    /// The story's other articles that are its copies.
+    pub near_duplicates: Vec<i64>,
+    /// How many of its sentences other articles carry.
+    pub reused_sentences: u64,
+    /// Judged spun.
+    pub spun: bool,
+    /// Spin score in [0, 1].
+    pub spin_score: f64,
+    /// Judged stitched.
+    pub stitched: bool,
+    /// Stitch score in [0, 1].
+    pub stitch_score: f64,
+}
+
+/// The copies stage's findings over a story's articles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryCopies {
+    /// Jaccard similarity at which two articles count as copies.
+    pub threshold: f64,
+    /// Groups of copies within the story, each as article ids, the
+    /// earliest first.
+    pub duplicate_groups: Vec<Vec<i64>>,
+    /// Per article, in the order given.
+    pub articles: Vec<StoryArticleCopies>,
+}
+
+/// Articles linked by copy pairs, in groups: the connected components (a
+/// copy of a copy is in the group), each in id order, the groups in the
+/// order of their lowest id.
+fn connected(pairs: impl IntoIterator<Item = (i64, i64)>) -> Vec<Vec<i64>> {
+    fn find(parent: &mut HashMap<i64, i64>, x: i64) -> i64 {
+        let p = *parent.entry(x).or_insert(x);
+        if p == x {
+            return x;
+        }
+        let root = find(parent, p);
+        parent.insert(x, root);
+        root
+    }
+    let mut parent: HashMap<i64, i64> = HashMap::new();
+    for (a, b) in pairs {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            // The lower id is the root: it names the group.
+            parent.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    let mut groups: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut ids: Vec<i64> = parent.keys().copied().collect();
+    ids.sort_unstable();
+    for id in ids {
+        let root = find(&mut parent, id);
+        groups.entry(root).or_default().push(id);
+    }
+    groups.into_values().collect()
+}
+
+/// Orders articles (id, date) earliest first (see [`earlier`]).
+fn earliest_first(a: (i64, Option<&str>), b: (i64, Option<&str>)) -> std::cmp::Ordering {
+    if earlier(a, b) {
+        std::cmp::Ordering::Less
+    } else {
+        std::cmp::Ordering::Greater
+    }
+}
+
+/// Groups of near-duplicates at `threshold` (connected components of the
+/// pairs at least that similar), the earliest copy first.
+pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateGroup>> {
+    let pairs = store.near_duplicate_pairs(threshold)?;
+    let pair_of: HashMap<(i64, i64), (f64, bool)> = pairs
+        .iter()
+        .map(|p| ((p.a, p.b), (p.jaccard, p.exact)))
+        .collect();
+    let mut groups = Vec::new();
+    for ids in connected(pairs.iter().map(|p| (p.a, p.b))) {
+        let mut info: Vec<(i64, ArticleBrief)> = Vec::with_capacity(ids.len());
+        for id in ids {
+            info.push((id, store.brief(id)?));
+        }
+        info.sort_by(|x, y| earliest_first((x.0, x.1.date.as_deref()), (y.0, y.1.date.as_deref())));
+        let original = info[0].0;
+        let articles = info
+            .into_iter()
+            .map(|(id, b)| {
+                let link = pair_of.get(&(id.min(original), id.max(original)));
+                GroupMember {
+                    id,
+                    ref_id: b.ref_id,
+                    title: b.title,
+                    source: b.source,
+                    date: b.date,
+                    jaccard: if id == original {
+                        Some(1.0)
+                    } else {
+                        link.map(|l| l.0)
+                    },
+                    exact: id == original || link.is_some_and(|l| l.1),
+                    earlier: None,
+                }
+            })
+            .collect();
+        groups.push(DuplicateGroup { original, articles });
+    }
+    Ok(groups)
+}
+
+/// Texts read while building one report, so each is read once.
+struct Texts<'r> {
+    store: &'r Reader,
+    cache: HashMap<i64, Option<StoredText>>,
+}
+
+impl<'r> Texts<'r> {
+    fn new(store: &'r Reader) -> Self {
+        Texts {
+            store,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Sentence `i` of article `id` ("" when either is gone).
+    fn sentence(&mut self, id: i64, i: usize) -> Result<String> {
+        if let std::collections::hash_map::Entry::Vacant(e) = self.cache.entry(id) {
+            e.insert(self.store.stored_text(id)?);
+        }
+        Ok(self.cache[&id]
+            .as_ref()
+            .map(|t| t.sentence(i).to_string())
+            .unwrap_or_default())
+    }
+}
+
+/// Reused sentences, each pair once (earlier article first), with the
+/// word diff; at most `limit` pairs.
+pub fn reuse_pairs(store: &Reader, limit: usize) -> Result<Vec<ReusePair>> {
+    let mut texts = Texts::new(store);
+    let mut out = Vec::new();
+    for row in store.reuse_rows(limit)? {
+        let m = &row.found;
+        let ((a, sa), (b, sb)) = if earlier(
+            (row.article, row.date.as_deref()),
+            (m.other_article, row.other_date.as_deref()),
+        ) {
+            (
+                (row.article, m.sentence),
+                (m.other_article, m.other_sentence),
+            )
+        } else {
+            (
+                (m.other_article, m.other_sentence),
+                (row.article, m.sentence),
+            )
+        };
+        let text = texts.sentence(a, sa)?;
+        let other_text = texts.sentence(b, sb)?;
+        out.push(ReusePair {
+            article: a,
+            sentence: sa,
+            other_article: b,
+            other_sentence: sb,
+            score: m.score,
+            kind: if m.verbatim { "verbatim" } else { "reworded" },
+            diff: word_diff(&text, &other_text),
+            text,
+            other_text,
+        });
+    }
+    Ok(out)
+}
+
+/// The full report of the copies stage, for `storyline copies`: groups of
+/// copies at `threshold`, and at most `limit` reused sentences and article
+/// verdicts.
+pub fn copies_report(store: &Reader, threshold: f64, limit: usize) -> Result<CopiesReport> {
+    store.snapshot(|store| {
+        Ok(CopiesReport {
+            threshold,
+            duplicate_groups: duplicate_groups(store, threshold)?,
+            reuse_pairs: reuse_pairs(store, limit)?,
+            articles: store.all_verdicts(limit)?,
+        })
+    })
+}
+
+/// What the copies stage found about one article. `threshold` decides
+/// which near-duplicates count as copies.
+pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<ArticleCopies> {
+    store.snapshot(|store| {
+        let me = store.stored_text(id)?;
+        let my_date = me.as_ref().and_then(|t| t.date.clone());
+        let mut near = Vec::new();
+        for n in store.near_duplicates_of(id)? {
+            if n.jaccard < threshold {
+                continue;
+            }
+            let b = store.brief(n.other)?;
+            near.push(GroupMember {
+                earlier: Some(earlier(
+                    (n.other, b.date.as_deref()),
+                    (id, my_date.as_deref()),
+                )),
+                id: n.other,
+                ref_id: b.ref_id,
+                title: b.title,
+                source: b.source,
+                date: b.date,
+                jaccard: Some(n.jaccard),
+                exact: n.exact,
+            });
+        }
+        let original = near
+            .iter()
+            .filter(|n| n.earlier == Some(true))
+            .map(|n| (n.id, n.date.as_deref()))
+            .chain([(id, my_date.as_deref())])
+            .min_by(|a, b| earliest_first(*a, *b))
+            .map_or(id, |o| o.0);
+        let copies = serde_json::json!({
+            "original": original,
+            "is_original": original == id,
+            "threshold": threshold,
+            "near_duplicates": near,
+        });
+        let mut reused: BTreeMap<usize, ReusedSentence> = BTreeMap::new();
+        let mut others: HashMap<i64, ArticleBrief> = HashMap::new();
+        let mut texts = Texts::new(store);
+        if let Some(me) = &me {
+            for m in store.reuse_of(id)? {
+                if let std::collections::hash_map::Entry::Vacant(e) = others.entry(m.other_article)
+                {
+                    e.insert(store.brief(m.other_article)?);
+                }
+                let other = &others[&m.other_article];
+                let theirs = texts.sentence(m.other_article, m.other_sentence)?;
+                let ours = me.sentence(m.sentence);
+                let is_earlier = earlier(
+                    (m.other_article, other.date.as_deref()),
+                    (id, my_date.as_deref()),
+                );
+                let diff = if is_earlier {
+                    word_diff(&theirs, ours)
+                } else {
+                    word_diff(ours, &theirs)
+                };
+                reused
+                    .entry(m.sentence)
+                    .or_insert_with(|| ReusedSentence {
+                        sentence: m.sentence,
+                        text: ours.to_string(),
+                        matches: Vec::new(),
+                    })
+                    .matches
+                    .push(SentenceCopy {
+                        article: m.other_article,
+                        ref_id: other.ref_id.clone(),
+                        source: other.source.clone(),
+                        sentence: m.other_sentence,
+                        text: theirs,
+                        score: m.score,
+                        kind: if m.verbatim { "verbatim" } else { "reworded" },
+                        earlier: is_earlier,
+                        diff,
+                    });
+            }
+        }
+        let (spin, stitch) = store.verdicts(id)?;
+        Ok(ArticleCopies {
+            copies,
+            reused_sentences: reused.into_values().collect(),
+            spin,
+            stitch,
+        })
+    })
+}
+
+/// The copies among a story's articles (in time order): groups of
+/// near-duplicates at `threshold`, and each article's reused sentences and
+/// verdicts.
+pub fn story_copies(
+    store: &Reader,
+    articles: &[StoryArticle],
+    threshold: f64,
+) -> Result<StoryCopies> {
+    let date: HashMap<i64, Option<&str>> =
+        articles.iter().map(|a| (a.id, a.date.as_deref())).collect();
+    let position: HashMap<i64, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
+    let mut near: HashMap<i64, Vec<i64>> = HashMap::new();
+    for a in articles {
+        let mut mine: Vec<i64> = store
+            .near_duplicates_of(a.id)?
+            .into_iter()
+            .filter(|n| n.jaccard >= threshold && date.contains_key(&n.other))
+            .map(|n| n.other)
+            .collect();
+        mine.sort_unstable();
+        near.insert(a.id, mine);
+    }
+    let mut groups = connected(
+        near.iter()
+            .flat_map(|(&a, others)| others.iter().map(move |&b| (a, b))),
+    );
+    // The story's first copies first.
+    groups.sort_by_key(|g| g.iter().map(|id| position[id]).min());
+    for g in &mut groups {
+        g.sort_by(|a, b| earliest_first((*a, date[a]), (*b, date[b])));
+    }
+    let group_of: HashMap<i64, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.iter().map(move |&id| (id, i)))
+        .collect();
+    let mut out = Vec::with_capacity(articles.len());
+    for a in articles {
+        let scores = store.verdict_scores(a.id)?.unwrap_or_default();
+        out.push(StoryArticleCopies {
+            article: a.id,
+            original: group_of.get(&a.id).map_or(a.id, |&g| groups[g][0]),
+            near_duplicates: near.remove(&a.id).unwrap_or_default(),
+            reused_sentences: store.reused_sentence_count(a.id)?,
+            spun: scores.spun,
+            spin_score: scores.spin_score,
+            stitched: scores.stitched,
+            stitch_score: scores.stitch_score,
+        });
+    }
+    Ok(StoryCopies {
+        threshold,
+        duplicate_groups: groups,
+        articles: out,
     })
 }

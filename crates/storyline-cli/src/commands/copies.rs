@@ -17,7 +17,7 @@ pub fn run(db: &Path, args: CopiesArgs) -> Result<ExitCode> {
             eprintln!("storyline: no article with id or ref {id:?}");
             return Ok(ExitCode::from(1));
         };
-        let copies = store.article_copies(found, args.threshold)?;
+        let copies = storyline::view::article_copies(&store, found, args.threshold)?;
         if args.json {
             render::print_json(&copies)?;
         } else {
@@ -26,7 +26,11 @@ pub fn run(db: &Path, args: CopiesArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = store.copies_report(args.threshold, args.limit.unwrap_or(usize::MAX >> 1))?;
+    let report = storyline::view::copies_report(
+        &store,
+        args.threshold,
+        args.limit.unwrap_or(usize::MAX >> 1),
+    )?;
     if args.json {
         render::print_json(&report)?;
     } else {

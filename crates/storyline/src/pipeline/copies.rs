@@ -12,7 +12,7 @@ use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
 use crate::error::Result;
-use crate::store::copies::{StoredText, earlier, near_duplicates_of, reuse_of, stored_text};
+use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
 use crate::store::{Batch, Store};
 use crate::text::{AnalyzedText, fingerprint_text};
 
@@ -33,7 +33,7 @@ struct Texts {
 impl Texts {
     fn get(&mut self, batch: &Batch<'_>, id: i64) -> Result<Option<&StoredText>> {
         if let Entry::Vacant(e) = self.cache.entry(id) {
-            e.insert(stored_text(batch.conn(), id)?);
+            e.insert(batch.stored_text(id)?);
         }
         Ok(self.cache.get(&id).and_then(Option::as_ref))
     }
@@ -103,7 +103,12 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let mut first_of_text: HashMap<u64, i64> = HashMap::new();
         let mut skip: BTreeSet<i64> = BTreeSet::new();
         let mut base: Option<(i64, f64)> = None;
-        for (other, hash, shingles) in batch.near_duplicate_candidates(id, &fp.bands)? {
+        for NearCandidate {
+            id: other,
+            text_hash: hash,
+            shingles,
+        } in batch.near_duplicate_candidates(id, &fp.bands)?
+        {
             if let Some(j) = jaccard_at_least(&fp.shingles, &shingles, MIN_THRESHOLD) {
                 batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
                 if j >= FAMILY_THRESHOLD {
@@ -174,7 +179,12 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let me_date = article.date;
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
         let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
-        for (i, other, j) in batch.sentence_candidates(id, &unsettled)? {
+        for SentenceCandidate {
+            sentence: i,
+            other_article: other,
+            other_sentence: j,
+        } in batch.sentence_candidates(id, &unsettled)?
+        {
             if skip.contains(&other) {
                 continue;
             }
@@ -237,11 +247,10 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
 /// Recomputes the spin and stitch verdicts of one article from what the
 /// store holds now.
 fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
-    let conn = batch.conn();
     let Some(me) = texts.get(batch, id)?.cloned() else {
         return Ok(());
     };
-    let matches = reuse_of(conn, id)?;
+    let matches = batch.reuse_of(id)?;
     let mut dates: HashMap<i64, Option<String>> = HashMap::new();
     let mut earlier_matches: Vec<SentenceMatch> = Vec::new();
     for m in matches {
@@ -298,9 +307,10 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
         if let Entry::Vacant(e) = groups.entry(m.other_article) {
-            let root = near_duplicates_of(conn, m.other_article)?
+            let root = batch
+                .near_duplicates_of(m.other_article)?
                 .into_iter()
-                .map(|(o, _, _)| o)
+                .map(|n| n.other)
                 .chain([m.other_article])
                 .min()
                 .unwrap_or(m.other_article);
@@ -320,9 +330,9 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
         for m in store.reuse_of(id)? {
             partners.insert(m.other_article);
         }
-        for (other, _, exact) in store.near_duplicates_of(id)? {
-            if exact {
-                reprinted.push(other);
+        for n in store.near_duplicates_of(id)? {
+            if n.exact {
+                reprinted.push(n.other);
             }
         }
     }
@@ -340,7 +350,7 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     }
     for hash in hashes {
         for id in batch.with_text_hash(hash)? {
-            let Some(stored) = stored_text(batch.conn(), id)? else {
+            let Some(stored) = batch.stored_text(id)? else {
                 continue;
             };
             let analyzed = AnalyzedText {

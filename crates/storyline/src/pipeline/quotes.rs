@@ -6,14 +6,14 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::quotes::{Attributions, StoryAttributions, StoryInput, extract, join_story};
-use crate::store::Store;
+use crate::store::{Reader, Store};
 
 /// The quotes and entities of story `story` (an id merged into another
 /// story resolves to it), or `None` when there is no such story.
 ///
 /// Articles stored by an older extractor are read again on the fly (the
 /// store is not written: [`backfill`] does that).
-pub fn for_story(store: &Store, story: i64) -> Result<Option<StoryAttributions>> {
+pub fn for_story(store: &Reader, story: i64) -> Result<Option<StoryAttributions>> {
     let Some(story) = store.story(story)? else {
         return Ok(None);
     };

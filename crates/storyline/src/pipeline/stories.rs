@@ -108,19 +108,19 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
     if let Some(f) = batch.story_features(id)? {
         return Ok(Some(f));
     }
-    let Some((title, from_text, stored)) = batch.story_source(id)? else {
+    let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
     let analyzed = AnalyzedText {
-        text: stored.text,
-        sentences: stored.sentences,
+        text: source.text.text,
+        sentences: source.text.sentences,
         words: 0,
     };
     let f = StoryFeatures::extract(
-        title.as_deref(),
-        from_text,
+        source.title.as_deref(),
+        source.title_from_text,
         &analyzed,
-        stored.date.as_deref(),
+        source.text.date.as_deref(),
     );
     batch.save_story_features(id, &f)?;
     Ok(Some(f))

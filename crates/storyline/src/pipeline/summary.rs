@@ -4,6 +4,7 @@
 
 use crate::error::Result;
 use crate::store::Batch;
+use crate::store::summary::SummaryState;
 use crate::summary::{DEFAULT_WORDS, SummaryInput, summarize};
 
 /// A summary is made from a story's first reports and its latest ones, so
@@ -19,7 +20,11 @@ const GROWTH: f64 = 1.5;
 /// Makes again the summaries of `stories` whose articles changed.
 pub fn update(batch: &Batch<'_>, stories: &[i64]) -> Result<()> {
     for &story in stories {
-        let Some((count, done)) = batch.summary_state(story)? else {
+        let Some(SummaryState {
+            articles: count,
+            summarized: done,
+        }) = batch.summary_state(story)?
+        else {
             continue;
         };
         // Fewer articles than the summary was made from: some were deleted,
@@ -55,10 +60,10 @@ fn summarize_story(batch: &Batch<'_>, story: i64, count: u64) -> Result<()> {
 /// Makes every story's summary again (after a rebuild).
 pub fn rebuild_all(batch: &Batch<'_>) -> Result<()> {
     for story in batch.story_ids()? {
-        let Some((count, _)) = batch.summary_state(story)? else {
+        let Some(state) = batch.summary_state(story)? else {
             continue;
         };
-        summarize_story(batch, story, count)?;
+        summarize_story(batch, story, state.articles)?;
     }
     Ok(())
 }

@@ -5,13 +5,19 @@
 //! Writes come in batches, one transaction each: a process killed mid-ingest
 //! leaves every finished batch in place and nothing of the unfinished one,
 //! and running the same ingest again adds exactly what is missing.
+//!
+//! Every read is written once, on [`Reader`]: [`Store`] and [`Batch`] both
+//! deref to it (as rusqlite's `Transaction` derefs to `Connection`), so the
+//! same query serves a page read and a stage inside a write transaction.
 
 pub mod copies;
 mod migrations;
 pub mod quotes;
 pub mod sources;
 pub mod stories;
+pub mod summary;
 
+use std::ops::Deref;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -44,15 +50,31 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// A write transaction on the store (see [`Store::begin`]).
+/// The reads of the store, over its connection. [`Store`] and [`Batch`]
+/// deref to it: inside a batch, a read sees the batch's own writes.
+pub struct Reader {
+    conn: Connection,
+}
+
+/// A write transaction on the store (see [`Store::begin`]). Its reads are
+/// the [`Reader`]'s, inside the transaction.
 pub struct Batch<'a> {
+    reader: &'a Reader,
     tx: rusqlite::Transaction<'a>,
+}
+
+impl Deref for Batch<'_> {
+    type Target = Reader;
+
+    fn deref(&self) -> &Reader {
+        self.reader
+    }
 }
 
 impl Batch<'_> {
     /// Stores articles.
     pub fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<Outcome>> {
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = now();
         let tx = &self.tx;
         let mut outcomes = Vec::with_capacity(articles.len());
         {
@@ -189,10 +211,17 @@ pub struct Stats {
 
 /// A Storyline database.
 pub struct Store {
-    conn: Connection,
+    reader: Reader,
 }
 
-pub use copies::{CopiesReport, DuplicateGroup, ReusePair, StoryCopies};
+impl Deref for Store {
+    type Target = Reader;
+
+    fn deref(&self) -> &Reader {
+        &self.reader
+    }
+}
+
 pub use stories::StoryQuery;
 
 impl Store {
@@ -219,7 +248,9 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            reader: Reader { conn },
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -231,6 +262,7 @@ impl Store {
         let target = migrations::MIGRATIONS.len() as u32;
         loop {
             let tx = self
+                .reader
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -248,35 +280,17 @@ impl Store {
         }
     }
 
-    /// The schema version in force.
-    pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
-    }
-
-    /// Runs `f` in one read transaction, so all the queries it makes see
-    /// the same committed state: a page built from several queries never
-    /// mixes the store before and after a batch that an ingest commits
-    /// meanwhile. In WAL mode this never waits for the writer. Inside a
-    /// transaction already, `f` simply runs.
-    pub fn snapshot<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        if !self.conn.is_autocommit() {
-            return f(self);
-        }
-        // Dropped at the end: a rollback, which for a reader only ends it.
-        let _read = self.conn.unchecked_transaction()?;
-        f(self)
-    }
-
     /// Starts a write transaction: everything done through the [`Batch`]
     /// lands together at [`Batch::commit`], or not at all.
     pub fn begin(&mut self) -> Result<Batch<'_>> {
-        Ok(Batch {
-            tx: self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
-        })
+        let reader = &self.reader;
+        // Unchecked only in that rusqlite cannot see the `&mut self`: this
+        // borrow of the store is what keeps a second batch from starting.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &reader.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        Ok(Batch { reader, tx })
     }
 
     /// Stores a batch of articles in one transaction.
@@ -299,6 +313,29 @@ impl Store {
         }
         batch.commit()?;
         Ok(n)
+    }
+}
+
+impl Reader {
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one read transaction, so all the queries it makes see
+    /// the same committed state: a page built from several queries never
+    /// mixes the store before and after a batch that an ingest commits
+    /// meanwhile. In WAL mode this never waits for the writer. Inside a
+    /// transaction already, `f` simply runs.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Reader) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        // Dropped at the end: a rollback, which for a reader only ends it.
+        let _read = self.conn.unchecked_transaction()?;
+        f(self)
     }
 
     /// Articles in store order, `limit` from `offset`.
@@ -504,6 +541,11 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// The time now, as the store keeps times (RFC 3339, UTC, whole seconds).
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words";

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::{Batch, Store};
+use super::{Batch, Reader, now};
 use crate::error::Result;
 use crate::stories::features::{decode_weights, encode_weights};
 use crate::stories::{
@@ -29,29 +29,7 @@ fn decode_keys(b: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// The story ids an id names: itself if it is a story, the story it was
-/// merged into if it is an alias.
-fn resolve_story(conn: &Connection, id: i64) -> Result<Option<i64>> {
-    let direct: Option<i64> = conn
-        .query_row("SELECT id FROM stories WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?;
-    if direct.is_some() {
-        return Ok(direct);
-    }
-    Ok(conn
-        .query_row(
-            "SELECT story_id FROM story_aliases WHERE alias = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-/// Which stories [`Store::stories_matching`] lists.
+/// Which stories [`Reader::stories_matching`] lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryQuery {
     /// At most this many.
@@ -88,6 +66,18 @@ pub struct CopyLinks {
     /// Its sentences that other articles carry: (its sentence, the other
     /// article).
     pub shared_sentences: Vec<(u32, i64)>,
+}
+
+/// What the stories stage reads of a stored article whose features it
+/// has to extract again.
+#[derive(Debug, Clone)]
+pub struct StorySource {
+    /// Headline.
+    pub title: Option<String>,
+    /// Whether the headline was taken from the text (the input had none).
+    pub title_from_text: bool,
+    /// Text, sentences and date.
+    pub text: super::copies::StoredText,
 }
 
 /// Where every article is, and which ids were merged into which story.
@@ -367,82 +357,6 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// An article's stored story features.
-    pub fn story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
-        story_features(&self.tx, id)
-    }
-
-    /// The story an article is in.
-    pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
-        story_of(&self.tx, article)
-    }
-
-    /// Articles this one copies or is copied by: near-duplicates at
-    /// Jaccard ≥ `near` (closest first), and articles it shares reused
-    /// sentences with, with how many of its sentences (most first).
-    pub fn copy_links(&self, id: i64, near: f64) -> Result<CopyLinks> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT CASE WHEN a = ?1 THEN b ELSE a END FROM near_duplicates
-             WHERE (a = ?1 OR b = ?1) AND jaccard >= ?2
-             ORDER BY jaccard DESC, 1",
-        )?;
-        let copies = stmt
-            .query_map(params![id, near], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT DISTINCT sentence, other FROM (
-                 SELECT sentence, other_id AS other FROM sentence_reuse WHERE article_id = ?1
-                 UNION ALL
-                 SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1
-             ) ORDER BY 1, 2",
-        )?;
-        let shared = stmt
-            .query_map([id], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(CopyLinks {
-            near_duplicates: copies,
-            shared_sentences: shared,
-        })
-    }
-
-    /// The id the next new story will get.
-    pub fn next_story_id(&self) -> Result<i64> {
-        let seq: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'stories'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let max: Option<i64> = self
-            .tx
-            .query_row("SELECT max(id) FROM stories", [], |r| r.get(0))?;
-        let alias: Option<i64> =
-            self.tx
-                .query_row("SELECT max(alias) FROM story_aliases", [], |r| r.get(0))?;
-        Ok(seq
-            .unwrap_or(0)
-            .max(max.unwrap_or(0))
-            .max(alias.unwrap_or(0))
-            + 1)
-    }
-
-    /// Articles in no story, in store order.
-    pub fn articles_without_story(&self) -> Result<Vec<i64>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id
-             WHERE sa.article_id IS NULL ORDER BY a.id",
-        )?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The clusterer's tuning for this store.
-    pub fn story_params(&self) -> Result<StoryParams> {
-        story_params(&self.tx)
-    }
-
     /// Records the clusterer's tuning for this store.
     pub fn save_story_params(&self, params: &StoryParams) -> Result<()> {
         let json = serde_json::to_string(params).map_err(crate::Error::invalid)?;
@@ -594,69 +508,6 @@ impl Batch<'_> {
         }
         Ok(())
     }
-
-    /// Every article's story, with the ids merged into each story.
-    pub fn story_assignments(&self) -> Result<StoryAssignments> {
-        let mut stmt = self
-            .tx
-            .prepare("SELECT article_id, story_id FROM story_articles")?;
-        let members = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self
-            .tx
-            .prepare("SELECT alias, story_id FROM story_aliases")?;
-        let aliases = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(StoryAssignments { members, aliases })
-    }
-
-    /// Articles with their dates, for a rebuild in time order.
-    pub fn article_days(&self) -> Result<Vec<(i64, Option<String>)>> {
-        let mut stmt = self
-            .tx
-            .prepare("SELECT id, date FROM articles ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-fn story_features(conn: &Connection, id: i64) -> Result<Option<StoryFeatures>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT day, has_title, terms, entities, lead FROM story_features WHERE article_id = ?1",
-    )?;
-    Ok(stmt
-        .query_row([id], |r| {
-            Ok(StoryFeatures {
-                day: r.get(0)?,
-                has_title: r.get(1)?,
-                terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
-                entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
-                lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
-            })
-        })
-        .optional()?)
-}
-
-fn story_of(conn: &Connection, article: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT story_id FROM story_articles WHERE article_id = ?1")?
-        .query_row([article], |r| r.get(0))
-        .optional()?)
-}
-
-fn story_params(conn: &Connection) -> Result<StoryParams> {
-    let json: Option<String> = conn
-        .query_row(
-            "SELECT value FROM story_meta WHERE name = 'params'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(json
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default())
 }
 
 const STORY_SUMMARY: &str = "s.id,
@@ -678,7 +529,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
     })
 }
 
-impl Store {
+impl Reader {
     /// Stories, most recently active first, `limit` from `offset`, with at
     /// least `min_articles` articles.
     pub fn stories(
@@ -721,25 +572,72 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Resolves a story id, following merges.
+    /// Resolves a story id, following merges: itself if it is a story, the
+    /// story it was merged into if it is an alias.
     pub fn resolve_story(&self, id: i64) -> Result<Option<i64>> {
-        resolve_story(&self.conn, id)
+        let direct: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM stories WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if direct.is_some() {
+            return Ok(direct);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT story_id FROM story_aliases WHERE alias = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// The story an article is in.
     pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
-        story_of(&self.conn, article)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT story_id FROM story_articles WHERE article_id = ?1")?
+            .query_row([article], |r| r.get(0))
+            .optional()?)
     }
 
     /// The clusterer's tuning for this store.
     pub fn story_params(&self) -> Result<StoryParams> {
-        story_params(&self.conn)
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM story_meta WHERE name = 'params'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// An article's stored story features.
+    pub fn story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, has_title, terms, entities, lead FROM story_features WHERE article_id = ?1",
+        )?;
+        Ok(stmt
+            .query_row([id], |r| {
+                Ok(StoryFeatures {
+                    day: r.get(0)?,
+                    has_title: r.get(1)?,
+                    terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
+                    entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
+                    lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
+                })
+            })
+            .optional()?)
     }
 
     /// One story (an alias resolves to the story it was merged into) with
     /// its articles, oldest first.
     pub fn story(&self, id: i64) -> Result<Option<Story>> {
-        let Some(id) = resolve_story(&self.conn, id)? else {
+        let Some(id) = self.resolve_story(id)? else {
             return Ok(None);
         };
         let summary = self.conn.query_row(
@@ -820,17 +718,99 @@ impl Store {
             .query_row("SELECT count(*) FROM stories", [], |r| r.get::<_, i64>(0))?
             as u64)
     }
-}
 
-impl Batch<'_> {
+    /// Articles this one copies or is copied by: near-duplicates at
+    /// Jaccard ≥ `near` (closest first), and articles it shares reused
+    /// sentences with, with how many of its sentences (most first).
+    pub fn copy_links(&self, id: i64, near: f64) -> Result<CopyLinks> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT CASE WHEN a = ?1 THEN b ELSE a END FROM near_duplicates
+             WHERE (a = ?1 OR b = ?1) AND jaccard >= ?2
+             ORDER BY jaccard DESC, 1",
+        )?;
+        let copies = stmt
+            .query_map(params![id, near], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT sentence, other FROM (
+                 SELECT sentence, other_id AS other FROM sentence_reuse WHERE article_id = ?1
+                 UNION ALL
+                 SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1
+             ) ORDER BY 1, 2",
+        )?;
+        let shared = stmt
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(CopyLinks {
+            near_duplicates: copies,
+            shared_sentences: shared,
+        })
+    }
+
+    /// The id the next new story will get.
+    pub fn next_story_id(&self) -> Result<i64> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'stories'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let max: Option<i64> = self
+            .conn
+            .query_row("SELECT max(id) FROM stories", [], |r| r.get(0))?;
+        let alias: Option<i64> =
+            self.conn
+                .query_row("SELECT max(alias) FROM story_aliases", [], |r| r.get(0))?;
+        Ok(seq
+            .unwrap_or(0)
+            .max(max.unwrap_or(0))
+            .max(alias.unwrap_or(0))
+            + 1)
+    }
+
+    /// Articles in no story, in store order.
+    pub fn articles_without_story(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id
+             WHERE sa.article_id IS NULL ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every article's story, with the ids merged into each story.
+    pub fn story_assignments(&self) -> Result<StoryAssignments> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT article_id, story_id FROM story_articles")?;
+        let members = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT alias, story_id FROM story_aliases")?;
+        let aliases = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(StoryAssignments { members, aliases })
+    }
+
+    /// Articles with their dates, for a rebuild in time order.
+    pub fn article_days(&self) -> Result<Vec<(i64, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, date FROM articles ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// What the stories stage reads of a stored article: its headline,
     /// whether that headline was taken from the text, its text and date.
-    pub fn story_source(
-        &self,
-        id: i64,
-    ) -> Result<Option<(Option<String>, bool, super::copies::StoredText)>> {
+    pub fn story_source(&self, id: i64) -> Result<Option<StorySource>> {
         let row: Option<(Option<String>, String)> = self
-            .tx
+            .conn
             .prepare_cached("SELECT title, metadata FROM articles WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -841,135 +821,17 @@ impl Batch<'_> {
             .ok()
             .and_then(|m| m.get("title_from_text").and_then(|v| v.as_bool()))
             .unwrap_or(false);
-        Ok(super::copies::stored_text(&self.tx, id)?.map(|t| (title, from_text, t)))
-    }
-}
-
-impl Batch<'_> {
-    /// The articles of a story to summarise: its `first` earliest and
-    /// `last` latest by date (then arrival), with their text.
-    pub fn summary_sources(
-        &self,
-        story: i64,
-        first: usize,
-        last: usize,
-    ) -> Result<Vec<SummarySource>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT a.id, a.source, a.date FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-             WHERE sa.story_id = ?1 ORDER BY a.date IS NULL, a.date, a.id",
-        )?;
-        let all: Vec<(i64, Option<String>, Option<String>)> = stmt
-            .query_map([story], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let keep: Vec<&(i64, Option<String>, Option<String>)> = if all.len() > first + last {
-            all[..first]
-                .iter()
-                .chain(&all[all.len() - last..])
-                .collect()
-        } else {
-            all.iter().collect()
-        };
-        let mut out = Vec::with_capacity(keep.len());
-        for (id, source, date) in keep {
-            let refs: Option<String> = self
-                .tx
-                .prepare_cached("SELECT min(ref_id) FROM article_refs WHERE article_id = ?1")?
-                .query_row([id], |r| r.get(0))?;
-            if let Some(text) = super::copies::stored_text(&self.tx, *id)? {
-                out.push(SummarySource {
-                    id: *id,
-                    ref_id: refs,
-                    source: source.clone(),
-                    date: date.clone(),
-                    text: crate::text::AnalyzedText {
-                        text: text.text,
-                        sentences: text.sentences,
-                        words: 0,
-                    },
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Stores a story's summary.
-    pub fn save_summary(
-        &self,
-        story: i64,
-        words: usize,
-        articles: usize,
-        summary: &[crate::summary::SummarySentence],
-    ) -> Result<()> {
-        let json = serde_json::to_string(summary).map_err(crate::Error::invalid)?;
-        self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![story, words as i64, articles as i64, json, now()])?;
-        Ok(())
-    }
-
-    /// Drops a story's summary, so the summary stage makes it again.
-    pub fn forget_summary(&self, story: i64) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM story_summaries WHERE story_id = ?1")?
-            .execute([story])?;
-        Ok(())
-    }
-
-    /// How many articles a story has, and how many its summary was made
-    /// from (none when it has no summary).
-    pub fn summary_state(&self, story: i64) -> Result<Option<(u64, Option<u64>)>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT s.article_count, ss.articles FROM stories s
-                 LEFT JOIN story_summaries ss ON ss.story_id = s.id WHERE s.id = ?1",
-            )?
-            .query_row([story], |r| {
-                Ok((
-                    r.get::<_, i64>(0)? as u64,
-                    r.get::<_, Option<i64>>(1)?.map(|n| n as u64),
-                ))
-            })
-            .optional()?)
+        Ok(self.stored_text(id)?.map(|text| StorySource {
+            title,
+            title_from_text: from_text,
+            text,
+        }))
     }
 
     /// Every story id.
     pub fn story_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt = self.tx.prepare("SELECT id FROM stories ORDER BY id")?;
+        let mut stmt = self.conn.prepare("SELECT id FROM stories ORDER BY id")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-/// A stored article, as the summary stage reads it.
-#[derive(Debug, Clone)]
-pub struct SummarySource {
-    /// Article id.
-    pub id: i64,
-    /// Its smallest input id.
-    pub ref_id: Option<String>,
-    /// Publisher or site.
-    pub source: Option<String>,
-    /// Publication date.
-    pub date: Option<String>,
-    /// Text and sentences.
-    pub text: crate::text::AnalyzedText,
-}
-
-impl Store {
-    /// A story's stored summary.
-    pub fn summary(&self, story: i64) -> Result<Option<Vec<crate::summary::SummarySentence>>> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT summary FROM story_summaries WHERE story_id = ?1",
-                [story],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 }
