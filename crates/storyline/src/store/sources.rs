@@ -11,7 +11,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Batch, Store};
+use super::{Batch, Reader, Store};
 use crate::error::{Error, Result};
 use crate::ingest::RawArticle;
 
@@ -317,7 +317,9 @@ impl Store {
         tx.commit()?;
         Ok(n > 0)
     }
+}
 
+impl Reader {
     /// Every source, by id.
     pub fn sources(&self) -> Result<Vec<Source>> {
         list_sources(&self.conn, None)
