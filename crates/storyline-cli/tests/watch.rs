@@ -291,3 +291,109 @@ fn watch_runs_until_sigterm() {
     assert_eq!(articles(&db), 3);
     drop(site);
 }
+
+/// A bare HTTP/1.0 GET on loopback, its body as JSON.
+fn get_json(addr: &str, path: &str) -> Value {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+        "{head}"
+    );
+    serde_json::from_str(body).unwrap()
+}
+
+/// `serve --watch` follows the sources inside the server: the articles
+/// arrive, `/api/sources` shows the source healthy, and SIGTERM stops both
+/// with exit 0.
+#[test]
+fn serve_watch_follows_sources_and_stops_on_sigterm() {
+    let mut site = Site::new();
+    let host = site.host();
+    news_site(&host, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    storyline(&db)
+        .args(["sources", "add", "--every", "1s"])
+        .arg(host.url("/feed.xml"))
+        .output()
+        .unwrap();
+    let mut child = storyline(&db)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--watch",
+            "--allow-private",
+        ])
+        .args(["--delay", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The server says where it listens on stderr; the watcher's pass lines
+    // follow there and are drained so the pipe never fills.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let addr = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server did not start");
+        if let Some(rest) = line.split_once(" on http://").map(|(_, r)| r) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let started = Instant::now();
+    let sources = loop {
+        let sources = get_json(&addr, "/api/sources");
+        if sources[0]["articles"] == 3 {
+            break sources;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the watcher stored nothing: {sources}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(sources[0]["health"], "ok", "{sources}");
+    assert_eq!(sources[0]["kind"], "feed");
+    // Stored from their pages (the pages' own titles), not the feed's text.
+    let stored = get_json(&addr, "/api/articles?limit=10");
+    let stored = stored.as_array().unwrap();
+    assert_eq!(stored.len(), 3);
+    for a in stored {
+        assert!(!a["title"].as_str().unwrap().starts_with("Story "), "{a}");
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve --watch did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0));
+    assert_eq!(articles(&db), 3);
+    // Each page was fetched once, however many passes ran.
+    for i in 0..3 {
+        let path = format!("/news/2025/story-number-{i}.html");
+        assert_eq!(site.hits(&host, &path).len(), 1, "{path}");
+    }
+}
