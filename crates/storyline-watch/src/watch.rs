@@ -15,6 +15,7 @@
 //! run, even when the listing then answers 304) and stores nothing twice
 //! (an item is done exactly when its article is in).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -223,7 +224,19 @@ struct Job {
     source: i64,
     key: String,
     planned: Planned,
-    reply: oneshot::Sender<Result<Option<Outcome>, String>>,
+    reply: oneshot::Sender<WriteResult>,
+}
+
+/// What the writer did with a job's item: its article's outcome, if it
+/// stored one.
+type WriteResult = std::result::Result<Option<Outcome>, NotStored>;
+
+/// Why an item was not stored.
+struct NotStored {
+    message: String,
+    /// Whether the item is still pending (the write failed and was rolled
+    /// back), rather than marked failed for good.
+    pending: bool,
 }
 
 impl Watcher {
@@ -455,11 +468,13 @@ impl Watcher {
                     planned,
                     reply,
                 };
+                let stopped = || NotStored {
+                    message: "the writer stopped".into(),
+                    pending: true,
+                };
                 let outcome = match writer.send(job).await {
-                    Ok(()) => answer
-                        .await
-                        .unwrap_or_else(|_| Err("the writer stopped".into())),
-                    Err(_) => Err("the writer stopped".into()),
+                    Ok(()) => answer.await.unwrap_or_else(|_| Err(stopped())),
+                    Err(_) => Err(stopped()),
                 };
                 (url, summary, outcome)
             });
@@ -495,11 +510,11 @@ impl Watcher {
                     out.pending += u64::from(summary.retry);
                 }
                 Err(e) => {
-                    out.pending += 1;
+                    out.pending += u64::from(e.pending);
                     out.errors.push(SourceError {
                         source: source.id,
                         url,
-                        message: format!("not stored: {e}"),
+                        message: format!("not stored: {}", e.message),
                     });
                 }
             }
@@ -965,11 +980,11 @@ async fn write_jobs(store: SharedStore, mut rx: mpsc::Receiver<Job>) -> Result<(
         }
         let mut guard = store.clone().lock_owned().await;
         let done = tokio::task::spawn_blocking(move || {
-            let result = write_batch(&mut guard, &mut jobs);
-            (jobs, result)
+            let results = write_guarded(&mut guard, &mut jobs);
+            (jobs, results)
         })
         .await;
-        let (jobs, result) = match done {
+        let (jobs, results) = match done {
             Ok(r) => r,
             Err(e) => {
                 return Err(storyline::Error::invalid(format!(
@@ -977,24 +992,83 @@ async fn write_jobs(store: SharedStore, mut rx: mpsc::Receiver<Job>) -> Result<(
                 )));
             }
         };
-        match result {
-            Ok(outcomes) => {
-                for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
-                }
-            }
-            Err(e) => {
-                let message = e.to_string();
-                for job in jobs {
-                    let _ = job.reply.send(Err(message.clone()));
-                }
-            }
+        for (job, result) in jobs.into_iter().zip(results) {
+            let _ = job.reply.send(result);
         }
     }
     Ok(())
 }
 
-fn write_batch(store: &mut Store, jobs: &mut [Job]) -> Result<Vec<Option<Outcome>>> {
+/// [`write_batch`], guarded against a bug in a stage: when the batch
+/// panics, its transaction is rolled back (dropped in the unwind) and its
+/// items are written again one at a time, so only an article that panics
+/// on its own is lost, and its item is marked failed with the panic's
+/// message instead of stopping the watcher.
+fn write_guarded(store: &mut Store, jobs: &mut [Job]) -> Vec<WriteResult> {
+    let (articles, index) = take_articles(jobs);
+    let whole = catch_unwind(AssertUnwindSafe(|| {
+        write_batch(store, jobs, &articles, &index)
+    }));
+    match whole {
+        Ok(Ok(outcomes)) => return outcomes.into_iter().map(Ok).collect(),
+        Ok(Err(e)) => {
+            let message = e.to_string();
+            return jobs
+                .iter()
+                .map(|_| {
+                    Err(NotStored {
+                        message: message.clone(),
+                        pending: true,
+                    })
+                })
+                .collect();
+        }
+        Err(_) => {}
+    }
+    let mut results = Vec::with_capacity(jobs.len());
+    for (i, at) in index.iter().enumerate() {
+        let job = &mut jobs[i..=i];
+        let article = at
+            .map(|a| std::slice::from_ref(&articles[a]))
+            .unwrap_or(&[]);
+        let one = catch_unwind(AssertUnwindSafe(|| {
+            write_batch(store, job, article, &[at.map(|_| 0)])
+        }));
+        results.push(match one {
+            Ok(Ok(mut outcome)) => Ok(outcome.pop().flatten()),
+            Ok(Err(e)) => Err(NotStored {
+                message: e.to_string(),
+                pending: true,
+            }),
+            Err(panic) => {
+                let error = format!("storing the article panicked: {}", panic_message(&*panic));
+                job[0].planned = Planned::Failed {
+                    error: error.clone(),
+                };
+                let failed =
+                    catch_unwind(AssertUnwindSafe(|| write_batch(store, job, &[], &[None])));
+                Err(NotStored {
+                    message: error,
+                    pending: !matches!(failed, Ok(Ok(_))),
+                })
+            }
+        });
+    }
+    results
+}
+
+/// What a panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// Takes the articles out of the jobs that store one, and says which
+/// article each job has.
+fn take_articles(jobs: &mut [Job]) -> (Vec<NewArticle>, Vec<Option<usize>>) {
     let mut articles = Vec::new();
     let mut index = Vec::with_capacity(jobs.len());
     for job in jobs.iter_mut() {
@@ -1009,9 +1083,20 @@ fn write_batch(store: &mut Store, jobs: &mut [Job]) -> Result<Vec<Option<Outcome
             _ => index.push(None),
         }
     }
+    (articles, index)
+}
+
+/// Stores `articles` and ends each job's item in the ledger, in one
+/// transaction; `index` says which article each job has.
+fn write_batch(
+    store: &mut Store,
+    jobs: &[Job],
+    articles: &[NewArticle],
+    index: &[Option<usize>],
+) -> Result<Vec<Option<Outcome>>> {
     let at = crate::now();
-    let stored = pipeline::store_batch(store, &articles, |batch, outcomes| {
-        for (job, i) in jobs.iter().zip(&index) {
+    let stored = pipeline::store_batch(store, articles, |batch, outcomes| {
+        for (job, i) in jobs.iter().zip(index) {
             let end = match (&job.planned, i) {
                 (Planned::Store { page_error, .. }, Some(i)) => {
                     let (Outcome::Added(id) | Outcome::Updated(id) | Outcome::Unchanged(id)) =
@@ -1046,6 +1131,94 @@ fn write_batch(store: &mut Store, jobs: &mut [Job]) -> Result<Vec<Option<Outcome
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn job(store: &mut Store, source: i64, n: usize, text: &str) -> Job {
+        let url = format!("https://news.example/2025/story-{n}.html");
+        let key = ingest::identity_key(Some(&url), "");
+        let raw = RawArticle {
+            title: Some(format!("Story {n}")),
+            url: Some(url.clone()),
+            text: text.into(),
+            ..RawArticle::default()
+        };
+        let batch = store.begin().unwrap();
+        batch
+            .record_listing(
+                source,
+                &[ListedItem {
+                    key: key.clone(),
+                    url: Some(url),
+                    fingerprint: Some("f".into()),
+                    feed_item: None,
+                }],
+                &crate::now(),
+            )
+            .unwrap();
+        batch.commit().unwrap();
+        let article = pipeline::new_article(raw, Format::Feed, Location::default()).unwrap();
+        Job {
+            source,
+            key,
+            planned: Planned::Store {
+                article: Some(Box::new(article)),
+                page_error: None,
+                fallback: false,
+            },
+            reply: oneshot::channel().0,
+        }
+    }
+
+    /// A stage that panics on one article (here, sentence spans past the
+    /// end of its text) costs that article alone: the batch is written
+    /// again one item at a time, the others are stored, and the culprit's
+    /// item is marked failed with the panic's message.
+    #[test]
+    fn a_panicking_article_fails_alone() {
+        let mut store = Store::open_in_memory().unwrap();
+        let (source, _) = store
+            .add_source("https://news.example/rss", None, 600, &crate::now())
+            .unwrap();
+        let text = "The council voted on Tuesday to close the old bridge. \
+                    Repairs will take two years, the mayor said.";
+        let mut jobs = vec![
+            job(&mut store, source, 1, text),
+            job(
+                &mut store,
+                source,
+                2,
+                "A second, unrelated report about the harbour. It reopens in May.",
+            ),
+            job(
+                &mut store,
+                source,
+                3,
+                "A third report, on the schools. They open late this winter.",
+            ),
+        ];
+        let Planned::Store {
+            article: Some(broken),
+            ..
+        } = &mut jobs[1].planned
+        else {
+            unreachable!()
+        };
+        broken.analyzed.text.truncate(10);
+        let results = write_guarded(&mut store, &mut jobs);
+        assert!(matches!(results[0], Ok(Some(Outcome::Added(_)))));
+        assert!(matches!(results[2], Ok(Some(Outcome::Added(_)))));
+        let Err(e) = &results[1] else {
+            panic!("the broken article was stored")
+        };
+        assert!(e.message.contains("panicked"), "{}", e.message);
+        assert!(!e.pending);
+        assert_eq!(store.stats().unwrap().articles, 2);
+        let state = |j: &Job| store.watch_item(&j.key).unwrap().unwrap().0;
+        assert_eq!(state(&jobs[0]), "done");
+        assert_eq!(state(&jobs[1]), "failed");
+        assert_eq!(state(&jobs[2]), "done");
+        let s = store.source(source).unwrap().unwrap();
+        assert!(s.last_page_error.unwrap().contains("panicked"));
+    }
 
     #[test]
     fn backoff_doubles_up_to_a_day() {
