@@ -8,12 +8,15 @@
 # HOSTS (200) x ITEMS (50) items on loopback; pages from ../shared/data
 # (extraction and extraction_web), each served with its own canonical URL.
 # FRESH_MINUTES (10), PEERS=0 skips news-please, SOAK=1 adds the soak
-# (SOAK_MINUTES, default 60).
+# (SOAK_MINUTES, default 60). PARTS picks what runs (default
+# "storyline newsplease freshness conditional"); OUT where it goes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-OUT="$ROOT/target/watch-bench"
+OUT="${OUT:-$ROOT/target/watch-bench}"
+PARTS="${PARTS:-storyline newsplease freshness conditional}"
+wants() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 RUNS="$OUT/runs"
 VENV="$ROOT/target/watch-venv"
 HOSTS="${HOSTS:-200}"
@@ -42,16 +45,19 @@ log "site: $(cat "$SITE/ready")"
 # storyline: every item's page fetched, extracted and stored with every
 # stage, per-host delay 0 (for the benchmark only), robots.txt honoured.
 DB="$OUT/watch.db"
-rm -f "$DB" "$DB-wal" "$DB-shm"
-"$BIN/storyline" --db "$DB" sources import --every 10m "$SITE/sources.opml" > /dev/null
-measure storyline "$BIN/storyline" --db "$DB" watch --once --json --allow-private --delay 0 --concurrency 64
-STORED=$("$BIN/storyline" --db "$DB" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
+STORED=""
+if wants storyline; then
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    "$BIN/storyline" --db "$DB" sources import --every 10m "$SITE/sources.opml" > /dev/null
+    measure storyline "$BIN/storyline" --db "$DB" watch --once --json --allow-private --delay 0 --concurrency 64
+    STORED=$("$BIN/storyline" --db "$DB" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
+fi
 
 # news-please: its RSS crawler over the same hosts (front page -> feed ->
 # articles), JSON files for storage, its defaults otherwise (5 crawlers in
 # parallel, 16 requests at once, 4 per domain, no delay, robots.txt obeyed).
 NP_STORED=""
-if [ "${PEERS:-1}" != 0 ]; then
+if [ "${PEERS:-1}" != 0 ] && wants newsplease; then
     if [ ! -x "$VENV/bin/news-please" ]; then
         log "installing news-please into $VENV"
         python3 -m venv "$VENV"
@@ -76,16 +82,20 @@ urls = [u.strip() for u in open(fronts) if u.strip()]
 sites = {"base_urls": [{"url": u, "crawler": "RssCrawler"} for u in urls]}
 pathlib.Path(f"{np}/config/sitelist.hjson").write_text(json.dumps(sites, indent=1))
 PY
-    measure newsplease "$VENV/bin/news-please" -c "$NP/config" -no_confirm || true
+    measure newsplease "$VENV/bin/news-please" -c "$NP/config" -no-confirm || true
     NP_STORED=$(find "$NP/repo" -name '*.json' | wc -l)
 fi
 
 # Freshness at --every 1m, with the shipped politeness (1 s per host).
-log "freshness: ${FRESH_MINUTES} minutes"
-"$BIN/watch" --data "$DATA" freshness --minutes "$FRESH_MINUTES" --every 60 > "$OUT/freshness.json"
+if wants freshness; then
+    log "freshness: ${FRESH_MINUTES} minutes"
+    "$BIN/watch" --data "$DATA" freshness --minutes "$FRESH_MINUTES" --every 60 > "$OUT/freshness.json"
+fi
 # Conditional GET on unchanged feeds (a third of the hosts send both
 # validators, a third only an ETag, a third only Last-Modified).
-"$BIN/watch" --data "$DATA" conditional --sources 500 --passes 5 > "$OUT/conditional.json"
+if wants conditional; then
+    "$BIN/watch" --data "$DATA" conditional --sources 500 --passes 5 > "$OUT/conditional.json"
+fi
 if [ "${SOAK:-0}" = 1 ]; then
     log "soak: ${SOAK_MINUTES:-60} minutes"
     nice -n 10 "$BIN/watch" --data "$DATA" soak --minutes "${SOAK_MINUTES:-60}" --storyline "$BIN/storyline" > "$OUT/soak.json"
@@ -99,9 +109,8 @@ out, hosts, items, stored, np_stored = sys.argv[1:6]
 out = pathlib.Path(out)
 total = int(hosts) * int(items)
 rows = []
-s = read_time(out / "runs" / "storyline.time")
-pass_ = json.loads((out / "runs" / "storyline.out").read_text())
-rows.append(("storyline watch --once", int(stored), s))
+if stored:
+    rows.append(("storyline watch --once", int(stored), read_time(out / "runs" / "storyline.time")))
 if np_stored:
     rows.append(("news-please (RssCrawler)", int(np_stored), read_time(out / "runs" / "newsplease.time")))
 print(f"throughput, {hosts} hosts x {items} items = {total} items on loopback, 2 cores")
@@ -115,13 +124,15 @@ if len(result["runs"]) == 2 and result["runs"][1]["articles_per_second"]:
     ratio = result["runs"][0]["articles_per_second"] / result["runs"][1]["articles_per_second"]
     print(f"speed-up: {ratio:.1f}x news-please")
     result["speedup"] = ratio
-result["storyline_pass"] = {k: pass_[k] for k in ("sources", "added", "pages", "page_errors", "requests", "seconds")}
-result["freshness"] = json.loads((out / "freshness.json").read_text())
-result["conditional"] = json.loads((out / "conditional.json").read_text())
-f = result["freshness"]
-print(f"freshness at --every {f['every_seconds']}s: p50 {f['p50_seconds']:.1f} s, p95 {f['p95_seconds']:.1f} s, max {f['max_seconds']:.1f} s over {f['items_seen']}/{f['items_appeared']} items (goal p95 < {f['goal_p95_under']} s)")
-c = result["conditional"]
-print(f"conditional GET on unchanged feeds: {c['hit_rate']:.3f} of {c['polled']} polls answered 304")
+if stored:
+    pass_ = json.loads((out / "runs" / "storyline.out").read_text())
+    result["storyline_pass"] = {k: pass_[k] for k in ("sources", "added", "pages", "page_errors", "requests", "seconds")}
+if (out / "freshness.json").exists():
+    f = result["freshness"] = json.loads((out / "freshness.json").read_text())
+    print(f"freshness at --every {f['every_seconds']}s: p50 {f['p50_seconds']:.1f} s, p95 {f['p95_seconds']:.1f} s, max {f['max_seconds']:.1f} s over {f['items_seen']}/{f['items_appeared']} items (goal p95 < {f['goal_p95_under']} s)")
+if (out / "conditional.json").exists():
+    c = result["conditional"] = json.loads((out / "conditional.json").read_text())
+    print(f"conditional GET on unchanged feeds: {c['hit_rate']:.3f} of {c['polled']} polls answered 304")
 if (out / "soak.json").exists():
     result["soak"] = json.loads((out / "soak.json").read_text())
 (out / "watch.json").write_text(json.dumps(result, indent=1))
