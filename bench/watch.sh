@@ -8,7 +8,7 @@
 # HOSTS (200) x ITEMS (50) items on loopback; pages from ../shared/data
 # (extraction and extraction_web), each served with its own canonical URL.
 # FRESH_MINUTES (10), PEERS=0 skips news-please, SOAK=1 adds the soak
-# (SOAK_MINUTES, default 60). PARTS picks what runs (default
+# (SOAK_MINUTES, default 60). NP_SECONDS (600) bounds news-please. PARTS picks what runs (default
 # "storyline newsplease freshness conditional"); OUT where it goes.
 set -euo pipefail
 
@@ -82,7 +82,11 @@ urls = [u.strip() for u in open(fronts) if u.strip()]
 sites = {"base_urls": [{"url": u, "crawler": "RssCrawler"} for u in urls]}
 pathlib.Path(f"{np}/config/sitelist.hjson").write_text(json.dumps(sites, indent=1))
 PY
-    measure newsplease "$VENV/bin/news-please" -c "$NP/config" -no-confirm || true
+    # news-please manages about half an article a second here (each site in
+    # a process of its own, and newspaper's image fetches, which fail with
+    # no outside network): it gets NP_SECONDS (600), then is stopped, and
+    # its rate is what it stored in that time.
+    measure newsplease timeout -k 10 "${NP_SECONDS:-600}" "$VENV/bin/news-please" -c "$NP/config" -no-confirm || true
     NP_STORED=$(find "$NP/repo" -name '*.json' | wc -l)
 fi
 
