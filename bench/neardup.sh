@@ -13,13 +13,17 @@ cd "$ROOT"
 N="${1:-20000}"
 REPEAT="${REPEAT:-1}"
 DATA="${DATA:-$ROOT/../shared/data}"
-OUT="$ROOT/target/neardup"
+# SETS=crisis builds the corpus from the Spanish, French and Italian crisis
+# texts (the multilingual run); PEERS=0 skips datasketch and rensa.
+SETS="${SETS:-multinews,duc2004,ecbplus}"
+PEERS="${PEERS:-1}"
+OUT="${OUT:-$ROOT/target/neardup}"
 # Own venv: target/peers-venv is shared with other benchmarks that reinstall into it.
 VENV="${VENV:-$ROOT/target/neardup-venv}"
 BIN="$ROOT/target/release/neardup"
 mkdir -p "$OUT"
 
-if ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
+if [ "$PEERS" != 0 ] && ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet "datasketch>=2,<3" "rensa>=0.5,<0.6"
 fi
@@ -28,7 +32,7 @@ echo "== building storyline-bench (release)" >&2
 cargo build --release -p storyline-bench --bin neardup >&2
 
 echo "== corpus ($N docs) and brute-force truth" >&2
-"$BIN" make-corpus --data "$DATA" --out "$OUT/corpus.jsonl" --n "$N" --seed 1 | tee "$OUT/corpus-stats.json" >&2
+"$BIN" make-corpus --data "$DATA" --sets "$SETS" --out "$OUT/corpus.jsonl" --n "$N" --seed 1 | tee "$OUT/corpus-stats.json" >&2
 "$BIN" truth --corpus "$OUT/corpus.jsonl" --out "$OUT/truth.jsonl" | tee "$OUT/truth-stats.json" >&2
 
 RUNS="$OUT/runs.jsonl"
@@ -52,6 +56,7 @@ for T in 0.5 0.8; do
         echo "== storyline $ENGINE J>=$T" >&2
         best_of "$BIN" run --corpus "$OUT/corpus.jsonl" --truth "$OUT/truth.jsonl" --threshold "$T" --engine "$ENGINE"
     done
+    [ "$PEERS" != 0 ] || continue
     for SYS in rensa datasketch; do
         for CFG in "default estimate" "storyline estimate" "storyline exact"; do
             set -- $CFG

@@ -3,7 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use storyline::ingest::DEFAULT_MAX_FILE_SIZE;
+use storyline::ingest::html_bounds::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES};
+use storyline::ingest::{
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_RECORD_SIZE, DEFAULT_MAX_TEXT_SIZE, HtmlLimits,
+    IngestOptions,
+};
 
 /// `storyline [--db FILE] COMMAND`.
 #[derive(Parser)]
@@ -22,6 +26,12 @@ pub struct Cli {
         default_value = "storyline.db"
     )]
     pub db: PathBuf,
+    /// Never write to the database (nor to its journal): for an archive on
+    /// read-only media or another user's store. Commands that only read
+    /// also open the database read-only by themselves when it cannot be
+    /// written.
+    #[arg(long, global = true, env = "STORYLINE_READ_ONLY")]
+    pub read_only: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -122,13 +132,27 @@ extractive summary of about --words words (no sentence is cut; the last may run 
 sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
 \"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
 \"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
-is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+is the article's 0-based position among the inputs; `lang` is the summary's language, the one \
+most of the articles share (articles in other languages are left out unless --any-language).\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
 storyline summarize --json --words 300 articles/"
     )]
     Summarize(SummarizeArgs),
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats(StatsArgs),
+    /// Check the database for damage (nothing is written).
+    #[command(
+        after_help = "Runs SQLite's integrity_check (every page, every index against its \
+table) and the full-text index's own check against the articles. `serve` and `ingest` run a \
+quicker check (quick_check) when they start.\n\nJSON: {\"ok\", \"integrity\" (what \
+integrity_check found), \"search_index\" (what the full-text index's check against the \
+articles found, or null), \"search_index_checked\" (whether that check ran: it needs write \
+access), \
+\"articles\", \"schema_version\", \"read_only\"}.\n\nExit status: 0 when the database is \
+sound, 2 when damage was found, 1 when it could not be checked.\n\nExample:\n  storyline --db \
+news.db check"
+    )]
+    Check(CheckArgs),
     /// Serve the JSON API and the web pages over HTTP.
     #[command(
         after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
@@ -318,9 +342,50 @@ pub struct IngestArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    /// The bounds on what one input may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The bounds on the work one input can cause (sizes in bytes, or with a
+/// K, M or G suffix). Sizes count decompressed bytes.
+#[derive(Args, Clone)]
+pub struct LimitArgs {
+    /// Skip files larger than this; a compressed file, a pipe or standard
+    /// input is read up to this much, then reported.
     #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Skip (and report) a record larger than this: a JSON line or array
+    /// element, a WARC record or its decoded body, a page, a text file, a
+    /// feed.
+    #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_RECORD_SIZE)]
+    pub max_record_size: u64,
+    /// Skip (and report) an article whose extracted text is larger than
+    /// this.
+    #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_TEXT_SIZE)]
+    pub max_text_size: u64,
+    /// Flatten HTML nested deeper than this many elements.
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH, value_parser = parse_depth)]
+    pub max_html_depth: usize,
+    /// Skip (and report) an HTML page with more elements than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_NODES)]
+    pub max_html_nodes: usize,
+}
+
+impl LimitArgs {
+    /// The library's reading options for these bounds.
+    pub fn options(&self) -> IngestOptions {
+        IngestOptions {
+            max_file_size: self.max_file_size,
+            max_record_size: self.max_record_size,
+            max_text_size: self.max_text_size,
+            html: HtmlLimits {
+                max_depth: self.max_html_depth,
+                max_nodes: self.max_html_nodes,
+            },
+            ..IngestOptions::default()
+        }
+    }
 }
 
 /// Arguments of `storyline articles`.
@@ -447,11 +512,26 @@ pub struct SummarizeArgs {
     /// Summary length in words.
     #[arg(long, default_value_t = storyline::summary::DEFAULT_WORDS)]
     pub words: usize,
+    /// The bounds on what one input may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Take sentences from articles of every language (by default only
+    /// articles in the language most of them share are summarised).
+    #[arg(long)]
+    pub any_language: bool,
 }
 
 /// Arguments of `storyline stats`.
 #[derive(Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline check`.
+#[derive(Args)]
+pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -469,19 +549,38 @@ pub struct ServeArgs {
     /// Largest request body accepted (bytes, or with a K, M or G suffix).
     #[arg(long, value_parser = parse_size, default_value = "16M")]
     pub max_body: u64,
-    /// Writes per second each client may make, on average (bursts of
-    /// --write-burst).
+    /// Writes per second the token holder may make, on average (bursts of
+    /// --write-burst), wherever they come from.
     #[arg(long, default_value_t = 2.0)]
     pub write_rate: f64,
-    /// Writes a client may make at once.
+    /// Writes the token holder may make at once.
     #[arg(long, default_value_t = 10)]
     pub write_burst: u32,
+    /// Writes without a valid token (answered 401 or 403) each client
+    /// address may try per second, on average.
+    #[arg(long, default_value_t = 0.2)]
+    pub unauthenticated_rate: f64,
+    /// Writes without a valid token a client address may try at once.
+    #[arg(long, default_value_t = 5)]
+    pub unauthenticated_burst: u32,
+    /// Connections open at once; when one more comes, the one idle longest
+    /// is closed (503 when none is idle).
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers (and an idle
+    /// connection may wait for its next request).
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout: u64,
     /// Seconds a read may take.
     #[arg(long, default_value_t = 30)]
     pub read_timeout: u64,
-    /// Seconds a write (an ingest) may take.
+    /// Seconds a write (an ingest) may take; then it stops, and the
+    /// batches committed before it stay.
     #[arg(long, default_value_t = 300)]
     pub write_timeout: u64,
+    /// The bounds on what one posted record may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Follow the sources too, as `storyline watch` does, inside the server.
     #[arg(long)]
     pub watch: bool,
@@ -518,6 +617,13 @@ fn parse_unit(s: &str) -> Result<f32, String> {
         Ok(t)
     } else {
         Err("the threshold must be between 0 and 1".into())
+    }
+}
+
+fn parse_depth(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (8..=100_000).contains(&n) => Ok(n),
+        _ => Err(format!("{s:?} is not a depth from 8 to 100000")),
     }
 }
 

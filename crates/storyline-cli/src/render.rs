@@ -314,6 +314,38 @@ pub fn print_ingest_report(r: &IngestReport, stats: &Stats, db: &Path) -> Result
     print_stats_to(&mut out, stats, db)
 }
 
+/// What `storyline check` found.
+pub fn print_check(report: &storyline::store::CheckReport, db: &Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if report.ok {
+        writeln!(
+            out,
+            "{}: no damage found ({} articles, schema version {}){}.",
+            db.display(),
+            report.articles.unwrap_or(0),
+            report.schema_version.unwrap_or(0),
+            if report.search_index_checked {
+                ""
+            } else {
+                "; read-only, so the full-text index was checked for its structure, not against the articles"
+            }
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "{}: the database is damaged.", db.display())?;
+    for problem in &report.integrity {
+        writeln!(out, "  {problem}")?;
+    }
+    if let Some(m) = &report.search_index {
+        writeln!(out, "  full-text index: {m}")?;
+    }
+    writeln!(
+        out,
+        "Restore a backup, or ingest the inputs again into a new database."
+    )?;
+    Ok(())
+}
+
 pub fn print_stats(stats: &Stats, db: &Path) -> Result<()> {
     print_stats_to(&mut std::io::stdout().lock(), stats, db)
 }
@@ -331,6 +363,12 @@ fn print_stats_to(out: &mut impl Write, s: &Stats, db: &Path) -> Result<()> {
     let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
     if !formats.is_empty() {
         writeln!(out, "  by format: {}", formats.join(", "))?;
+    }
+    let mut languages: Vec<(&String, &u64)> = s.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let languages: Vec<String> = languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    if !languages.is_empty() {
+        writeln!(out, "  by language: {}", languages.join(", "))?;
     }
     if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
         writeln!(out, "  dates: {a} to {b}")?;
@@ -370,9 +408,10 @@ pub fn print_article(article: &storyline::Article) -> Result<()> {
         article.date.clone(),
         article.url.clone(),
         Some(format!(
-            "{} words, {} sentences",
+            "{} words, {} sentences, language {}",
             article.words,
-            article.sentences.len()
+            article.sentences.len(),
+            article.lang
         )),
     ]
     .into_iter()

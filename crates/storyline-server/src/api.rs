@@ -31,7 +31,10 @@ pub async fn stories(
     list.truncate(limit);
     let mut res = Json(list).into_response();
     if more {
-        let mut next = format!("/api/stories?limit={limit}&offset={}", offset + limit);
+        let mut next = format!(
+            "/api/stories?limit={limit}&offset={}",
+            offset.saturating_add(limit)
+        );
         for (k, v) in [
             ("since", &p.since),
             ("until", &p.until),
@@ -79,7 +82,10 @@ pub async fn articles(
     if more {
         link_next(
             &mut res,
-            &format!("/api/articles?limit={limit}&offset={}", offset + limit),
+            &format!(
+                "/api/articles?limit={limit}&offset={}",
+                offset.saturating_add(limit)
+            ),
         );
     }
     Ok(res)
@@ -169,7 +175,7 @@ pub async fn search(
             &format!(
                 "/api/search?q={}&limit={limit}&offset={}",
                 encode(&q),
-                offset + limit
+                offset.saturating_add(limit)
             ),
         );
     }
@@ -274,19 +280,15 @@ pub async fn post_articles(
     if bytes.iter().all(u8::is_ascii_whitespace) || &*bytes == b"[]" {
         return Err(ApiError::bad_request("the body holds no articles"));
     }
+    let options = state.config().ingest.clone();
     let report: IngestReport = state
-        .write(move |store| {
+        .write(move |store, cancel| {
             let input = Input::Memory {
                 name: "body".into(),
                 bytes,
             };
-            pipeline::ingest_inputs(
-                store,
-                &[input],
-                Vec::new(),
-                &IngestOptions::default(),
-                &|_| {},
-            )
+            let opts = IngestOptions { cancel, ..options };
+            pipeline::ingest_inputs(store, &[input], Vec::new(), &opts, &|_| {})
         })
         .await?;
     let stored = report.added + report.unchanged + report.updated;

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod api;
+pub mod connection;
 mod error;
 mod guard;
 mod layout;
@@ -33,7 +34,6 @@ mod rate_limit;
 mod state;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -151,10 +151,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config().connections.clone();
+    connection::serve(listener, router(state), limits, shutdown).await
 }
 
 #[cfg(test)]

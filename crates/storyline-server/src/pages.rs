@@ -81,7 +81,7 @@ pub async fn home(
         }
         nav.pager {
             @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit), min)) { "← Newer" } }
-            @if more { a rel="next" href=(link(offset + limit, min)) { "Older →" } }
+            @if more { a rel="next" href=(link(offset.saturating_add(limit), min)) { "Older →" } }
         }
     };
     Ok(page("Stories", "", body))
@@ -634,11 +634,7 @@ pub async fn search(
     let q = p.q.unwrap_or_default();
     let offset = match p.offset.as_deref() {
         None | Some("") => 0,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|&n| n <= 1 << 40)
-            .ok_or_else(|| ApiError::bad_request("offset must be a whole number"))?,
+        Some(s) => params::whole_number("offset", s)?,
     };
     if q.len() > 1000 {
         return Err(ApiError::bad_request("The query is longer than 1000 bytes.").into());
@@ -664,7 +660,7 @@ pub async fn search(
         } @else {
             p.meta { "Articles matching " q { (q) } ", best first." }
         }
-        ol.hits start=(offset + 1) {
+        ol.hits start=(offset.saturating_add(1)) {
             @for h in &hits {
                 li {
                     a.title href={ "/articles/" (h.article.id) } { (h.article.title.as_deref().unwrap_or("(untitled)")) }
@@ -677,7 +673,7 @@ pub async fn search(
         }
         nav.pager {
             @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit))) { "← Better matches" } }
-            @if more { a rel="next" href=(link(offset + limit)) { "More →" } }
+            @if more { a rel="next" href=(link(offset.saturating_add(limit))) { "More →" } }
         }
     };
     Ok(page("Search", &q, body))

@@ -823,6 +823,8 @@ impl Watcher {
                 charset.as_deref(),
                 Some(page_url.clone()),
                 Some(fetched_at),
+                &ingest::HtmlLimits::default(),
+                &storyline::Cancel::new(),
             )
             .map_err(|e| {
                 PageError::NotArticle(format!("no article in the page: {}", e.message()))
@@ -1095,33 +1097,38 @@ fn write_batch(
     index: &[Option<usize>],
 ) -> Result<Vec<Option<Outcome>>> {
     let at = crate::now();
-    let stored = pipeline::store_batch(store, articles, |batch, outcomes| {
-        for (job, i) in jobs.iter().zip(index) {
-            let end = match (&job.planned, i) {
-                (Planned::Store { page_error, .. }, Some(i)) => {
-                    let (Outcome::Added(id) | Outcome::Updated(id) | Outcome::Unchanged(id)) =
-                        outcomes[*i];
-                    ItemEnd::Stored {
-                        article_id: id,
-                        changed: !matches!(outcomes[*i], Outcome::Unchanged(_)),
-                        page_error: page_error.as_deref(),
+    let stored = pipeline::store_batch(
+        store,
+        articles,
+        &storyline::Cancel::new(),
+        |batch, outcomes| {
+            for (job, i) in jobs.iter().zip(index) {
+                let end = match (&job.planned, i) {
+                    (Planned::Store { page_error, .. }, Some(i)) => {
+                        let (Outcome::Added(id) | Outcome::Updated(id) | Outcome::Unchanged(id)) =
+                            outcomes[*i];
+                        ItemEnd::Stored {
+                            article_id: id,
+                            changed: !matches!(outcomes[*i], Outcome::Unchanged(_)),
+                            page_error: page_error.as_deref(),
+                        }
                     }
-                }
-                (Planned::Retry { error, counts }, _) => ItemEnd::Retry {
-                    error,
-                    counts: *counts,
-                },
-                (Planned::Failed { error }, _) => ItemEnd::Failed { error },
-                (Planned::Skipped { reason }, _) => ItemEnd::Skipped { reason },
-                (Planned::Store { .. }, None) => ItemEnd::Retry {
-                    error: "the article was lost on its way to the store",
-                    counts: true,
-                },
-            };
-            batch.finish_item(job.source, &job.key, end, &at)?;
-        }
-        Ok(())
-    })?;
+                    (Planned::Retry { error, counts }, _) => ItemEnd::Retry {
+                        error,
+                        counts: *counts,
+                    },
+                    (Planned::Failed { error }, _) => ItemEnd::Failed { error },
+                    (Planned::Skipped { reason }, _) => ItemEnd::Skipped { reason },
+                    (Planned::Store { .. }, None) => ItemEnd::Retry {
+                        error: "the article was lost on its way to the store",
+                        counts: true,
+                    },
+                };
+                batch.finish_item(job.source, &job.key, end, &at)?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(index
         .iter()
         .map(|i| i.map(|i| stored.outcomes[i]))

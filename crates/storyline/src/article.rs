@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::text::AnalyzedText;
+use crate::text::{AnalyzedText, Lang};
 
 /// An article ready to be stored: read, normalised and split.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +61,8 @@ pub struct ArticleSummary {
     pub date: Option<String>,
     /// Number of words.
     pub words: usize,
+    /// Language (ISO 639-1, `und` when unknown or mixed).
+    pub lang: Lang,
 }
 
 /// A stored article with its text and sentences.
@@ -99,6 +101,8 @@ pub struct Article {
     pub text: String,
     /// The sentences of `text`.
     pub sentences: Vec<Sentence>,
+    /// Language (ISO 639-1, `und` when unknown or mixed).
+    pub lang: Lang,
 }
 
 /// A sentence of a stored article.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::article::Article;
 use crate::copies::{Edit, word_diff};
 use crate::error::Result;
-use crate::quotes::{StoryEntity, StoryQuote};
+use crate::quotes::{OrUnsupported, StoryEntity, StoryQuote, Support};
 use crate::store::Reader;
 use crate::store::copies::{ArticleBrief, StoredText, earlier};
 use crate::stories::{Story, StoryArticle};
@@ -27,10 +27,12 @@ pub struct StoryView {
     pub story: Story,
     /// The cited summary (empty until the story has one).
     pub summary: Vec<SummarySentence>,
-    /// Quotes, the most carried first.
-    pub quotes: Vec<StoryQuote>,
-    /// People, organisations and places, the most mentioned first.
-    pub entities: Vec<StoryEntity>,
+    /// Quotes, the most carried first ("unsupported language" when the
+    /// stage has no quote rules for the story's language).
+    pub quotes: OrUnsupported<StoryQuote>,
+    /// People, organisations and places, the most mentioned first
+    /// ("unsupported language" when it has no rules for names either).
+    pub entities: OrUnsupported<StoryEntity>,
     /// Copies among the story's articles.
     pub copies: StoryCopies,
 }
@@ -61,8 +63,14 @@ pub fn story(store: &Reader, id: i64) -> Result<Option<StoryView>> {
         Ok(Some(StoryView {
             story,
             summary,
-            quotes: attributions.quotes,
-            entities: attributions.entities,
+            quotes: OrUnsupported {
+                items: attributions.quotes,
+                unsupported: attributions.support != Support::Full,
+            },
+            entities: OrUnsupported {
+                items: attributions.entities,
+                unsupported: attributions.support == Support::None,
+            },
             copies,
         }))
     })

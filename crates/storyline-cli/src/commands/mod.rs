@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod articles;
+pub mod check;
 pub mod copies;
 pub mod delete;
 pub mod ingest;
@@ -16,14 +17,59 @@ pub mod story;
 pub mod summarize;
 pub mod watch;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Result, bail};
 use storyline::store::Store;
 
-/// Opens the database, saying which one failed.
-pub fn open(db: &Path) -> Result<Store> {
-    Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+/// The database the command works on, and whether it must only be read.
+pub struct Db {
+    /// The file.
+    pub path: PathBuf,
+    /// `--read-only`: never write to it, nor to its journal.
+    pub read_only: bool,
+}
+
+impl std::ops::Deref for Db {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Db {
+    /// Opens the database for a command that writes (creating it if
+    /// missing).
+    pub fn writer(&self) -> Result<Store> {
+        if self.read_only {
+            bail!(
+                "this command writes to the database, and --read-only says not to: run it without --read-only"
+            );
+        }
+        Store::open(&self.path).map_err(|e| opening(e, &self.path))
+    }
+
+    /// Opens the database for a command that only reads: read-only when
+    /// `--read-only` says so or when the file cannot be written (another
+    /// user's store, a read-only medium).
+    pub fn reader(&self) -> Result<Store> {
+        let store = if self.read_only {
+            Store::open_read_only(&self.path)
+        } else {
+            Store::open_for_reading(&self.path)
+        };
+        store.map_err(|e| opening(e, &self.path))
+    }
+}
+
+/// One clear message for a database that cannot be opened: the library's
+/// error already names the file.
+pub fn opening(e: storyline::Error, db: &Path) -> anyhow::Error {
+    match e.root() {
+        storyline::Error::Corrupt(_) => anyhow::anyhow!("{}: {}", db.display(), e.message()),
+        _ => anyhow::anyhow!("cannot open the database: {e}"),
+    }
 }
 
 /// The story a `story` argument names: a story id or `article:X`. Prints

@@ -1,6 +1,5 @@
 //! `storyline recluster`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -11,8 +10,8 @@ use crate::render;
 
 /// Rebuilds every story, with the stored tuning changed by `--threshold`
 /// and `--params`.
-pub fn run(db: &Path, args: ReclusterArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: ReclusterArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
     let params = if args.threshold.is_some() || args.params.is_some() {
         let mut p = serde_json::to_value(store.story_params()?)?;
         if let Some(extra) = &args.params {

@@ -1,6 +1,5 @@
 //! `storyline sources add|import|list|remove`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -11,13 +10,12 @@ use crate::cli::{SourcesAddArgs, SourcesCommand, SourcesImportArgs, SourcesRemov
 use crate::render;
 
 /// Runs a `sources` subcommand.
-pub fn run(db: &Path, command: SourcesCommand) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, command: SourcesCommand) -> Result<ExitCode> {
     match command {
-        SourcesCommand::Add(args) => add(&mut store, args),
-        SourcesCommand::Import(args) => import(&mut store, args),
+        SourcesCommand::Add(args) => add(&mut db.writer()?, args),
+        SourcesCommand::Import(args) => import(&mut db.writer()?, args),
         SourcesCommand::List(args) => {
-            let sources = store.sources()?;
+            let sources = db.reader()?.sources()?;
             if args.json {
                 render::print_json(&sources)?;
             } else {
@@ -25,7 +23,7 @@ pub fn run(db: &Path, command: SourcesCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        SourcesCommand::Remove(args) => remove(&mut store, args),
+        SourcesCommand::Remove(args) => remove(&mut db.writer()?, args),
     }
 }
 

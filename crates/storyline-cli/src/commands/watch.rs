@@ -1,7 +1,6 @@
 //! `storyline watch [--once]`
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,8 +12,8 @@ use crate::render;
 
 /// Follows the sources until SIGINT or SIGTERM (0), or for one pass with
 /// `--once` (0, or 2 when a source or a page failed).
-pub fn run(db: &Path, args: WatchArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: WatchArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
     storyline::pipeline::stories::backfill(&mut store)?;
     if store.sources()?.is_empty() {
         eprintln!("storyline: no sources to watch yet; add some with `storyline sources add URL`");

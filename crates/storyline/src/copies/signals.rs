@@ -10,7 +10,7 @@ use super::lexicon::{
     CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
     VOWEL_LETTER_CONSONANT_SOUND,
 };
-use crate::text::{AnalyzedText, tokenize};
+use crate::text::{AnalyzedText, Lang, floor_char_boundary, tokenize};
 
 /// One piece of evidence found in the text itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,6 +56,10 @@ static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
 pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
     let t = &text.text;
     let mut out = Vec::new();
+    // The lists are of English spinners' traces.
+    if text.lang != Lang::EN {
+        return out;
+    }
     let tokens = tokenize(t);
     for pair in tokens.windows(2) {
         let (art, word) = (&pair[0], &pair[1]);
@@ -204,7 +208,10 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
         }
         let new_paragraph = s.paragraph != last_paragraph;
         last_paragraph = s.paragraph;
-        if new_paragraph {
+        // The connectives and the dash rule are English's: Spanish sets off
+        // an aside with a dash glued to its first word ("-que fue…").
+        let english = text.lang == Lang::EN;
+        if new_paragraph && english {
             let opener = sentence
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
@@ -221,13 +228,13 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
             }
         }
         // A dash that lost its space on one side: "as illegal -and accused".
-        for (at, _) in sentence.match_indices(" -") {
+        for (at, _) in sentence.match_indices(" -").filter(|_| english) {
             let rest = &sentence[at + 2..];
             let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
             if word.len() >= 2 && word.chars().all(char::is_lowercase) {
                 out.push(Signal {
                     kind: "glued",
-                    text: clip(&sentence[at.saturating_sub(12).min(at)..]),
+                    text: clip(&sentence[floor_char_boundary(sentence, at.saturating_sub(12))..]),
                     usual: Some(format!("- {word}")),
                     sentence: i,
                 });

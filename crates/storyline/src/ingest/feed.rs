@@ -1,8 +1,13 @@
 //! RSS, Atom and JSON feeds: one article per item, from its full content when the
 //! feed carries it, else from its summary, with its link and date.
 
-use super::{RawArticle, markup};
+use super::{HtmlLimits, RawArticle, markup};
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
+
+/// How deep a feed's XML may nest. Feeds nest about 5 deep; the parser
+/// recurses once per level.
+const MAX_XML_DEPTH: usize = 256;
 
 /// One item of a feed as the feed lists it: its link and identity even
 /// when it carries no text (a feed of headlines), and the article its own
@@ -28,6 +33,17 @@ pub struct FeedItem {
 /// Reads a feed (RSS, Atom or JSON Feed) into its items, each with its link
 /// and whatever article its own content makes.
 pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
+    parse_feed_items_within(bytes, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`parse_feed_items`] with limits on the items' HTML, stopping when
+/// `cancel` is raised.
+pub fn parse_feed_items_within(
+    bytes: &[u8],
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<Vec<FeedItem>> {
+    check_xml_depth(bytes)?;
     let feed = feed_rs::parser::parse(bytes).map_err(|e| Error::Feed(e.to_string()))?;
     let feed_title = feed.title.as_ref().map(|t| clean_line(&t.content));
     let site = feed
@@ -38,7 +54,8 @@ pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
             u.host_str()
                 .map(|h| h.trim_start_matches("www.").to_string())
         });
-    let source = feed_title.or(site);
+    let source = feed_title.clone().or(site);
+    let language = feed.language.clone();
     let items = feed
         .entries
         .into_iter()
@@ -54,7 +71,11 @@ pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
             let title = entry
                 .title
                 .as_ref()
-                .map(|t| clean_line(&markup::fragment_to_text(&t.content)))
+                .and_then(|t| {
+                    markup::fragment_to_text_within(&t.content, limits, cancel)
+                        .ok()
+                        .map(|t| clean_line(&t))
+                })
                 .filter(|t| !t.is_empty());
             FeedItem {
                 record: i as u64 + 1,
@@ -63,7 +84,9 @@ pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
                 title,
                 published: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
                 updated: entry.updated.map(|d| d.to_rfc3339()),
-                article: item(entry, source.clone()),
+                article: cancel.check().and_then(|()| {
+                    item(entry, source.clone(), language.as_deref(), limits, cancel)
+                }),
             }
         })
         .collect();
@@ -73,13 +96,57 @@ pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
 /// Reads a feed into its items; each item is numbered (1-based) so a bad one
 /// can be reported and skipped while the others go in.
 pub fn parse_feed(bytes: &[u8]) -> Result<Vec<(u64, Result<RawArticle>)>> {
-    Ok(parse_feed_items(bytes)?
+    parse_feed_within(bytes, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`parse_feed`] with limits on the items' HTML, stopping when `cancel` is
+/// raised.
+pub fn parse_feed_within(
+    bytes: &[u8],
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<Vec<(u64, Result<RawArticle>)>> {
+    Ok(parse_feed_items_within(bytes, limits, cancel)?
         .into_iter()
         .map(|i| (i.record, i.article))
         .collect())
 }
 
-fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArticle> {
+/// Refuses XML nested deeper than [`MAX_XML_DEPTH`] before the feed parser,
+/// which recurses once per level, sees it. Counted with quick-xml's reader,
+/// which does not recurse.
+fn check_xml_depth(bytes: &[u8]) -> Result<()> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    reader.config_mut().check_end_names = false;
+    let mut depth = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    return Err(Error::Feed(format!(
+                        "elements nest more than {MAX_XML_DEPTH} deep"
+                    )));
+                }
+            }
+            Ok(quick_xml::events::Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            // Malformed XML is the feed parser's to report.
+            Err(_) => return Ok(()),
+        }
+        buf.clear();
+    }
+}
+
+fn item(
+    entry: feed_rs::model::Entry,
+    source: Option<String>,
+    feed_language: Option<&str>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<RawArticle> {
     let content = entry
         .content
         .as_ref()
@@ -96,7 +163,7 @@ fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArtic
             None => return Err(Error::invalid("feed item has no content or summary")),
         },
     };
-    let text = markup::fragment_to_text(&body);
+    let text = markup::fragment_to_text_within(&body, limits, cancel)?;
     if text.trim().is_empty() {
         return Err(Error::invalid("feed item has no text"));
     }
@@ -118,12 +185,18 @@ fn item(entry: feed_rs::model::Entry, source: Option<String>) -> Result<RawArtic
     if !entry.id.is_empty() {
         metadata.insert("feed_item_id".into(), entry.id.clone().into());
     }
+    // The item's own language (Atom xml:lang), else the channel's.
+    if let Some(lang) = entry.language.as_deref().or(feed_language) {
+        metadata.insert("lang".into(), lang.into());
+    }
     Ok(RawArticle {
         ref_id: None,
         url,
         title: entry
             .title
-            .map(|t| clean_line(&markup::fragment_to_text(&t.content))),
+            .map(|t| markup::fragment_to_text_within(&t.content, limits, cancel))
+            .transpose()?
+            .map(|t| clean_line(&t)),
         text,
         source,
         author: (!authors.is_empty()).then(|| authors.join(", ")),

@@ -14,7 +14,9 @@ use std::sync::LazyLock;
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
+use super::html_bounds::{self, HtmlLimits};
 use super::normalize_date;
+use crate::cancel::Cancel;
 
 /// Metadata and main text of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,10 +43,20 @@ pub enum ExtractError {
     /// The page has no block of text that looks like an article body.
     #[error("no main text found in the page")]
     NoMainText,
+    /// The page is over a limit, or the work was cancelled (see
+    /// [`super::html_bounds`]).
+    #[error("{0}")]
+    Bounds(String),
 }
 
 /// Minimum number of characters of main text for a page to count as an article.
 const MIN_TEXT_CHARS: usize = 100;
+
+impl From<crate::Error> for ExtractError {
+    fn from(e: crate::Error) -> Self {
+        ExtractError::Bounds(e.message())
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Charset decoding
@@ -690,9 +702,21 @@ fn postfilter(raw: &str) -> String {
 /// Extract main text and metadata. `url` is the page address if known (used to
 /// resolve relative canonical links).
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractError> {
-    let doc = Document::from(html);
+    extract_within(html, url, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`extract`] within limits on the page's depth and size, stopping when
+/// `cancel` is raised (see [`super::html_bounds`]).
+pub fn extract_within(
+    html: &str,
+    url: Option<&str>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<HtmlDocument, ExtractError> {
+    let doc = html_bounds::parse(html, limits, cancel)?;
     let mut out = extract_metadata(&doc, url);
     preclean(&doc);
+    cancel.check()?;
     let cfg = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
         disable_json_ld: true,

@@ -13,7 +13,6 @@ use crate::store::{Batch, Store};
 use crate::stories::{
     Clusterer, CopyEvidence, MemoryIndex, StoryFeatures, StoryParams, features::day_number,
 };
-use crate::text::AnalyzedText;
 
 /// Articles at least this similar (Jaccard of shingles) are copies of one
 /// text: the later one joins the earlier one's story.
@@ -111,11 +110,7 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
     let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
-    let analyzed = AnalyzedText {
-        text: source.text.text,
-        sentences: source.text.sentences,
-        words: 0,
-    };
+    let analyzed = source.text.analyzed();
     let f = StoryFeatures::extract(
         source.title.as_deref(),
         source.title_from_text,
@@ -130,8 +125,9 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
 /// the stories stage existed), oldest first. Returns how many.
 pub fn backfill(store: &mut Store) -> Result<usize> {
     // Checked with a read first: the write lock is taken only when there
-    // is work, so listing stories never waits for a running ingest.
-    if !store.has_articles_without_story()? {
+    // is work, so listing stories never waits for a running ingest. A
+    // read-only store keeps what it has.
+    if store.is_read_only() || !store.has_articles_without_story()? {
         return Ok(0);
     }
     let batch = store.begin()?;

@@ -21,9 +21,21 @@ pub struct StoredText {
     pub sentences: Vec<SentenceSpan>,
     /// Publication date.
     pub date: Option<String>,
+    /// Language.
+    pub lang: crate::text::Lang,
 }
 
 impl StoredText {
+    /// The text, its sentences and its language, as the stages read them.
+    pub fn analyzed(&self) -> crate::text::AnalyzedText {
+        crate::text::AnalyzedText {
+            text: self.text.clone(),
+            sentences: self.sentences.clone(),
+            words: 0,
+            lang: self.lang,
+        }
+    }
+
     /// The text of sentence `i`.
     pub fn sentence(&self, i: usize) -> &str {
         self.sentences
@@ -147,12 +159,12 @@ fn verdict_json(raw: Option<String>, key: &str) -> serde_json::Value {
 impl Reader {
     /// An article's stored text and sentences.
     pub fn stored_text(&self, id: i64) -> Result<Option<StoredText>> {
-        let row: Option<(String, Option<String>)> = self
+        let row: Option<(String, Option<String>, Option<String>)> = self
             .conn
-            .prepare_cached("SELECT text, date FROM articles WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT text, date, lang FROM articles WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let Some((text, date)) = row else {
+        let Some((text, date, lang)) = row else {
             return Ok(None);
         };
         let mut stmt = self.conn.prepare_cached(
@@ -171,6 +183,7 @@ impl Reader {
             text,
             sentences,
             date,
+            lang: super::stored_lang(lang),
         }))
     }
 

@@ -177,7 +177,34 @@ pub const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL
     );
     "#,
-    // 6: watching live sources: each source (feed, sitemap, front page)
+    // 6: languages. Each article's language (ISO 639-1, 'und' when unknown
+    // or mixed; NULL for articles stored before, identified by the next
+    // ingest), and the full-text index over a search form of the title and
+    // text (NULL when it is the text itself): languages written without
+    // spaces get a zero-width space between words, so FTS5's unicode61
+    // tokenizer finds their words.
+    r#"
+    ALTER TABLE articles ADD COLUMN lang TEXT;
+    CREATE INDEX articles_lang ON articles(lang);
+    ALTER TABLE articles ADD COLUMN search_title TEXT;
+    ALTER TABLE articles ADD COLUMN search_text TEXT;
+    DROP TRIGGER articles_fts_delete;
+    DROP TABLE articles_fts;
+    CREATE VIEW articles_search AS
+        SELECT id, coalesce(search_title, title) AS title, coalesce(search_text, text) AS text
+        FROM articles;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles_search', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, coalesce(old.search_title, old.title),
+                coalesce(old.search_text, old.text));
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    "#,
+    // 7: watching live sources: each source (feed, sitemap, front page)
     // with its fetch state; the ledger of every item a source listed (so
     // an item is fetched once, and a pending one survives a crash); which
     // source listed which item, and what it said of it (a change makes the

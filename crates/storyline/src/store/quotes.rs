@@ -47,12 +47,12 @@ impl Reader {
         Ok(ids)
     }
 
-    /// An article's stored text.
-    pub fn article_text(&self, id: i64) -> Result<Option<String>> {
+    /// An article's stored text and language.
+    pub fn article_text(&self, id: i64) -> Result<Option<(String, crate::text::Lang)>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT text FROM articles WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
+            .prepare_cached("SELECT text, lang FROM articles WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, super::stored_lang(r.get(1)?))))
             .optional()?)
     }
 }

@@ -719,14 +719,18 @@ impl Reader {
             as u64)
     }
 
-    /// Articles this one copies or is copied by: near-duplicates at
-    /// Jaccard ≥ `near` (closest first), and articles it shares reused
-    /// sentences with, with how many of its sentences (most first).
+    /// Articles in the same language that this one copies or is copied
+    /// by: near-duplicates at Jaccard ≥ `near` (closest first), and
+    /// articles it shares reused sentences with, with how many of its
+    /// sentences (most first). A copy in another language (the same text
+    /// declared as another language) is no reason to join its story.
     pub fn copy_links(&self, id: i64, near: f64) -> Result<CopyLinks> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT CASE WHEN a = ?1 THEN b ELSE a END FROM near_duplicates
-             WHERE (a = ?1 OR b = ?1) AND jaccard >= ?2
-             ORDER BY jaccard DESC, 1",
+            "SELECT o.id FROM near_duplicates n
+             JOIN articles o ON o.id = CASE WHEN n.a = ?1 THEN n.b ELSE n.a END
+             WHERE (n.a = ?1 OR n.b = ?1) AND n.jaccard >= ?2
+               AND o.lang IS (SELECT lang FROM articles WHERE id = ?1)
+             ORDER BY n.jaccard DESC, 1",
         )?;
         let copies = stmt
             .query_map(params![id, near], |r| r.get(0))?

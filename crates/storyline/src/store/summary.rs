@@ -96,11 +96,7 @@ impl Reader {
                     ref_id: brief.ref_id,
                     source: source.clone(),
                     date: date.clone(),
-                    text: AnalyzedText {
-                        text: text.text,
-                        sentences: text.sentences,
-                        words: 0,
-                    },
+                    text: text.analyzed(),
                 });
             }
         }
