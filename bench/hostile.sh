@@ -28,7 +28,9 @@ rm -f "$RUNS"/*
 log() { echo "== $*" >&2; }
 
 log "building storyline and the input generator (release)"
-cargo build --release -q -p storyline-cli -p storyline-bench --bin hostile >&2 || exit 1
+# Two builds: `--bin hostile` would otherwise filter out the storyline binary too.
+cargo build --release -q -p storyline-cli >&2 || exit 1
+cargo build --release -q -p storyline-bench --bin hostile >&2 || exit 1
 cp target/release/storyline "$OUT/after"
 cp target/release/hostile "$OUT/hostile"
 if [ -n "${BEFORE:-}" ]; then
@@ -161,7 +163,8 @@ for w in before after; do
     errs=""
     for req in "uri=$(python3 -c "print('a'*70000)")" "hdr"; do
         if [ "$req" = hdr ]; then
-            out=$(curl -s -i -m 10 -H "X-Big: $(python3 -c "print('b'*500000)")" "http://127.0.0.1:$port/api/stats")
+            python3 -c "print('X-Big: ' + 'b'*500000)" > "$OUT/big-header.txt"
+            out=$(curl -s -i -m 10 -H "@$OUT/big-header.txt" "http://127.0.0.1:$port/api/stats")
         else
             out=$(curl -s -i -m 10 "http://127.0.0.1:$port/api/search?q=${req#uri=}")
         fi

@@ -91,8 +91,10 @@ Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --li
 `article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
 \"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
 \"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
-\"score\", \"reason\"}], \"summary\", \"quotes\", \"entities\"} (see `quotes --help` and \
-`entities --help`).\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
+\"score\", \"reason\", \"signals\": [{\"signal\", \"value\", \"contribution\"}]}], \
+\"summary\", \"quotes\", \"entities\"} (see `quotes --help` and `entities --help`). `score` is \
+the join model's probability that the article belongs to the story; `signals` are what weighed \
+most in that decision.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story(StoryArgs),
     /// Who said what in a story: its quotes, each with every source that
@@ -120,8 +122,10 @@ storyline entities 3\n  storyline entities --json article:1_1ecb"
     #[command(
         after_help = "Word frequencies are counted over the whole store first, then every \
 article is placed again, oldest first. Story ids carry over: a new story keeps the old id most \
-of its articles had, and every other old id becomes an alias. --threshold changes the \
-similarity at which an article joins a story, for this rebuild and every later ingest.\n\n\
+of its articles had, and every other old id becomes an alias. The same join model decides as \
+online. --threshold changes the bar at which an article joins a story (the model's probability; \
+the similarity under the hand-set rules, `--params '{\"scorer\": \"rules\"}'`), for this \
+rebuild and every later ingest.\n\n\
 Examples:\n  storyline recluster\n  storyline recluster --json --threshold 0.35"
     )]
     Recluster(ReclusterArgs),
@@ -490,12 +494,16 @@ pub struct ReclusterArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Similarity (0 to 1) at which an article joins a story.
+    /// The bar (0 to 1) at which an article joins a story: the join
+    /// model's probability (`join_probability`), or the similarity under
+    /// the hand-set rules (`threshold`).
     #[arg(long, value_parser = parse_unit)]
     pub threshold: Option<f32>,
-    /// Other tuning, as a JSON object over the stored one (keys: threshold,
-    /// entity_weight, half_life_days, novelty_penalty, same_days, shared_bonus,
-    /// shared_full).
+    /// Other tuning, as a JSON object over the stored one (keys: scorer
+    /// ("learned" or "rules"), join_probability, merge_similarity; for the
+    /// rules: threshold, entity_weight, half_life_days, novelty_penalty,
+    /// same_days, same_days_bonus, cohesion_weight, cohesion_range,
+    /// shared_bonus, shared_full).
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
 }

@@ -30,7 +30,10 @@ pub fn run(db: &super::Db, args: ReclusterArgs) -> Result<ExitCode> {
         let mut p: storyline::stories::StoryParams =
             serde_json::from_value(p).context("--params has a value of the wrong type")?;
         if let Some(t) = args.threshold {
-            p.threshold = t;
+            match p.scorer {
+                storyline::stories::Scorer::Learned => p.join_probability = Some(t),
+                storyline::stories::Scorer::Rules => p.threshold = t,
+            }
         }
         Some(p)
     } else {

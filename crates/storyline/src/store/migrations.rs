@@ -204,7 +204,17 @@ pub const MIGRATIONS: &[&str] = &[
     END;
     INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
     "#,
-    // 7: watching live sources: each source (feed, sitemap, front page)
+    // 7: the learned join decision: each article's headline words and
+    // figures, and the signals its join weighed. Features stored before
+    // have no headline (NULL) and are extracted again, found through the
+    // partial index.
+    r#"
+    ALTER TABLE story_features ADD COLUMN headline BLOB;
+    ALTER TABLE story_features ADD COLUMN figures BLOB;
+    CREATE INDEX story_features_outdated ON story_features(article_id) WHERE headline IS NULL;
+    ALTER TABLE story_articles ADD COLUMN signals BLOB;
+    "#,
+    // 8: watching live sources: each source (feed, sitemap, front page)
     // with its fetch state; the ledger of every item a source listed (so
     // an item is fetched once, and a pending one survives a crash); which
     // source listed which item, and what it said of it (a change makes the

@@ -11,9 +11,12 @@ use super::{Batch, Reader, now};
 use crate::error::Result;
 use crate::stories::features::{decode_weights, encode_weights};
 use crate::stories::{
-    Idf, JoinReason, Member, Story, StoryArticle, StoryFeatures, StoryIndex, StoryParams,
-    StoryProfile, StorySummary,
+    Idf, JoinModel, JoinReason, Member, Signal, Signals, Story, StoryArticle, StoryFeatures,
+    StoryIndex, StoryParams, StoryProfile, StorySummary,
 };
+
+/// Signals shown per article of a story: the ones that weighed most.
+const SIGNALS_SHOWN: usize = 5;
 
 fn keys_array(keys: impl IntoIterator<Item = u64>) -> Rc<Vec<Value>> {
     Rc::new(keys.into_iter().map(|k| Value::Integer(k as i64)).collect())
@@ -256,15 +259,16 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
     fn add_member(&mut self, story: i64, member: &Member) -> Result<()> {
         let tx = &self.batch.tx;
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, reason, joined_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, reason, joined_at, signals)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
             member.article,
             story,
             member.score as f64,
             member.reason.name(),
-            self.now
+            self.now,
+            member.signals.map(|s| s.encode())
         ])?;
         tx.prepare_cached(
             "UPDATE stories SET article_count = article_count + 1,
@@ -343,8 +347,9 @@ impl Batch<'_> {
     pub fn save_story_features(&self, id: i64, f: &StoryFeatures) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO story_features (article_id, day, has_title, terms, entities, lead)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO story_features
+                     (article_id, day, has_title, terms, entities, lead, headline, figures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id,
@@ -352,7 +357,9 @@ impl Batch<'_> {
                 f.has_title,
                 encode_weights(&f.terms),
                 encode_weights(&f.entities),
-                encode_keys(&f.lead)
+                encode_keys(&f.lead),
+                encode_keys(&f.headline),
+                encode_keys(&f.figures)
             ])?;
         Ok(())
     }
@@ -383,11 +390,19 @@ impl Batch<'_> {
             .unwrap_or(0);
         for &story in stories {
             let mut stmt = self.tx.prepare_cached(
-                "SELECT article_id, score, reason FROM story_articles WHERE story_id = ?1
+                "SELECT article_id, score, reason, signals FROM story_articles WHERE story_id = ?1
                  ORDER BY article_id",
             )?;
-            let members: Vec<(i64, f64, String)> = stmt
-                .query_map([story], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            let members: Vec<(i64, f64, String, Option<Signals>)> = stmt
+                .query_map([story], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get::<_, Option<Vec<u8>>>(3)?
+                            .and_then(|b| Signals::decode(&b)),
+                    ))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             if members.is_empty() {
                 self.tx
@@ -408,7 +423,7 @@ impl Batch<'_> {
             };
             let mut profile = StoryProfile::default();
             let mut title: Option<(f32, i64)> = None;
-            for (article, score, reason) in &members {
+            for (article, score, reason, signals) in &members {
                 let Some(f) = self.story_features(*article)? else {
                     continue;
                 };
@@ -432,6 +447,11 @@ impl Batch<'_> {
                 if JoinReason::from_name(reason) == Some(JoinReason::Similar) {
                     profile.joins += 1;
                     profile.score_sum += *score as f32;
+                    // The word similarity it joined with; a join scored by
+                    // the rules kept none, and its score stands in.
+                    profile.words_sum += signals
+                        .map(|s| s.get(Signal::Words))
+                        .unwrap_or(*score as f32);
                 }
                 let score = *score as f32;
                 if f.has_title && title.is_none_or(|(s, _)| score > s) {
@@ -487,8 +507,8 @@ impl Batch<'_> {
             )?;
             index.update_story(*id, &[], profile)?;
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO story_articles (article_id, story_id, score, reason, joined_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO story_articles (article_id, story_id, score, reason, joined_at, signals)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for m in members {
                 stmt.execute(params![
@@ -496,7 +516,8 @@ impl Batch<'_> {
                     id,
                     m.score as f64,
                     m.reason.name(),
-                    stamp
+                    stamp,
+                    m.signals.map(|s| s.encode())
                 ])?;
             }
             self.refresh_story_span(*id)?;
@@ -616,22 +637,66 @@ impl Reader {
             .unwrap_or_default())
     }
 
-    /// An article's stored story features.
+    /// An article's stored story features. Features stored before the
+    /// headline and figures were kept come back without them.
     pub fn story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        Ok(self.story_features_row(id)?.map(|(f, _)| f))
+    }
+
+    /// An article's stored story features, `None` also when they were
+    /// stored before the headline and figures were kept.
+    pub fn current_story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        Ok(self
+            .story_features_row(id)?
+            .and_then(|(f, current)| current.then_some(f)))
+    }
+
+    /// An article's story features, and whether they are current (stored
+    /// with the headline and figures).
+    fn story_features_row(&self, id: i64) -> Result<Option<(StoryFeatures, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, has_title, terms, entities, lead FROM story_features WHERE article_id = ?1",
+            "SELECT day, has_title, terms, entities, lead, headline, figures
+             FROM story_features WHERE article_id = ?1",
         )?;
         Ok(stmt
             .query_row([id], |r| {
-                Ok(StoryFeatures {
-                    day: r.get(0)?,
-                    has_title: r.get(1)?,
-                    terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
-                    entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
-                    lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
-                })
+                let headline: Option<Vec<u8>> = r.get(5)?;
+                let figures: Option<Vec<u8>> = r.get(6)?;
+                let current = headline.is_some();
+                Ok((
+                    StoryFeatures {
+                        day: r.get(0)?,
+                        has_title: r.get(1)?,
+                        terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
+                        entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
+                        lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
+                        headline: decode_keys(&headline.unwrap_or_default()),
+                        figures: decode_keys(&figures.unwrap_or_default()),
+                    },
+                    current,
+                ))
             })
             .optional()?)
+    }
+
+    /// Whether some article's story features were stored before the
+    /// headline and figures were kept. Through a partial index: no scan.
+    pub fn has_outdated_story_features(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM story_features WHERE headline IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Articles whose story features were stored before the headline and
+    /// figures were kept (none, after the first ingest that finds them).
+    pub fn outdated_story_features(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT article_id FROM story_features WHERE headline IS NULL ORDER BY article_id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One story (an alias resolves to the story it was merged into) with
@@ -649,11 +714,13 @@ impl Reader {
             summary_row,
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.title, a.source, a.url, a.date, a.ingested_at, sa.score, sa.reason
+            "SELECT a.id, a.title, a.source, a.url, a.date, a.ingested_at, sa.score, sa.reason,
+                    sa.signals
              FROM story_articles sa JOIN articles a ON a.id = sa.article_id
              WHERE sa.story_id = ?1
              ORDER BY coalesce(a.date, a.ingested_at), a.id",
         )?;
+        let model = JoinModel::shipped();
         let mut articles: Vec<StoryArticle> = stmt
             .query_map([id], |r| {
                 Ok(StoryArticle {
@@ -667,6 +734,15 @@ impl Reader {
                     ingested_at: r.get(5)?,
                     score: r.get(6)?,
                     reason: r.get(7)?,
+                    signals: r
+                        .get::<_, Option<Vec<u8>>>(8)?
+                        .and_then(|b| Signals::decode(&b))
+                        .map(|s| {
+                            let mut c = model.contributions(&s);
+                            c.truncate(SIGNALS_SHOWN);
+                            c
+                        })
+                        .unwrap_or_default(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -65,6 +65,12 @@ pub struct StoryFeatures {
     /// Whether the article has a headline of its own (not its lead
     /// sentence standing in for one).
     pub has_title: bool,
+    /// The topic words of its own headline (keys into `terms`), sorted;
+    /// empty when it has none.
+    pub headline: Vec<u64>,
+    /// The figures among its names (keys into `entities`), sorted: a death
+    /// toll or a score names one event where a word cannot.
+    pub figures: Vec<u64>,
 }
 
 impl StoryFeatures {
@@ -90,10 +96,16 @@ impl StoryFeatures {
         let mut order = 0usize;
         let lang = text.lang;
         let content = content_analyzer(lang);
+        // Words of different languages never share a key, so a story never
+        // takes an article in another language (English keeps the seeds
+        // its figures were measured with).
+        let (term_seed, entity_seed) = (TERM_SEED ^ lang.key_seed(), ENTITY_SEED ^ lang.key_seed());
         let headline = title.filter(|_| !title_from_text);
+        let mut headline_keys: Vec<u64> = Vec::new();
         if let Some(t) = headline {
             for tok in content.tokens(t) {
                 if is_wordlike(&tok.text) {
+                    headline_keys.push(xxh3_64_with_seed(tok.text.as_bytes(), term_seed));
                     add_term(tok.text, HEADLINE_WEIGHT, order);
                     order += 1;
                 }
@@ -126,15 +138,16 @@ impl StoryFeatures {
                 e.0 += 1.0;
             }
         }
-        // Words of different languages never share a key, so a story never
-        // takes an article in another language (English keeps the seeds
-        // its figures were measured with).
-        let (term_seed, entity_seed) = (TERM_SEED ^ lang.key_seed(), ENTITY_SEED ^ lang.key_seed());
         let terms = top_hashed(
             terms.into_iter().map(|(w, c, o)| (w, (c, o))),
             MAX_TERMS,
             term_seed,
         );
+        let figure_words: Vec<String> = entities
+            .keys()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect();
         let entities = top_hashed(entities, MAX_ENTITIES, entity_seed);
         let mut lead: Vec<u64> = lead_names
             .iter()
@@ -142,12 +155,24 @@ impl StoryFeatures {
             .filter(|k| entities.binary_search_by_key(k, |e| e.0).is_ok())
             .collect();
         lead.sort_unstable();
+        let in_entities = |k: &u64| entities.binary_search_by_key(k, |e| e.0).is_ok();
+        let mut figures: Vec<u64> = figure_words
+            .iter()
+            .map(|w| xxh3_64_with_seed(w.as_bytes(), entity_seed))
+            .filter(in_entities)
+            .collect();
+        figures.sort_unstable();
+        headline_keys.sort_unstable();
+        headline_keys.dedup();
+        headline_keys.retain(|k| terms.binary_search_by_key(k, |e| e.0).is_ok());
         StoryFeatures {
             terms,
             entities,
             lead,
             day: date.and_then(day_number),
             has_title: headline.is_some(),
+            headline: headline_keys,
+            figures,
         }
     }
 }
@@ -338,6 +363,48 @@ mod tests {
         assert!(w("jury") > w("prison"), "lead word beats a later one");
         assert_eq!(w("the"), 0.0, "stop words are not topic words");
         assert!(f.day.is_none());
+    }
+
+    #[test]
+    fn headline_words_and_figures_are_kept_apart() {
+        let text = analyze(
+            "A 6.1 magnitude earthquake killed 73 people in Aceh on Tuesday, officials said. \
+             Rescuers searched the rubble in Takengon.",
+        );
+        let f = StoryFeatures::extract(
+            Some("Earthquake kills dozens in Indonesia"),
+            false,
+            &text,
+            Some("2013-07-02"),
+        );
+        let term = |w: &str| {
+            let stem = content_analyzer(Lang::EN)
+                .tokens(w)
+                .pop()
+                .map(|t| t.text)
+                .unwrap_or_default();
+            key(&stem, TERM_SEED)
+        };
+        assert!(f.headline.contains(&term("earthquake")));
+        assert!(f.headline.contains(&term("dozens")));
+        assert!(
+            !f.headline.contains(&term("rubble")),
+            "body words are not headline words"
+        );
+        assert!(f.headline.windows(2).all(|w| w[0] < w[1]));
+        assert!(f.figures.contains(&key("73", ENTITY_SEED)));
+        assert!(
+            !f.figures.contains(&key("aceh", ENTITY_SEED)),
+            "names are not figures"
+        );
+        assert!(
+            f.figures
+                .iter()
+                .all(|k| f.entities.iter().any(|e| e.0 == *k))
+        );
+        // A lead sentence standing in for the headline is no headline.
+        let g = StoryFeatures::extract(Some("A 6.1 magnitude earthquake"), true, &text, None);
+        assert!(g.headline.is_empty() && !g.has_title);
     }
 
     #[test]
