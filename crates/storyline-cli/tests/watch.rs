@@ -49,6 +49,26 @@ fn articles(db: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// Sends SIGTERM and waits (30 s at most) for the exit code.
+fn terminate(child: &mut std::process::Child) -> Option<i32> {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "it did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn sources_add_import_list_remove() {
     let dir = tempfile::tempdir().unwrap();
@@ -271,22 +291,7 @@ fn watch_runs_until_sigterm() {
     // The source is due every second: the next pass asks conditionally.
     let second: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(second["not_modified"], 1, "{second}");
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    let code = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s.code();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "watch did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let code = terminate(&mut child);
     assert_eq!(code, Some(0));
     assert_eq!(articles(&db), 3);
     drop(site);
@@ -373,22 +378,7 @@ fn serve_watch_follows_sources_and_stops_on_sigterm() {
     for a in stored {
         assert!(!a["title"].as_str().unwrap().starts_with("Story "), "{a}");
     }
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    let code = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s.code();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "serve --watch did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let code = terminate(&mut child);
     assert_eq!(code, Some(0));
     assert_eq!(articles(&db), 3);
     // Each page was fetched once, however many passes ran.

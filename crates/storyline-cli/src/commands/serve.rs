@@ -79,8 +79,8 @@ pub fn run(db: &super::Db, args: ServeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown() {
+/// Completes on Ctrl-C or SIGTERM (`watch` stops on the same signals).
+pub(crate) async fn shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

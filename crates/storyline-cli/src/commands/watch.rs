@@ -68,29 +68,9 @@ pub fn print_pass(report: &PassReport, json: bool) {
 /// Asks `stop` to stop on the first SIGINT or SIGTERM; a second one ends
 /// the process at once.
 pub async fn stop_on_signal(stop: Stop) {
-    signal().await;
+    super::serve::shutdown().await;
     eprintln!("storyline: stopping after the items in hand (again to quit at once)");
     stop.stop();
-    signal().await;
+    super::serve::shutdown().await;
     std::process::exit(130);
-}
-
-async fn signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
