@@ -439,5 +439,12 @@ fn damage_is_found_and_said_once() {
     };
     let message = found.to_string();
     assert!(matches!(found.root(), Error::Corrupt(_)), "{message}");
-    assert_eq!(message.matches("malformed").count(), 1, "{message}");
+    // Where the garbage lands decides what SQLite reports (a page it cannot
+    // read, "malformed"); either way the damage is said once.
+    assert_eq!(
+        message.matches("the database is damaged").count(),
+        1,
+        "{message}"
+    );
+    assert!(message.matches("malformed").count() <= 1, "{message}");
 }
