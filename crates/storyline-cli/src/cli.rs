@@ -168,6 +168,173 @@ curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \
 --data-binary @articles.jsonl http://127.0.0.1:8080/api/articles"
     )]
     Serve(ServeArgs),
+    /// The live sources `watch` follows: feeds, sitemaps, front pages.
+    #[command(
+        subcommand,
+        after_help = "A source is a URL: an RSS, Atom or JSON feed, a news sitemap or sitemap \
+index, or a site's front page (its article links are followed); the kind is told from what \
+the URL serves. Each keeps its state: last fetch, ETag and Last-Modified, consecutive errors, \
+next due time, items seen, articles stored, pending items, last error.\n\nExamples:\n  \
+storyline sources add https://example.com/feed.xml --every 10m\n  storyline sources import \
+subscriptions.opml\n  storyline sources list --json\n  storyline sources remove 3"
+    )]
+    Sources(SourcesCommand),
+    /// Follow the sources: poll each when due, fetch every new item's page, and store it.
+    #[command(
+        after_help = "Runs until SIGINT or SIGTERM (it finishes the items in hand, then exits \
+0), printing one line per pass (sources polled, new articles, errors), or JSON lines with \
+--json. --once does one pass over every due source (and every item an earlier run left \
+pending) and exits: 0, or 2 when a source or a page failed.\n\nEach item's full page is \
+fetched and goes through the same extraction and stages as `ingest`; the feed's own text \
+stands in when the page fails. Politeness: robots.txt (with its Crawl-delay) per host, one \
+request at a time per host and --delay between two, 429/503 Retry-After honoured, failing \
+sources backed off exponentially, conditional GET, gzip/br, a User-Agent naming Storyline and \
+--contact. Only http(s), never private or loopback addresses (checked after every redirect \
+and DNS answer) unless --allow-private.\n\nExamples:\n  storyline watch --contact \
+https://newsroom.example/bot\n  storyline watch --once --json"
+    )]
+    Watch(WatchArgs),
+}
+
+/// `storyline sources ...`.
+#[derive(Subcommand)]
+pub enum SourcesCommand {
+    /// Add sources (a URL already watched gets the new --every and --name).
+    #[command(
+        after_help = "Example:\n  storyline sources add https://example.com/rss --every 15m --name Example"
+    )]
+    Add(SourcesAddArgs),
+    /// Add the feeds of an OPML subscription list (what feed readers export).
+    #[command(after_help = "Example:\n  storyline sources import subscriptions.opml --every 30m")]
+    Import(SourcesImportArgs),
+    /// List the sources with their health.
+    #[command(after_help = "JSON: an array of {\"id\", \"url\", \"name\", \"kind\" \
+(feed|sitemap|sitemap_index|front_page), \"every\", \"every_seconds\", \"added_at\", \
+\"last_fetch\", \"last_success\", \"last_status\", \"etag\", \"last_modified\", \
+\"consecutive_errors\", \"next_due\", \"items_seen\", \"articles\", \"pending\", \
+\"fetches\", \"not_modified\", \"last_error\", \"page_errors\", \"last_page_error\", \
+\"health\" (new|ok|failing)}.\n\nExample:\n  storyline sources list --json")]
+    List(SourcesListArgs),
+    /// Stop watching sources (their stored articles stay).
+    #[command(after_help = "Example:\n  storyline sources remove 3 7")]
+    Remove(SourcesRemoveArgs),
+}
+
+/// Arguments of `storyline sources add`.
+#[derive(Args)]
+pub struct SourcesAddArgs {
+    /// Feed, sitemap or front page URLs (http or https).
+    #[arg(required = true)]
+    pub urls: Vec<String>,
+    /// How often to poll: 90s, 10m, 1h…
+    #[arg(long, value_parser = parse_interval, default_value = "10m")]
+    pub every: std::time::Duration,
+    /// A name to show instead of the URL.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Print JSON: the sources as `sources list --json` shows them, with `added`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources import`.
+#[derive(Args)]
+pub struct SourcesImportArgs {
+    /// An OPML file.
+    pub file: PathBuf,
+    /// How often to poll each feed.
+    #[arg(long, value_parser = parse_interval, default_value = "10m")]
+    pub every: std::time::Duration,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources list`.
+#[derive(Args)]
+pub struct SourcesListArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources remove`.
+#[derive(Args)]
+pub struct SourcesRemoveArgs {
+    /// Source ids.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline watch`.
+#[derive(Args)]
+pub struct WatchArgs {
+    /// One pass over the due sources, then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Print one JSON object per pass (JSON lines).
+    #[arg(long)]
+    pub json: bool,
+    /// How fetching behaves.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// How `watch` and `serve --watch` fetch.
+#[derive(Args, Clone)]
+pub struct FetchArgs {
+    /// A URL (or e-mail) where site owners can reach you; sent in the User-Agent.
+    #[arg(long, env = "STORYLINE_CONTACT")]
+    pub contact: Option<String>,
+    /// Least time between two requests to one host (a longer robots.txt Crawl-delay wins).
+    #[arg(long, value_parser = parse_interval_or_zero, default_value = "1s")]
+    pub delay: std::time::Duration,
+    /// Fetch from private, loopback and link-local addresses too (trusted networks and tests only).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Largest page (or feed) read, after decompression (bytes, or with K, M or G).
+    #[arg(long, value_parser = parse_size, default_value = "16M")]
+    pub max_page_size: u64,
+    /// How long connecting to a host may take.
+    #[arg(long, value_parser = parse_interval, default_value = "10s")]
+    pub connect_timeout: std::time::Duration,
+    /// How long a host may stay silent while a response is read.
+    #[arg(long, value_parser = parse_interval, default_value = "30s")]
+    pub idle_timeout: std::time::Duration,
+    /// How long a whole request may take.
+    #[arg(long, value_parser = parse_interval, default_value = "2m")]
+    pub fetch_timeout: std::time::Duration,
+    /// Redirects followed before a fetch fails.
+    #[arg(long, default_value_t = 5)]
+    pub max_redirects: usize,
+    /// Sources polled at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+}
+
+impl FetchArgs {
+    /// The watcher's configuration.
+    pub fn config(&self) -> storyline_watch::Config {
+        storyline_watch::Config {
+            contact: self.contact.clone().filter(|c| !c.trim().is_empty()),
+            delay: self.delay,
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.idle_timeout,
+            request_timeout: self.fetch_timeout,
+            max_page_size: self.max_page_size,
+            max_redirects: self.max_redirects,
+            addresses: storyline_watch::AddressPolicy {
+                allow_private: self.allow_private,
+                allowed: Vec::new(),
+            },
+            concurrency: self.concurrency.max(1),
+            max_in_flight: self.concurrency.max(1),
+            ..storyline_watch::Config::default()
+        }
+    }
 }
 
 /// Arguments of `storyline ingest`.
@@ -422,6 +589,24 @@ pub struct ServeArgs {
     /// The bounds on what one posted record may cost.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Follow the sources too, as `storyline watch` does, inside the server.
+    #[arg(long)]
+    pub watch: bool,
+    /// How watching fetches (with --watch).
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let d = storyline_watch::parse_duration(s)?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!("{s:?} is under a second"));
+    }
+    Ok(d)
+}
+
+fn parse_interval_or_zero(s: &str) -> Result<std::time::Duration, String> {
+    storyline_watch::parse_duration(s)
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {

@@ -54,5 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => commands::stats::run(db, args),
         Command::Check(args) => commands::check::run(db, args),
         Command::Serve(args) => commands::serve::run(db, args),
+        Command::Sources(command) => commands::sources::run(db, command),
+        Command::Watch(args) => commands::watch::run(db, args),
     }
 }

@@ -585,3 +585,96 @@ pair agreement {:.3}; {:.1}s",
     )?;
     Ok(())
 }
+
+/// The sources as a table: health, kind, interval, when last fetched and
+/// next due, what they gave, and what went wrong last.
+pub fn print_sources(sources: &[storyline::store::sources::Source]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if sources.is_empty() {
+        writeln!(out, "no sources; add one with `storyline sources add URL`")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>4}  {:<7}  {:<13}  {:>5}  {:<19}  {:<19}  {:>6}  {:>8}  {:>7}  {:>6}  source",
+        "id",
+        "health",
+        "kind",
+        "every",
+        "last fetch",
+        "next due",
+        "items",
+        "articles",
+        "pending",
+        "errors"
+    )?;
+    let when = |t: Option<&str>| -> String {
+        t.map(|t| t.get(..19).unwrap_or(t).replace('T', " "))
+            .unwrap_or_else(|| "-".into())
+    };
+    for s in sources {
+        let label = match &s.name {
+            Some(n) => format!("{n} <{}>", s.url),
+            None => s.url.clone(),
+        };
+        writeln!(
+            out,
+            "{:>4}  {:<7}  {:<13}  {:>5}  {:<19}  {:<19}  {:>6}  {:>8}  {:>7}  {:>6}  {}",
+            s.id,
+            s.health,
+            s.kind.as_deref().unwrap_or("-"),
+            s.every,
+            when(s.last_fetch.as_deref()),
+            when(Some(&s.next_due)),
+            s.items_seen,
+            s.articles,
+            s.pending,
+            s.consecutive_errors,
+            label
+        )?;
+        if let Some(e) = &s.last_error {
+            writeln!(out, "        last error: {}", clip(e, 160))?;
+        }
+        if let Some(e) = &s.last_page_error {
+            writeln!(
+                out,
+                "        last page error ({} in all): {}",
+                s.page_errors,
+                clip(e, 160)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The line `watch` prints after a pass.
+pub fn pass_line(r: &storyline_watch::PassReport) -> String {
+    let when = r
+        .started_at
+        .get(..19)
+        .unwrap_or(&r.started_at)
+        .replace('T', " ");
+    let mut line = format!(
+        "{when}  pass {}: {} sources polled ({} not modified, {} failed)",
+        r.pass, r.sources, r.not_modified, r.source_errors
+    );
+    if r.resumed > 0 {
+        line.push_str(&format!(", {} resumed", r.resumed));
+    }
+    line.push_str(&format!(
+        ", {} new items, {} articles added, {} updated",
+        r.new_items, r.added, r.updated
+    ));
+    if r.fallbacks > 0 {
+        line.push_str(&format!(" ({} from the feed's text)", r.fallbacks));
+    }
+    line.push_str(&format!(", {} page errors", r.page_errors));
+    if r.pending > 0 {
+        line.push_str(&format!(", {} pending", r.pending));
+    }
+    line.push_str(&format!(", {:.1} s", r.seconds));
+    if r.stopped {
+        line.push_str(" (stopped)");
+    }
+    line
+}

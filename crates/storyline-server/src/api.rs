@@ -193,6 +193,12 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
     Ok(Json(v).into_response())
 }
 
+/// `GET /api/sources`: the watched sources and their health.
+pub async fn sources(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let list = state.read(|s| s.sources()).await?;
+    Ok(Json(list).into_response())
+}
+
 /// How a write body is framed.
 enum Framing {
     /// One JSON object or an array of them.

@@ -74,6 +74,7 @@ pub const ROUTES: &[Route] = &[
     }),
     read("GET", "/api/search", true, |_| get(api::search)),
     read("GET", "/api/stats", true, |_| get(api::stats)),
+    read("GET", "/api/sources", true, |_| get(api::sources)),
     Route {
         method: "POST",
         path: "/api/articles",
@@ -91,6 +92,7 @@ pub const ROUTES: &[Route] = &[
     read("GET", "/stories/{id}", false, |_| get(pages::story)),
     read("GET", "/articles/{id}", false, |_| get(pages::article)),
     read("GET", "/search", false, |_| get(pages::search)),
+    read("GET", "/sources", false, |_| get(pages::sources)),
     read("GET", "/static/{file}", false, |_| get(pages::static_file)),
 ];
 

@@ -557,6 +557,67 @@ fn snippet(s: &str) -> Markup {
     PreEscaped(out)
 }
 
+/// `GET /sources`: the watched sources, failing ones first, with what each
+/// gave and what went wrong last.
+pub async fn sources(State(state): State<AppState>) -> Result<Response, PageError> {
+    let watching = state.config().watching;
+    let mut list = state.read(|s| s.sources()).await?;
+    list.sort_by_key(|s| (s.health != "failing", s.id));
+    let failing = list.iter().filter(|s| s.health == "failing").count() as u64;
+    let when = |t: Option<&str>| -> String {
+        t.map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
+            .unwrap_or_else(|| "never".into())
+    };
+    let body = html! {
+        h1 { "Sources" }
+        p.meta {
+            (plural(list.len() as u64, "source", "sources")) " watched"
+            @if failing > 0 { ", " (failing) " failing" }
+            ". "
+            @if watching { "This server follows them (" code { "serve --watch" } ")." }
+            @else { "This server does not follow them; " code { "storyline watch" } " does." }
+        }
+        @if list.is_empty() {
+            p.empty { "No sources yet: " code { "storyline sources add URL" } " adds a feed, a sitemap or a front page." }
+        } @else {
+            div.table-wrap {
+                table.sources {
+                    thead { tr {
+                        th { "Source" } th { "Health" } th { "Kind" } th { "Every" }
+                        th { "Last fetch" } th { "Next due" } th.num { "Items" } th.num { "Articles" }
+                        th.num { "Pending" } th.num { "304s" }
+                    } }
+                    tbody {
+                        @for s in &list {
+                            tr class=(s.health) {
+                                td.source {
+                                    a href=(s.url) rel="nofollow noopener noreferrer" { (s.name.as_deref().unwrap_or(&s.url)) }
+                                    @if let Some(e) = &s.last_error {
+                                        div.error { "Failing " (s.consecutive_errors) "× in a row: " (e) }
+                                    }
+                                    @if let Some(e) = &s.last_page_error {
+                                        div.page-error { (plural(s.page_errors, "page error", "page errors")) ", the last: " (e) }
+                                    }
+                                }
+                                td { span class={ "health " (s.health) } { (s.health) } }
+                                td { (s.kind.as_deref().unwrap_or("-")) }
+                                td { (s.every) }
+                                td { (when(s.last_fetch.as_deref())) }
+                                td { (when(Some(&s.next_due))) }
+                                td.num { (s.items_seen) }
+                                td.num { (s.articles) }
+                                td.num { (s.pending) }
+                                td.num { (s.not_modified) "/" (s.fetches) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Sources", "", body))
+}
+
 /// `GET /search?q=`.
 pub async fn search(
     State(state): State<AppState>,

@@ -35,6 +35,9 @@ pub struct Config {
     /// extraction) and the writer is free for the next write; the batches
     /// committed before stay, the one under way is rolled back.
     pub write_timeout: Duration,
+    /// Whether this server also follows the live sources (`serve
+    /// --watch`); the Sources page says so.
+    pub watching: bool,
     /// Writes the token holder may make per second, on average.
     pub write_rate: f64,
     /// Writes the token holder may make at once before the rate applies.
@@ -70,6 +73,7 @@ impl Config {
             write_timeout: Duration::from_secs(300),
             write_rate: 2.0,
             write_burst: 10,
+            watching: false,
             unauthenticated_rate: 0.2,
             unauthenticated_burst: 5,
             read_only: false,
@@ -210,6 +214,13 @@ impl AppState {
             Ok(r) => r.map_err(ApiError::from),
             Err(e) => Err(ApiError::internal(format!("a read failed: {e}"))),
         }
+    }
+
+    /// The one write connection, for a writer that runs beside the
+    /// requests (the watcher of `serve --watch`): its writes take turns with
+    /// `POST /api/articles`. None when the store is read-only.
+    pub fn writer(&self) -> Option<Arc<tokio::sync::Mutex<Store>>> {
+        self.inner.writer.clone()
     }
 
     /// Runs `f` with the one write connection, on a blocking thread, after

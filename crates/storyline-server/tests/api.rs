@@ -869,3 +869,57 @@ async fn readers_are_served_during_an_ingest() {
     }
     server.stop().await;
 }
+
+/// `GET /api/sources` answers as `sources list --json`, and the Sources
+/// page shows each source's health, escaping what a feed or a person named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_in_json_and_on_a_page() {
+    let server = Server::start_empty(|_| {}).await;
+    let c = client();
+    let (status, _, none) = get(&c, server.url("/api/sources")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none, json!([]));
+    {
+        let mut store = storyline::store::Store::open(&server.db).unwrap();
+        let now = "2026-01-01T00:00:00.000Z";
+        let (id, _) = store
+            .add_source(
+                "https://wire.example/rss",
+                Some("<script>alert(1)</script>"),
+                600,
+                now,
+            )
+            .unwrap();
+        store
+            .add_source("https://daily.example/", None, 3600, now)
+            .unwrap();
+        let batch = store.begin().unwrap();
+        batch
+            .record_source_fetch(
+                id,
+                now,
+                Some(503),
+                storyline::store::sources::SourceFetch::Failed {
+                    error: "HTTP 503: the host asks to wait 120s",
+                },
+                now,
+            )
+            .unwrap();
+        batch.commit().unwrap();
+    }
+    let (_, _, list) = get(&c, server.url("/api/sources")).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["health"], "failing");
+    assert_eq!(list[0]["last_status"], 503);
+    assert_eq!(list[0]["every"], "10m");
+    assert_eq!(list[1]["health"], "new");
+    let page = c.get(server.url("/sources")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("https://daily.example/"));
+    assert!(html.contains("the host asks to wait 120s"));
+    assert!(html.contains("&lt;script&gt;"), "the name is escaped");
+    assert!(!html.contains("<script>alert"));
+    server.stop().await;
+}

@@ -10,10 +10,12 @@ pub mod quotes;
 pub mod recluster;
 pub mod search;
 pub mod serve;
+pub mod sources;
 pub mod stats;
 pub mod stories;
 pub mod story;
 pub mod summarize;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -17,6 +17,7 @@ pub fn run(db: &super::Db, args: ServeArgs) -> Result<ExitCode> {
     config.unauthenticated_burst = args.unauthenticated_burst;
     config.read_timeout = std::time::Duration::from_secs(args.read_timeout);
     config.write_timeout = std::time::Duration::from_secs(args.write_timeout);
+    config.watching = args.watch;
     config.connections.max_connections = args.max_connections.max(1);
     config.connections.header_timeout = std::time::Duration::from_secs(args.header_timeout.max(1));
     config.ingest = args.limits.options();
@@ -32,7 +33,30 @@ pub fn run(db: &super::Db, args: ServeArgs) -> Result<ExitCode> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
     let addr = args.addr;
+    let fetch = args.fetch;
+    let watch = args.watch;
     runtime.block_on(async move {
+        // With --watch, the watcher writes through the server's one writer
+        // connection, in turn with POST /api/articles.
+        let stop = storyline_watch::Stop::new();
+        let watcher = if watch {
+            let config = fetch.config();
+            super::watch::warn_without_contact(&config);
+            let writer = state
+                .writer()
+                .context("--watch needs a database it can write to")?;
+            let watcher = storyline_watch::Watcher::new(writer, config)?;
+            let stop = stop.clone();
+            Some(tokio::spawn(async move {
+                watcher
+                    .run(&stop, |report| {
+                        eprintln!("storyline: {}", crate::render::pass_line(report))
+                    })
+                    .await
+            }))
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -41,14 +65,22 @@ pub fn run(db: &super::Db, args: ServeArgs) -> Result<ExitCode> {
             "storyline: serving {} on http://{local}/ ({mode})",
             db.display()
         );
-        storyline_server::serve(listener, state, shutdown()).await?;
+        let stopping = stop.clone();
+        storyline_server::serve(listener, state, async move {
+            shutdown().await;
+            stopping.stop();
+        })
+        .await?;
+        if let Some(w) = watcher {
+            w.await.context("the watcher failed")??;
+        }
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown() {
+/// Completes on Ctrl-C or SIGTERM (`watch` stops on the same signals).
+pub(crate) async fn shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

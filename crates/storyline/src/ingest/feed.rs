@@ -1,4 +1,4 @@
-//! RSS and Atom feeds: one article per item, from its full content when the
+//! RSS, Atom and JSON feeds: one article per item, from its full content when the
 //! feed carries it, else from its summary, with its link and date.
 
 use super::{HtmlLimits, RawArticle, markup};
@@ -9,19 +9,40 @@ use crate::error::{Error, Result};
 /// recurses once per level.
 const MAX_XML_DEPTH: usize = 256;
 
-/// Reads a feed into its items; each item is numbered (1-based) so a bad one
-/// can be reported and skipped while the others go in.
-pub fn parse_feed(bytes: &[u8]) -> Result<Vec<(u64, Result<RawArticle>)>> {
-    parse_feed_within(bytes, &HtmlLimits::default(), &Cancel::new())
+/// One item of a feed as the feed lists it: its link and identity even
+/// when it carries no text (a feed of headlines), and the article its own
+/// content makes, or why it makes none.
+#[derive(Debug)]
+pub struct FeedItem {
+    /// 1-based position in the feed.
+    pub record: u64,
+    /// The item's link (the `alternate` one when there are several).
+    pub link: Option<String>,
+    /// The item's id (`guid`, Atom `id`), when it has one.
+    pub id: Option<String>,
+    /// Headline, as plain text.
+    pub title: Option<String>,
+    /// Publication date, else the date it was updated (RFC 3339).
+    pub published: Option<String>,
+    /// When the feed says it was last updated (RFC 3339).
+    pub updated: Option<String>,
+    /// The article the item's own content makes.
+    pub article: Result<RawArticle>,
 }
 
-/// [`parse_feed`] with limits on the items' HTML, stopping when `cancel` is
-/// raised.
-pub fn parse_feed_within(
+/// Reads a feed (RSS, Atom or JSON Feed) into its items, each with its link
+/// and whatever article its own content makes.
+pub fn parse_feed_items(bytes: &[u8]) -> Result<Vec<FeedItem>> {
+    parse_feed_items_within(bytes, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`parse_feed_items`] with limits on the items' HTML, stopping when
+/// `cancel` is raised.
+pub fn parse_feed_items_within(
     bytes: &[u8],
     limits: &HtmlLimits,
     cancel: &Cancel,
-) -> Result<Vec<(u64, Result<RawArticle>)>> {
+) -> Result<Vec<FeedItem>> {
     check_xml_depth(bytes)?;
     let feed = feed_rs::parser::parse(bytes).map_err(|e| Error::Feed(e.to_string()))?;
     let feed_title = feed.title.as_ref().map(|t| clean_line(&t.content));
@@ -40,14 +61,55 @@ pub fn parse_feed_within(
         .into_iter()
         .enumerate()
         .map(|(i, entry)| {
-            let record = i as u64 + 1;
-            let article = cancel
-                .check()
-                .and_then(|()| item(entry, source.clone(), language.as_deref(), limits, cancel));
-            (record, article)
+            let link = entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .or(entry.links.first())
+                .map(|l| l.href.trim().to_string())
+                .filter(|l| !l.is_empty());
+            let title = entry
+                .title
+                .as_ref()
+                .and_then(|t| {
+                    markup::fragment_to_text_within(&t.content, limits, cancel)
+                        .ok()
+                        .map(|t| clean_line(&t))
+                })
+                .filter(|t| !t.is_empty());
+            FeedItem {
+                record: i as u64 + 1,
+                link,
+                id: Some(entry.id.clone()).filter(|id| !id.is_empty()),
+                title,
+                published: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
+                updated: entry.updated.map(|d| d.to_rfc3339()),
+                article: cancel.check().and_then(|()| {
+                    item(entry, source.clone(), language.as_deref(), limits, cancel)
+                }),
+            }
         })
         .collect();
     Ok(items)
+}
+
+/// Reads a feed into its items; each item is numbered (1-based) so a bad one
+/// can be reported and skipped while the others go in.
+pub fn parse_feed(bytes: &[u8]) -> Result<Vec<(u64, Result<RawArticle>)>> {
+    parse_feed_within(bytes, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`parse_feed`] with limits on the items' HTML, stopping when `cancel` is
+/// raised.
+pub fn parse_feed_within(
+    bytes: &[u8],
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<Vec<(u64, Result<RawArticle>)>> {
+    Ok(parse_feed_items_within(bytes, limits, cancel)?
+        .into_iter()
+        .map(|i| (i.record, i.article))
+        .collect())
 }
 
 /// Refuses XML nested deeper than [`MAX_XML_DEPTH`] before the feed parser,

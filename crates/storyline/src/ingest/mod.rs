@@ -25,7 +25,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use dates::normalize_date;
 pub use detect::Format;
@@ -47,7 +47,7 @@ pub const DEFAULT_MAX_RECORD_SIZE: u64 = 8 << 20;
 pub const DEFAULT_MAX_TEXT_SIZE: u64 = 1 << 20;
 
 /// An article as read from its input, before the text stage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawArticle {
     /// The input's own id for the record (JSONL `id`), kept as the article's `ref`.
     pub ref_id: Option<String>,
@@ -278,6 +278,21 @@ impl Record {
         });
         result.map_err(|e| locate(e, &location))
     }
+}
+
+/// Reads one HTML page fetched from `url` (main-text extraction, metadata,
+/// charset from `charset` when the server named one, else detected), as a
+/// page read from a WARC record is read, within `limits`. `captured` is
+/// when it was fetched.
+pub fn read_page(
+    bytes: &[u8],
+    charset: Option<&str>,
+    url: Option<String>,
+    captured: Option<String>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<RawArticle> {
+    page_article(bytes, charset, url, captured, limits, cancel)
 }
 
 fn page_article(

@@ -211,27 +211,42 @@ pub fn ingest_inputs(
     Ok(report)
 }
 
-/// Stores a batch of prepared articles in one transaction, running the
-/// writer's stages on them, and counts what it did in `part`.
-fn store_batch(
+/// What [`store_batch`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredBatch {
+    /// What storing each article did, in order.
+    pub outcomes: Vec<Outcome>,
+    /// Seconds spent in each stage (as [`IngestReport::stage_seconds`]).
+    pub stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Stores prepared articles and runs every later stage on them (copies,
+/// stories, summary, quotes) in one transaction, stopping between stages
+/// when `cancel` is raised: the one write path of `ingest`, the server's
+/// `POST /api/articles` and watching live sources. `also` runs in the same
+/// transaction, after the stages and before the commit, with each
+/// article's outcome, so a caller's own bookkeeping (a watched item marked
+/// done) lands together with the article or not at all.
+pub fn store_batch(
     store: &mut Store,
-    ok: &[NewArticle],
-    part: &mut IngestReport,
+    articles: &[NewArticle],
     cancel: &Cancel,
-) -> Result<()> {
+    also: impl FnOnce(&crate::store::Batch<'_>, &[Outcome]) -> Result<()>,
+) -> Result<StoredBatch> {
+    let mut stage_seconds = BTreeMap::new();
     let mut clock = Instant::now();
-    let mut lap = |part: &mut IngestReport, stage: &str| {
-        *part.stage_seconds.entry(stage.to_string()).or_default() += clock.elapsed().as_secs_f64();
+    let mut lap = |stage: &str| {
+        *stage_seconds.entry(stage.to_string()).or_default() += clock.elapsed().as_secs_f64();
         clock = Instant::now();
     };
     let batch = store.begin()?;
-    let outcomes = batch.insert_articles(ok)?;
+    let outcomes = batch.insert_articles(articles)?;
     #[cfg(test)]
-    tests::fail_point(ok, "PANIC WHILE STORING");
-    lap(part, "store");
+    tests::fail_point(articles, "PANIC WHILE STORING");
+    lap("store");
     let changed: Vec<copies::Arrival<'_>> = outcomes
         .iter()
-        .zip(ok)
+        .zip(articles)
         .filter_map(|(o, a)| match o {
             Outcome::Added(id) | Outcome::Updated(id) => Some(copies::Arrival::of(*id, a)),
             Outcome::Unchanged(_) => None,
@@ -239,11 +254,11 @@ fn store_batch(
         .collect();
     cancel.check()?;
     copies::update(&batch, &changed)?;
-    lap(part, "copies");
+    lap("copies");
     cancel.check()?;
     let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
         .iter()
-        .zip(ok)
+        .zip(articles)
         .filter_map(|(o, a)| match o {
             Outcome::Added(id) => Some((*id, &a.story_features, false)),
             Outcome::Updated(id) => Some((*id, &a.story_features, true)),
@@ -251,20 +266,38 @@ fn store_batch(
         })
         .collect();
     let touched = stories::update(&batch, &arrivals)?;
-    lap(part, "stories");
+    lap("stories");
     cancel.check()?;
     summary::update(&batch, &touched)?;
-    lap(part, "summary");
-    for (o, a) in outcomes.iter().zip(ok) {
+    lap("summary");
+    for (o, a) in outcomes.iter().zip(articles) {
         if let Outcome::Added(id) | Outcome::Updated(id) = o {
             batch.save_attributions(*id, &a.attributions)?;
         }
     }
-    lap(part, "quotes");
+    lap("quotes");
     cancel.check()?;
+    also(&batch, &outcomes)?;
     batch.commit()?;
-    lap(part, "store");
-    for (a, o) in ok.iter().zip(outcomes) {
+    lap("store");
+    Ok(StoredBatch {
+        outcomes,
+        stage_seconds,
+    })
+}
+
+/// [`store_batch`] for an ingest, counting what it did in `part`.
+fn store_counted(
+    store: &mut Store,
+    ok: &[NewArticle],
+    part: &mut IngestReport,
+    cancel: &Cancel,
+) -> Result<()> {
+    let stored = store_batch(store, ok, cancel, |_, _| Ok(()))?;
+    for (stage, seconds) in stored.stage_seconds {
+        *part.stage_seconds.entry(stage).or_default() += seconds;
+    }
+    for (a, o) in ok.iter().zip(stored.outcomes) {
         match o {
             Outcome::Added(_) => part.added += 1,
             Outcome::Unchanged(_) => part.unchanged += 1,
@@ -287,12 +320,12 @@ fn store_guarded(
     part: &mut IngestReport,
     cancel: &Cancel,
 ) -> Result<()> {
-    if let Ok(done) = catch_unwind(AssertUnwindSafe(|| store_batch(store, &ok, part, cancel))) {
+    if let Ok(done) = catch_unwind(AssertUnwindSafe(|| store_counted(store, &ok, part, cancel))) {
         return done;
     }
     for a in ok {
         let one = catch_unwind(AssertUnwindSafe(|| {
-            store_batch(store, std::slice::from_ref(&a), part, cancel)
+            store_counted(store, std::slice::from_ref(&a), part, cancel)
         }));
         match one {
             Ok(r) => r?,

@@ -214,4 +214,64 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX story_features_outdated ON story_features(article_id) WHERE headline IS NULL;
     ALTER TABLE story_articles ADD COLUMN signals BLOB;
     "#,
+    // 8: watching live sources: each source (feed, sitemap, front page)
+    // with its fetch state; the ledger of every item a source listed (so
+    // an item is fetched once, and a pending one survives a crash); which
+    // source listed which item, and what it said of it (a change makes the
+    // item fetched again); and the child sitemaps of a sitemap index
+    // with their validators.
+    r#"
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT,
+        kind TEXT,
+        every_seconds INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        last_fetch TEXT,
+        last_success TEXT,
+        last_status INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        next_due TEXT NOT NULL,
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        fetches INTEGER NOT NULL DEFAULT 0,
+        not_modified INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        page_errors INTEGER NOT NULL DEFAULT 0,
+        last_page_error TEXT
+    );
+    CREATE INDEX sources_next_due ON sources(next_due);
+    CREATE TABLE watch_items (
+        key TEXT PRIMARY KEY,
+        url TEXT,
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        state TEXT NOT NULL,
+        feed_item TEXT,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        first_seen TEXT NOT NULL,
+        fetched_at TEXT
+    );
+    CREATE INDEX watch_items_pending ON watch_items(source_id) WHERE state = 'pending';
+    CREATE INDEX watch_items_article ON watch_items(article_id);
+    CREATE TABLE source_items (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        fingerprint TEXT,
+        PRIMARY KEY (source_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE source_documents (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        lastmod TEXT,
+        fetched_at TEXT,
+        PRIMARY KEY (source_id, url)
+    ) WITHOUT ROWID;
+    "#,
 ];

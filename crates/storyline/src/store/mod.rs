@@ -13,6 +13,7 @@
 pub mod copies;
 mod migrations;
 pub mod quotes;
+pub mod sources;
 pub mod stories;
 pub mod summary;
 
