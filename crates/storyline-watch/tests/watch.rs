@@ -206,7 +206,7 @@ async fn every_format_every_item_once_politely() {
         .next()
         .expect("the forbidden item is stored from its feed text");
     let article = s.article(fallback.article.id).unwrap().unwrap();
-    assert_eq!(article.format.name(), "feed");
+    assert_eq!(article.format, storyline::ingest::Format::Feed);
     assert!(
         site.hits(&news, "/private/2025/secret-story.html")
             .is_empty()

@@ -660,6 +660,19 @@ fn is_abbreviation(word: &str, rules: &Rules) -> bool {
     rules.titles.contains(&word) || rules.abbreviations.contains(&word.to_lowercase().as_str())
 }
 
+/// Whether `rest` (the text after a period and a space) is a calibre's
+/// number: ". 357 caliber", ". 38-caliber", as tokenized text such as ECB+
+/// writes ".357 caliber". Its period is the number's, not a sentence's end.
+fn is_calibre(rest: &str) -> bool {
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let unit = rest[digits..].trim_start_matches([' ', '-']);
+    (2..=3).contains(&digits)
+        && ["caliber", "calibre"].iter().any(|w| {
+            unit.get(..w.len())
+                .is_some_and(|u| u.eq_ignore_ascii_case(w))
+        })
+}
+
 fn ends_sentence(
     p: &str,
     chars: &[(usize, char)],
@@ -699,6 +712,9 @@ fn ends_sentence(
     }
     if k >= chars.len() {
         return true;
+    }
+    if period && is_calibre(&p[chars[k].0..]) {
+        return false;
     }
     let next = word_at(p, chars, k);
     let Some(first) = next.chars().next() else {
@@ -782,6 +798,30 @@ mod tests {
                 "\u{201C}We will go. We will win,\u{201D} he said.",
                 "\"It is bad. Really.\"",
                 "Then he left."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_calibre_split_from_its_number_ends_nothing() {
+        // As ECB+ writes ".357" and ".38": the dot split from the number.
+        assert_eq!(
+            split(
+                "He pointed a. 357 caliber revolver at them. A loaded. 38-caliber gun was found."
+            ),
+            [
+                "He pointed a. 357 caliber revolver at them.",
+                "A loaded. 38-caliber gun was found."
+            ]
+        );
+        // A sentence that opens on a number still starts there.
+        assert_eq!(
+            split("He was 35. 12 people were hurt. Police found 9. 357 rounds"),
+            [
+                "He was 35.",
+                "12 people were hurt.",
+                "Police found 9.",
+                "357 rounds"
             ]
         );
     }
