@@ -257,7 +257,7 @@ impl Record {
                 charset,
                 url,
                 captured,
-            } => page_article(
+            } => read_page(
                 &bytes,
                 charset.as_deref(),
                 url,
@@ -285,17 +285,6 @@ impl Record {
 /// page read from a WARC record is read, within `limits`. `captured` is
 /// when it was fetched.
 pub fn read_page(
-    bytes: &[u8],
-    charset: Option<&str>,
-    url: Option<String>,
-    captured: Option<String>,
-    limits: &HtmlLimits,
-    cancel: &Cancel,
-) -> Result<RawArticle> {
-    page_article(bytes, charset, url, captured, limits, cancel)
-}
-
-fn page_article(
     bytes: &[u8],
     charset: Option<&str>,
     url: Option<String>,

@@ -557,6 +557,8 @@ impl Batch<'_> {
 
     /// Records how an item ended, on the item and on its source.
     pub fn finish_item(&self, source_id: i64, key: &str, end: ItemEnd<'_>, at: &str) -> Result<()> {
+        // Failed and skipped items are written alike; only a failure is an error of its source.
+        let failed = matches!(end, ItemEnd::Failed { .. });
         let page_error = match end {
             ItemEnd::Stored {
                 article_id,
@@ -583,21 +585,13 @@ impl Batch<'_> {
                 )?;
                 Some(error)
             }
-            ItemEnd::Failed { error } => {
+            ItemEnd::Failed { error: why } | ItemEnd::Skipped { reason: why } => {
                 self.tx.execute(
-                    "UPDATE watch_items SET state = 'failed', feed_item = NULL, last_error = ?2,
+                    "UPDATE watch_items SET state = ?4, feed_item = NULL, last_error = ?2,
                      fetched_at = ?3, attempts = attempts + 1 WHERE key = ?1",
-                    params![key, error, at],
+                    params![key, why, at, if failed { "failed" } else { "skipped" }],
                 )?;
-                Some(error)
-            }
-            ItemEnd::Skipped { reason } => {
-                self.tx.execute(
-                    "UPDATE watch_items SET state = 'skipped', feed_item = NULL, last_error = ?2,
-                     fetched_at = ?3, attempts = attempts + 1 WHERE key = ?1",
-                    params![key, reason, at],
-                )?;
-                None
+                failed.then_some(why)
             }
         };
         if let Some(error) = page_error {
