@@ -1,51 +1,80 @@
 #!/usr/bin/env bash
-# HTML main-text extraction benchmark: storyline (Rust) vs Python trafilatura.
-# Run from the repository root:  bash bench/extraction.sh [DATA_DIR]
-# DATA_DIR defaults to ../shared/data/extraction (html/*.html.gz, truth.jsonl, score.py).
+# HTML main-text extraction benchmark: storyline (Rust) vs Python trafilatura, side by side, on
+# both extraction sets in one run.
+# Run from the repository root:  bash bench/extraction.sh [SCRAPINGHUB_DIR [WEB_DIR]]
+#   SCRAPINGHUB_DIR defaults to the shared data's extraction/ (see bench/shared.sh) (html/*.html.gz, truth.jsonl, score.py);
+#   WEB_DIR to its extraction_web/ (html/*.html.gz, gold.jsonl, score_snippets.py).
+# PEERS=0 skips trafilatura (its run takes minutes on 2 cores).
+# BASE=<commit> (e.g. BASE=main) also scores the extractor of that commit, side by side: it is
+# built from a temporary git worktree (this checkout's benchmark binary over that commit's
+# library) into this checkout's target dir, and the worktree is removed afterwards.
+# extraction_web is scored on a tuning part and a report part (bench/extraction/report.py:
+# sha256 of the page id, even = tune): rules are changed by looking at tuning pages only
+# (bench/extraction/errors.py), the report part is scored and never inspected.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-DATA="$(cd "${1:-$ROOT/../shared/data/extraction}" && pwd)"
+source bench/shared.sh
+SH="$(cd "${1:-$SHARED_DATA/extraction}" && pwd)"
+WEB="$(cd "${2:-$SHARED_DATA/extraction_web}" && pwd)"
 OUT="$ROOT/target/extraction-bench"
 VENV="$ROOT/target/peers-venv"
+PEERS="${PEERS:-1}"
+BASE="${BASE:-}"
 mkdir -p "$OUT"
+rm -f "$OUT"/pred-*.jsonl "$OUT"/speed-*.json
 
-# Python peer environment (trafilatura from PyPI).
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import trafilatura, lxml_html_clean" 2>/dev/null; then
-    "$VENV/bin/pip" install --quiet --upgrade pip
-    # lxml >= 5.2 moved lxml.html.clean (needed by justext) to lxml_html_clean.
-    "$VENV/bin/pip" install --quiet trafilatura lxml_html_clean
+if [ "$PEERS" != 0 ]; then
+    # Python peer environment (trafilatura from PyPI).
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV"
+    fi
+    if ! "$VENV/bin/python" -c "import trafilatura, lxml_html_clean" 2>/dev/null; then
+        "$VENV/bin/pip" install --quiet --upgrade pip
+        # lxml >= 5.2 moved lxml.html.clean (needed by justext) to lxml_html_clean.
+        "$VENV/bin/pip" install --quiet trafilatura lxml_html_clean
+    fi
 fi
 
 echo "== building storyline-bench (release)" >&2
 cargo build --release -p storyline-bench --bin extraction >&2
+# A copy: a BASE build below writes its own binary to the same place.
+BIN="$OUT/extraction-storyline"
+cp "$ROOT/target/release/extraction" "$BIN"
 
-echo "== storyline" >&2
-"$ROOT/target/release/extraction" --data "$DATA" --out "$OUT/pred-storyline.jsonl" | tee "$OUT/speed-storyline.json" >&2
-echo "== python trafilatura" >&2
-"$VENV/bin/python" "$ROOT/bench/peers/trafilatura_extract.py" --data "$DATA" --out "$OUT/pred-trafilatura.jsonl" | tee "$OUT/speed-trafilatura.json" >&2
+if [ -n "$BASE" ]; then
+    BASE_SRC="$ROOT/target/extraction-base-src"
+    git worktree remove --force "$BASE_SRC" 2>/dev/null || rm -rf "$BASE_SRC"
+    git worktree add --detach "$BASE_SRC" "$BASE" >&2
+    git -C "$BASE_SRC" checkout "$(git rev-parse HEAD)" -- bench/src/bin/extraction.rs
+    echo "== building the extractor of $BASE ($(git -C "$BASE_SRC" rev-parse --short HEAD))" >&2
+    (cd "$BASE_SRC" && CARGO_TARGET_DIR="$ROOT/target" \
+        cargo build --release -p storyline-bench --bin extraction >&2)
+    cp "$ROOT/target/release/extraction" "$OUT/extraction-base"
+    git worktree remove --force "$BASE_SRC"
+fi
 
-python3 "$DATA/score.py" --truth "$DATA/truth.jsonl" --pred "$OUT/pred-storyline.jsonl" > "$OUT/score-storyline.json"
-python3 "$DATA/score.py" --truth "$DATA/truth.jsonl" --pred "$OUT/pred-trafilatura.jsonl" > "$OUT/score-trafilatura.json"
+echo "== storyline, scrapinghub" >&2
+"$BIN" --data "$SH" --out "$OUT/pred-storyline-scrapinghub.jsonl" > "$OUT/speed-storyline-scrapinghub.json"
+echo "== storyline, extraction_web" >&2
+"$BIN" --data "$WEB" --with-title --out "$OUT/pred-storyline-web.jsonl" > "$OUT/speed-storyline-web.json"
+if [ -n "$BASE" ]; then
+    echo "== storyline at $BASE, both sets" >&2
+    "$OUT/extraction-base" --data "$SH" --out "$OUT/pred-base-scrapinghub.jsonl" \
+        > "$OUT/speed-base-scrapinghub.json"
+    "$OUT/extraction-base" --data "$WEB" --with-title --out "$OUT/pred-base-web.jsonl" \
+        > "$OUT/speed-base-web.json"
+fi
+if [ "$PEERS" != 0 ]; then
+    PY="$VENV/bin/python"
+    echo "== python trafilatura, scrapinghub" >&2
+    "$PY" bench/peers/trafilatura_extract.py --data "$SH" --out "$OUT/pred-trafilatura-scrapinghub.jsonl" \
+        > "$OUT/speed-trafilatura-scrapinghub.json"
+    echo "== python trafilatura, extraction_web" >&2
+    "$PY" bench/peers/trafilatura_extract.py --data "$WEB" --out "$OUT/pred-trafilatura-notitle-web.jsonl" \
+        --out-title "$OUT/pred-trafilatura-web.jsonl" > "$OUT/speed-trafilatura-web.json"
+fi
+echo "== load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows every figure)" >&2
 
-python3 - "$OUT" <<'PY'
-import json, sys, pathlib
-out = pathlib.Path(sys.argv[1])
-rows = []
-for name, label in [("storyline", "storyline (Rust)"), ("trafilatura", "trafilatura (Python)")]:
-    score = json.loads((out / f"score-{name}.json").read_text())
-    speed = json.loads((out / f"speed-{name}.json").read_text())
-    par = speed.get("pages_per_sec_parallel")
-    rows.append((label, score["f1"], score["precision"], score["recall"], score["accuracy"],
-                 speed["pages_per_sec"], f"{par:.0f}" if par else "-"))
-print(f"{'system':<22} {'F1':>6} {'prec':>6} {'recall':>6} {'exact':>6} {'pages/s':>8} {'pages/s all cores':>18}")
-for r in rows:
-    print(f"{r[0]:<22} {r[1]:6.4f} {r[2]:6.4f} {r[3]:6.4f} {r[4]:6.3f} {r[5]:8.0f} {r[6]:>18}")
-base = rows[1][5]
-if base:
-    print(f"speed-up (single thread): {rows[0][5] / base:.1f}x")
-PY
+BASE_LABEL="$BASE" python3 bench/extraction/report.py "$OUT" "$SH" "$WEB"

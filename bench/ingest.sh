@@ -24,7 +24,7 @@ N="${1:-100000}"
 HTML_PAGES="${HTML_PAGES:-2000}"
 SCALING="${SCALING:-1}"
 PEERS="${PEERS:-1}"
-SHARED="$(cd "${STORYLINE_SHARED:-$ROOT/../shared}" && pwd)"
+source "$ROOT/bench/shared.sh"
 OUT="$ROOT/target/bench"
 RUNS="$OUT/runs"
 VENV="$ROOT/target/peers-venv"
@@ -56,7 +56,7 @@ gen_jsonl() {
     fi
     log "generating $count JSONL articles in ${dir#$ROOT/}"
     rm -rf "$dir"; mkdir -p "$dir"
-    python3 - "$SHARED/data" "$dir" "$count" <<'PY'
+    python3 - "$SHARED_DATA" "$dir" "$count" <<'PY'
 import json, os, sys
 data, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 base = []
@@ -118,7 +118,7 @@ html_stamp="html v2 pages=$HTML_PAGES"
 if ! { [ -f "$OUT/html/.bench-stamp" ] && [ "$(cat "$OUT/html/.bench-stamp")" = "$html_stamp" ]; }; then
     log "generating ~$HTML_PAGES HTML pages in target/bench/html"
     rm -rf "$OUT/html"; mkdir -p "$OUT/html"
-    python3 - "$SHARED/data/extraction/html" "$OUT/html" "$HTML_PAGES" <<'PY'
+    python3 - "$SHARED_DATA/extraction/html" "$OUT/html" "$HTML_PAGES" <<'PY'
 import gzip, math, pathlib, re, sys
 src, out, want = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
 pages = []
@@ -150,7 +150,7 @@ fresh_db "$OUT/html1.db"
 measure html_1thread env RAYON_NUM_THREADS=1 "$BIN" --db "$OUT/html1.db" ingest --json "$OUT/html"
 log "HTML ingest, the 181 distinct pages (gzipped, as shipped), fresh db"
 fresh_db "$OUT/html181.db"
-measure html_181 "$BIN" --db "$OUT/html181.db" ingest --json "$SHARED/data/extraction/html"
+measure html_181 "$BIN" --db "$OUT/html181.db" ingest --json "$SHARED_DATA/extraction/html"
 
 # ---------------------------------------------------------------- 4. trafilatura
 if [ "$PEERS" != 0 ]; then
@@ -164,7 +164,7 @@ if [ "$PEERS" != 0 ]; then
     fi
     log "trafilatura: 181 distinct pages, one process"
     measure traf_181 "$VENV/bin/python" "$ROOT/bench/peers/trafilatura_extract.py" \
-        --data "$SHARED/data/extraction" --out "$OUT/pred-trafilatura.jsonl"
+        --data "$SHARED_DATA/extraction" --out "$OUT/pred-trafilatura.jsonl"
     log "trafilatura: the same pages as storyline, Pool(2)"
     measure traf_pool2 "$VENV/bin/python" "$ROOT/bench/peers/trafilatura_pool.py" --dir "$OUT/html" --procs 2
 fi

@@ -2,15 +2,17 @@
 # MSRP paraphrase benchmark for storyline::copies::paraphrase.
 # Run from the repository root:
 #   bash bench/msrp.sh [--train] [DATA_DIR]
-# DATA_DIR defaults to /work/shared/data/paraphrase (msrp_train.jsonl, msrp_test.jsonl).
+# DATA_DIR defaults to the shared paraphrase set (msrp_train.jsonl, msrp_test.jsonl; see
+# bench/shared.sh).
 # --train refits the model on train (5-fold CV picks L2 and threshold), writes it
 # into crates/storyline/src/copies/paraphrase.rs, and rebuilds before evaluating.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+source bench/shared.sh
 TRAIN=0
-DATA=/work/shared/data/paraphrase
+DATA="$SHARED_DATA/paraphrase"
 for arg in "$@"; do
     case "$arg" in
         --train) TRAIN=1 ;;

@@ -4,7 +4,7 @@
 # N (default 20000) documents: the shared story-set articles plus programmatic
 # near-copies. Truth = exact Jaccard of word 5-gram shingle sets over all pairs.
 # REPEAT=k (default 1) runs every configuration k times and keeps the fastest.
-# DATA=dir overrides ../shared/data. Everything is written under target/neardup
+# DATA=dir overrides the shared data (bench/shared.sh). Everything is written under target/neardup
 # (the corpus holds research-licensed text: never commit it).
 set -euo pipefail
 
@@ -12,14 +12,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 N="${1:-20000}"
 REPEAT="${REPEAT:-1}"
-DATA="${DATA:-$ROOT/../shared/data}"
-OUT="$ROOT/target/neardup"
+source bench/shared.sh
+DATA="${DATA:-$SHARED_DATA}"
+# SETS=crisis builds the corpus from the Spanish, French and Italian crisis
+# texts (the multilingual run); PEERS=0 skips datasketch and rensa.
+SETS="${SETS:-multinews,duc2004,ecbplus}"
+PEERS="${PEERS:-1}"
+OUT="${OUT:-$ROOT/target/neardup}"
 # Own venv: target/peers-venv is shared with other benchmarks that reinstall into it.
 VENV="${VENV:-$ROOT/target/neardup-venv}"
 BIN="$ROOT/target/release/neardup"
 mkdir -p "$OUT"
 
-if ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
+if [ "$PEERS" != 0 ] && ! "$VENV/bin/python" -c "import datasketch, rensa" 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet "datasketch>=2,<3" "rensa>=0.5,<0.6"
 fi
@@ -28,7 +33,7 @@ echo "== building storyline-bench (release)" >&2
 cargo build --release -p storyline-bench --bin neardup >&2
 
 echo "== corpus ($N docs) and brute-force truth" >&2
-"$BIN" make-corpus --data "$DATA" --out "$OUT/corpus.jsonl" --n "$N" --seed 1 | tee "$OUT/corpus-stats.json" >&2
+"$BIN" make-corpus --data "$DATA" --sets "$SETS" --out "$OUT/corpus.jsonl" --n "$N" --seed 1 | tee "$OUT/corpus-stats.json" >&2
 "$BIN" truth --corpus "$OUT/corpus.jsonl" --out "$OUT/truth.jsonl" | tee "$OUT/truth-stats.json" >&2
 
 RUNS="$OUT/runs.jsonl"
@@ -52,6 +57,7 @@ for T in 0.5 0.8; do
         echo "== storyline $ENGINE J>=$T" >&2
         best_of "$BIN" run --corpus "$OUT/corpus.jsonl" --truth "$OUT/truth.jsonl" --threshold "$T" --engine "$ENGINE"
     done
+    [ "$PEERS" != 0 ] || continue
     for SYS in rensa datasketch; do
         for CFG in "default estimate" "storyline estimate" "storyline exact"; do
             set -- $CFG

@@ -3,7 +3,7 @@
 # scorer), entity alias joining on the hand-annotated ECB+ gold (bench/entities), and extraction
 # throughput.  Run from anywhere:  bash bench/quotes.sh
 # Environment:
-#   STORYLINE_SHARED  shared folder (default ../shared beside the repo); data in $STORYLINE_SHARED/data
+#   STORYLINE_SHARED  shared folder (default ../shared beside the repo; see bench/shared.sh)
 #   BUILD=0           do not build the bench binary first
 #   SPLIT=dev         PolNeAR split to score (dev by default; rules were tuned on train only)
 # Everything derived from the (research-licensed) PolNeAR data goes under target/quotes.
@@ -11,8 +11,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SHARED="${STORYLINE_SHARED:-$ROOT/../shared}"
-DATA="$SHARED/data"
+source bench/shared.sh
+DATA="$SHARED_DATA"
 OUT="$ROOT/target/quotes"
 SPLIT="${SPLIT:-dev}"
 mkdir -p "$OUT"

@@ -4,7 +4,7 @@
 # ecbplus, duc2004, multinews and the three pooled, plus order sensitivity (5 random
 # arrival orders of the pooled set).  Run from anywhere:  bash bench/stories.sh
 # Environment:
-#   STORYLINE_SHARED  shared folder (default ../shared); data in $STORYLINE_SHARED/data
+#   STORYLINE_SHARED  shared folder (default ../shared beside the repo; see bench/shared.sh)
 #   BUILD=0           do not build target/release/storyline first
 #   TUNE_ON=set       set the peers' threshold is tuned on (default ecbplus)
 #   DROP_DUC_DUPS=1   drop the 22 duc2004 DOCNO@cluster rows (default: keep them)
@@ -15,6 +15,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+source bench/shared.sh
 OUT="$ROOT/target/stories"
 VENV="${VENV:-$ROOT/target/stories-venv}"
 TUNE_ON="${TUNE_ON:-ecbplus}"

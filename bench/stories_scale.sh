@@ -11,10 +11,12 @@
 #      clustering slows down as stories pile up, the tail's ms/article shows it
 #   4. BCubed and pairwise F1 of the stories of step 2 against the gold stories
 # Prints a markdown table and writes every figure to target/stories-scale/results.json.
-# Environment: STORYLINE_SHARED (default ../shared beside the repository), SHIFT_DAYS (days
+# Environment: STORYLINE_SHARED (default ../shared beside the repository; bench/shared.sh), SHIFT_DAYS (days
 # between repetitions of the pool, default 400), SCORE_MAX (score only sizes up to this, default
 # all), QUIET_WAIT (seconds to wait in all for running compilers, default 300), WORKERS
-# (parallel `story ID` reads, default 2).
+# (parallel `story ID` reads, default 2), STORYLINE_BIN (measure this binary instead of building
+# the working tree's, e.g. an older build to compare with), SCALE_OUT (results folder, default
+# target/stories-scale; the corpora are generated there).
 # The data sets have research licences: everything generated goes under target/ only.
 set -euo pipefail
 
@@ -24,10 +26,10 @@ SIZES="${*:-10000 50000 100000}"
 SCORE_MAX="${SCORE_MAX:-}"
 WORKERS="${WORKERS:-2}"
 SHIFT_DAYS="${SHIFT_DAYS:-400}"
-# scale_corpus.py reads the data through common.py, which honours STORYLINE_SHARED.
-STORYLINE_SHARED="$(cd "${STORYLINE_SHARED:-$ROOT/../shared}" && pwd)"
-export STORYLINE_SHARED
-OUT="$ROOT/target/stories-scale"
+# scale_corpus.py reads the data through bench/shared.py, which honours the STORYLINE_SHARED
+# that shared.sh exports.
+source "$ROOT/bench/shared.sh"
+OUT="${SCALE_OUT:-$ROOT/target/stories-scale}"
 RUNS="$OUT/runs"
 mkdir -p "$OUT" "$RUNS"
 rm -f "$RUNS"/*
@@ -38,10 +40,14 @@ source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- build
 wait_quiet
-log "building storyline-cli (release)"
-cargo build --release -p storyline-cli >&2
-# Run a private copy: a concurrent `cargo build` must not swap the binary between two runs.
-cp "$ROOT/target/release/storyline" "$OUT/storyline"
+if [ -n "${STORYLINE_BIN:-}" ]; then
+    cp "$STORYLINE_BIN" "$OUT/storyline"
+else
+    log "building storyline-cli (release)"
+    cargo build --release -p storyline-cli >&2
+    # Run a private copy: a concurrent `cargo build` must not swap the binary between two runs.
+    cp "$ROOT/target/release/storyline" "$OUT/storyline"
+fi
 BIN="$OUT/storyline"
 
 find_gnu_time
@@ -167,6 +173,9 @@ def run(name, articles):
     t = timing(name)
     return {"articles": articles, **t, "articles_per_s": articles / t["wall_s"],
             "ms_per_article": 1000 * t["wall_s"] / articles,
+            # The writer's time per stage (`ingest --json`), per article.
+            "stage_ms_per_article": {k: 1000 * v / articles
+                                     for k, v in (rep.get("stage_seconds") or {}).items()},
             "report": {k: rep.get(k) for k in ("records", "added", "unchanged", "updated", "seconds")},
             "errors": len(rep.get("errors") or []), "error_samples": (rep.get("errors") or [])[:5]}
 
@@ -191,8 +200,10 @@ for n in sizes:
     res["sizes"][str(n)] = r
     contended |= any(x.get("contended") for x in (full, head, tail))
     f = lambda k: f"{score[k]:.3f}" if score else "not scored"
+    stage = lambda run: f"{run['stage_ms_per_article'].get('stories', float('nan')):.2f}"
     rows.append([f"{n:,}", f"{full['wall_s']:.1f}", f"{full['articles_per_s']:.0f}",
                  f"{full['ms_per_article']:.2f}", f"{tail['ms_per_article']:.2f}",
+                 stage(full), stage(tail),
                  f"{full.get('peak_rss_mb', 0):.0f}", f"{r['db_mb']:.0f}", f"{stories:,}",
                  f("bcubed_f1"), f("pair_f1")])
     if score:
@@ -201,7 +212,8 @@ for n in sizes:
                      f"{score['within_repetition_bcubed_f1']:.3f}", f"{score['within_repetition_pair_f1']:.3f}"])
 (out / "results.json").write_text(json.dumps(res, indent=1) + "\n")
 
-head = ["N", "seconds", "art/s", "ms/article", "ms/article last 10%", "peak RSS MB", "db MB",
+head = ["N", "seconds", "art/s", "ms/article", "ms/article last 10%", "stories stage ms/article",
+        "stories stage, last 10%", "peak RSS MB", "db MB",
         "stories", "B3 F1", "pairwise F1"]
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))

@@ -4,7 +4,7 @@
 # `storyline summarize` (skipped while the command does not exist), on duc2004 (recall, 100
 # words) and multinews (F1, 300 words).  Run from anywhere:  bash bench/summaries.sh
 # Environment:
-#   STORYLINE_SHARED  shared folder (default ../shared beside the repo); data in $STORYLINE_SHARED/data
+#   STORYLINE_SHARED  shared folder (default ../shared beside the repo; see bench/shared.sh)
 #   BUILD=0           do not build target/release/storyline first
 #   VENV=dir          Python venv (default target/summaries-venv)
 # Everything derived from the (research-licensed) data goes under target/summaries: never commit it.
@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SHARED="${STORYLINE_SHARED:-$ROOT/../shared}"
+source bench/shared.sh
 OUT="$ROOT/target/summaries"
 VENV="${VENV:-$ROOT/target/summaries-venv}"
 RDATA="$OUT/rouge-data"
@@ -53,5 +53,5 @@ fi
 # SVD rounding, near-tied picks) follows Python's string hashing: fix the seed.  One BLAS thread
 # keeps every peer single-threaded, like the timings claim.
 export PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-"$VENV/bin/python" bench/summaries/run.py --data "$SHARED/data" --rouge-data "$RDATA" \
+"$VENV/bin/python" bench/summaries/run.py --data "$SHARED_DATA" --rouge-data "$RDATA" \
     --bin "$ROOT/target/release/storyline" --out "$OUT"

@@ -20,6 +20,8 @@ import argparse, collections, itertools, json, os, sys
 
 KINDS = ("person", "organization", "place")
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from shared import shared_data  # noqa: E402  (one place says where the data are)
 
 
 def norm(s):
@@ -41,7 +43,7 @@ def article_text(a):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", default=os.path.join(HERE, "gold.jsonl"))
-    ap.add_argument("--articles", default="/work/shared/data/ecbplus/articles.jsonl")
+    ap.add_argument("--articles", default=str(shared_data() / "ecbplus" / "articles.jsonl"))
     args = ap.parse_args()
 
     arts, by_story = {}, collections.defaultdict(set)

@@ -8,7 +8,10 @@ prediction with an overlapping cue gets wrong (or that no prediction's cue
 overlaps), with the gold and predicted spans marked in context.
 """
 import argparse, json, random, sys
-sys.path.insert(0, __import__('os').path.join(__import__('os').path.dirname(__file__), '..', '..', '..', 'shared', 'data', 'quotes'))
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shared import shared_data  # noqa: E402  (one place says where the data are)
+sys.path.insert(0, str(shared_data() / 'quotes'))
 from score_quotes import Doc, quote_type
 
 ap = argparse.ArgumentParser()

@@ -34,7 +34,10 @@ import uuid
 import xml.dom.minidom
 import zlib
 
-SHARED = os.environ.get("STORYLINE_SHARED", "/work/shared")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from shared import shared  # noqa: E402  (one place says where the data are)
+
+SHARED = str(shared())
 ECB_PATH = os.path.join(SHARED, "data/ecbplus/articles.jsonl")
 EXTRACT_DIR = os.path.join(SHARED, "data/extraction")
 SEEDS_DIR = os.path.join(SHARED, "seeds")

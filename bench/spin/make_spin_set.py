@@ -27,6 +27,9 @@ from collections import Counter, defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spin_lexicon import ENTITY, PHRASE  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from shared import shared  # noqa: E402  (one place says where the data are)
+
 KINDS = ["clean-copy", "clean-rewrite", "spun", "stitched", "spun-stitched"]
 SETS = ["ecbplus", "duc2004", "multinews"]
 # stories per kind and set (DUC has only 50 stories)
@@ -467,7 +470,7 @@ def slug(title):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="target/spin-set")
-    ap.add_argument("--shared", default=os.environ.get("STORYLINE_SHARED", "/work/shared"))
+    ap.add_argument("--shared", default=str(shared()))
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("--per-kind", type=int, default=150,
                     help="derived articles per kind (stories per set scaled from 50/40/60)")

@@ -10,7 +10,7 @@
 #      for anything missing) and scores them (bench/spin/score_spin.py): table on stdout,
 #      JSON in target/spin-set/scores.json
 #
-# Environment: STORYLINE_SHARED (default /work/shared, else ../shared beside the repo),
+# Environment: STORYLINE_SHARED (default ../shared beside the repo; see bench/shared.sh),
 # SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_BUILD=0 skips the
 # cargo build and uses the existing target/release/storyline.
 # The data sets have research licences: everything generated stays under target/.
@@ -19,10 +19,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 OUT="${SPIN_OUT:-target/spin-set}"
-if [ -z "${STORYLINE_SHARED:-}" ]; then
-    if [ -d /work/shared/data ]; then STORYLINE_SHARED=/work/shared; else STORYLINE_SHARED="$ROOT/../shared"; fi
-fi
-export STORYLINE_SHARED
+source bench/shared.sh
 BIN="$ROOT/target/release/storyline"
 log() { echo "== $*" >&2; }
 
@@ -30,7 +27,7 @@ log "generating the set in $OUT"
 SEED_ARGS=()
 [ -n "${SPIN_SEED:-}" ] && SEED_ARGS=(--seed "$SPIN_SEED")
 mkdir -p "$OUT"
-python3 bench/spin/make_spin_set.py --out "$OUT" --shared "$STORYLINE_SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
+python3 bench/spin/make_spin_set.py --out "$OUT" --shared "$SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
     >"$OUT/generate.log" 2>&1 || { cat "$OUT/generate.log" >&2; exit 1; }
 
 if [ "${SPIN_BUILD:-1}" != 0 ]; then

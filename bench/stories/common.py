@@ -15,7 +15,11 @@ Stream order (used for every per-set stream and for the pooled stream):
 import json
 import os
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shared import shared_data  # noqa: E402  (one place says where the data are)
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = ("ecbplus", "duc2004", "multinews")
@@ -24,8 +28,7 @@ ORDER_SEEDS = (1, 2, 3, 4, 5)
 
 
 def data_dir():
-    shared = os.environ.get("STORYLINE_SHARED", str(ROOT.parent / "shared"))
-    return Path(shared) / "data"
+    return shared_data()
 
 
 def load_set(name, drop_duc_duplicates=False):

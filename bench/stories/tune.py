@@ -1,4 +1,6 @@
-"""Tuning aid: re-cluster already ingested story sets with other parameters.
+"""Tuning aid for the hand-set rules (`"scorer": "rules"`): re-cluster already ingested story
+sets with other parameters.  The learned join model is trained and chosen by
+`cargo run --release -p storyline-bench --bin stories_train` instead (ECB+ only).
 
   python3 bench/stories/tune.py '{"threshold": 0.35}' '{"threshold": 0.4, "entity_weight": 0.5}'
 
@@ -20,7 +22,7 @@ from run_storyline import Storyline, read_pred  # noqa: E402
 
 # Every run starts from these (the library's defaults when this was written; `recluster
 # --json` prints the parameters it used), because `--params` merges over what the db holds.
-BASE = {"threshold": 0.35, "entity_weight": 0.4, "half_life_days": 365.0, "novelty_penalty": 0.25,
+BASE = {"scorer": "rules", "threshold": 0.35, "entity_weight": 0.4, "half_life_days": 365.0, "novelty_penalty": 0.25,
         "same_days": 3, "same_days_bonus": 0.1, "cohesion_weight": 0.5, "cohesion_range": 0.1,
         "shared_bonus": 0.2, "shared_full": 2}
 

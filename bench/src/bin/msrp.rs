@@ -29,9 +29,10 @@ use storyline::text::TextAnalyzer;
 #[derive(Parser)]
 #[command(about = "MSRP paraphrase benchmark")]
 struct Args {
-    /// Directory with msrp_train.jsonl and msrp_test.jsonl.
-    #[arg(long, global = true, default_value = "/work/shared/data/paraphrase")]
-    data: PathBuf,
+    /// Directory with msrp_train.jsonl and msrp_test.jsonl (default: the
+    /// shared data's `paraphrase/`).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -344,7 +345,7 @@ fn rust_array(name: &str, doc: &str, v: &[f64]) -> String {
 }
 
 fn train(args: &Args, write: Option<&Path>) -> Result<()> {
-    let pairs = load(&args.data.join("msrp_train.jsonl"))?;
+    let pairs = load(&data_dir(args).join("msrp_train.jsonl"))?;
     let (xs, ys) = feature_matrix(&pairs);
     let (l2, t, cv) = select(&xs, &ys);
     let m = fit(&xs, &ys, l2);
@@ -405,7 +406,7 @@ fn repeated_cv(xs: &[[f64; N_FEATURES]], ys: &[bool], l2: f64) -> f64 {
 }
 
 fn ablate(args: &Args) -> Result<()> {
-    let pairs = load(&args.data.join("msrp_train.jsonl"))?;
+    let pairs = load(&data_dir(args).join("msrp_train.jsonl"))?;
     let (xs, ys) = feature_matrix(&pairs);
     for l2 in [0.1, 1.0, 10.0] {
         let all = repeated_cv(&xs, &ys, l2);
@@ -473,8 +474,8 @@ fn baseline(train: &[Pair], test: &[Pair], f: impl Fn(&Pair) -> f64) -> Value {
 }
 
 fn eval(args: &Args, repeat: usize) -> Result<()> {
-    let train = load(&args.data.join("msrp_train.jsonl"))?;
-    let test = load(&args.data.join("msrp_test.jsonl"))?;
+    let train = load(&data_dir(args).join("msrp_train.jsonl"))?;
+    let test = load(&data_dir(args).join("msrp_test.jsonl"))?;
     let labels: Vec<bool> = test.iter().map(|p| p.label).collect();
 
     // Throughput: full paraphrase_score (both profiles built per pair), and
@@ -554,4 +555,11 @@ fn main() -> Result<()> {
         Cmd::Eval { repeat } => eval(&args, *repeat),
         Cmd::Ablate => ablate(&args),
     }
+}
+
+/// Where the MSRP splits are.
+fn data_dir(args: &Args) -> PathBuf {
+    args.data
+        .clone()
+        .unwrap_or_else(|| storyline_bench::shared_data().join("paraphrase"))
 }

@@ -37,9 +37,10 @@ struct Args {
 enum Cmd {
     /// Build the deterministic evaluation corpus.
     MakeCorpus {
-        /// Directory holding {multinews,duc2004,ecbplus}/articles.jsonl.
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
+        /// Directory holding {multinews,duc2004,ecbplus}/articles.jsonl
+        /// (default: the shared data).
+        #[arg(long)]
+        data: Option<PathBuf>,
         #[arg(long, default_value = "target/neardup/corpus.jsonl")]
         out: PathBuf,
         /// Total number of documents (base articles plus near-copies).
@@ -47,6 +48,11 @@ enum Cmd {
         n: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The sets whose articles are the base texts (comma-separated
+        /// folder names under --data; `crisis` for the Spanish, French and
+        /// Italian set).
+        #[arg(long, default_value = "multinews,duc2004,ecbplus")]
+        sets: String,
     },
     /// Exact Jaccard over all pairs by brute force (inverted index).
     Truth {
@@ -93,7 +99,19 @@ enum Engine {
 
 fn main() -> Result<()> {
     match Args::parse().cmd {
-        Cmd::MakeCorpus { data, out, n, seed } => make_corpus(&data, &out, n, seed),
+        Cmd::MakeCorpus {
+            data,
+            out,
+            n,
+            seed,
+            sets,
+        } => make_corpus(
+            &data.unwrap_or_else(storyline_bench::shared_data),
+            &out,
+            n,
+            seed,
+            &sets,
+        ),
         Cmd::Truth { corpus, out, min } => truth(&corpus, &out, min),
         Cmd::Profile { corpus } => profile(&corpus),
         Cmd::Run {
@@ -389,9 +407,9 @@ fn read_texts(path: &Path, field: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn make_corpus(data: &Path, out: &Path, n: usize, seed: u64) -> Result<()> {
+fn make_corpus(data: &Path, out: &Path, n: usize, seed: u64, sets: &str) -> Result<()> {
     let mut base = Vec::new();
-    for set in ["multinews", "duc2004", "ecbplus"] {
+    for set in sets.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         base.extend(read_texts(&data.join(set).join("articles.jsonl"), "text")?);
     }
     let n_base = base.len();

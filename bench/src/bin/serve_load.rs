@@ -2,7 +2,7 @@
 //! while an ingest of many articles goes in through `POST /api/articles`.
 //!
 //!   cargo run --release -p storyline-bench --bin serve_load -- [--articles 10000]
-//!       [--readers 50] [--seconds 30] [--batch 250] [--data ../shared/data]
+//!       [--readers 50] [--seconds 30] [--batch 250] [--data DIR]
 //!
 //! The server runs in this process on its own runtime, over a temp database
 //! that starts with the bundled corpus (`corpus/`). The articles are made at
@@ -128,12 +128,10 @@ fn articles(data: &Path, n: usize) -> Result<Vec<Value>> {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let data = args
         .data
         .clone()
-        .or_else(|| std::env::var_os("STORYLINE_SHARED").map(|s| PathBuf::from(s).join("data")))
-        .unwrap_or_else(|| root.join("../shared/data"));
+        .unwrap_or_else(storyline_bench::shared_data);
     let posts = articles(&data, args.articles)?;
 
     let dir = tempfile::tempdir()?;
@@ -142,7 +140,7 @@ fn main() -> Result<()> {
         let mut store = storyline::store::Store::open(&db)?;
         let r = storyline::pipeline::ingest(
             &mut store,
-            &[root.join("corpus")],
+            &[Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")],
             &IngestOptions::default(),
             &|_| {},
         )?;

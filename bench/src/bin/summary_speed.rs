@@ -4,7 +4,8 @@
 //!
 //!   cargo run --release -p storyline-bench --bin summary_speed -- [SHARED_DATA_DIR]
 //!
-//! Prints one JSON object. The data dir defaults to ../shared/data.
+//! Prints one JSON object. The data dir defaults to the shared data
+//! (`$STORYLINE_SHARED/data`, else `../shared/data` beside the repository).
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -60,7 +61,7 @@ fn rate(stories: &[Vec<&str>], rounds: usize) -> f64 {
 fn main() -> Result<()> {
     let dir = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "../shared/data".to_string());
+        .unwrap_or_else(|| storyline_bench::shared_data().display().to_string());
     let rows = load(&dir)?;
     let mut clusters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in &rows {

@@ -3,7 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use storyline::ingest::DEFAULT_MAX_FILE_SIZE;
+use storyline::ingest::html_bounds::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES};
+use storyline::ingest::{
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_RECORD_SIZE, DEFAULT_MAX_TEXT_SIZE, HtmlLimits,
+    IngestOptions,
+};
 
 /// `storyline [--db FILE] COMMAND`.
 #[derive(Parser)]
@@ -22,6 +26,12 @@ pub struct Cli {
         default_value = "storyline.db"
     )]
     pub db: PathBuf,
+    /// Never write to the database (nor to its journal): for an archive on
+    /// read-only media or another user's store. Commands that only read
+    /// also open the database read-only by themselves when it cannot be
+    /// written.
+    #[arg(long, global = true, env = "STORYLINE_READ_ONLY")]
+    pub read_only: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -81,8 +91,10 @@ Examples:\n  storyline stories\n  storyline stories --json --min-articles 3 --li
 `article:X` for the story of article X (an article id or ref).\n\nJSON: {\"id\", \"title\", \
 \"article_count\", \"sources\" (names, most articles first), \"first_seen\", \"last_seen\", \
 \"aliases\", \"articles\": [{\"id\", \"ref\", \"refs\", \"title\", \"source\", \"url\", \"date\", \
-\"score\", \"reason\"}], \"summary\", \"quotes\", \"entities\"} (see `quotes --help` and \
-`entities --help`).\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
+\"score\", \"reason\", \"signals\": [{\"signal\", \"value\", \"contribution\"}]}], \
+\"summary\", \"quotes\", \"entities\"} (see `quotes --help` and `entities --help`). `score` is \
+the join model's probability that the article belongs to the story; `signals` are what weighed \
+most in that decision.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story(StoryArgs),
     /// Who said what in a story: its quotes, each with every source that
@@ -110,8 +122,10 @@ storyline entities 3\n  storyline entities --json article:1_1ecb"
     #[command(
         after_help = "Word frequencies are counted over the whole store first, then every \
 article is placed again, oldest first. Story ids carry over: a new story keeps the old id most \
-of its articles had, and every other old id becomes an alias. --threshold changes the \
-similarity at which an article joins a story, for this rebuild and every later ingest.\n\n\
+of its articles had, and every other old id becomes an alias. The same join model decides as \
+online. --threshold changes the bar at which an article joins a story (the model's probability; \
+the similarity under the hand-set rules, `--params '{\"scorer\": \"rules\"}'`), for this \
+rebuild and every later ingest.\n\n\
 Examples:\n  storyline recluster\n  storyline recluster --json --threshold 0.35"
     )]
     Recluster(ReclusterArgs),
@@ -122,13 +136,27 @@ extractive summary of about --words words (no sentence is cut; the last may run 
 sentence cites every article that carries it, word for word or reworded.\n\nJSON: {\"words\", \
 \"articles\": [{\"article\", \"ref\", \"title\", \"source\", \"date\"}], \"summary\": [{\"text\", \
 \"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}], \"errors\"}; `article` \
-is the article's 0-based position among the inputs.\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
+is the article's 0-based position among the inputs; `lang` is the summary's language, the one \
+most of the articles share (articles in other languages are left out unless --any-language).\n\nExamples:\n  storyline summarize cluster.jsonl\n  \
 storyline summarize --json --words 300 articles/"
     )]
     Summarize(SummarizeArgs),
     /// Counts of what is stored.
     #[command(after_help = "Example:\n  storyline stats --json")]
     Stats(StatsArgs),
+    /// Check the database for damage (nothing is written).
+    #[command(
+        after_help = "Runs SQLite's integrity_check (every page, every index against its \
+table) and the full-text index's own check against the articles. `serve` and `ingest` run a \
+quicker check (quick_check) when they start.\n\nJSON: {\"ok\", \"integrity\" (what \
+integrity_check found), \"search_index\" (what the full-text index's check against the \
+articles found, or null), \"search_index_checked\" (whether that check ran: it needs write \
+access), \
+\"articles\", \"schema_version\", \"read_only\"}.\n\nExit status: 0 when the database is \
+sound, 2 when damage was found, 1 when it could not be checked.\n\nExample:\n  storyline --db \
+news.db check"
+    )]
+    Check(CheckArgs),
     /// Serve the JSON API and the web pages over HTTP.
     #[command(
         after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
@@ -140,6 +168,173 @@ curl -H 'Authorization: Bearer s3cret' -H 'Content-Type: application/x-ndjson' \
 --data-binary @articles.jsonl http://127.0.0.1:8080/api/articles"
     )]
     Serve(ServeArgs),
+    /// The live sources `watch` follows: feeds, sitemaps, front pages.
+    #[command(
+        subcommand,
+        after_help = "A source is a URL: an RSS, Atom or JSON feed, a news sitemap or sitemap \
+index, or a site's front page (its article links are followed); the kind is told from what \
+the URL serves. Each keeps its state: last fetch, ETag and Last-Modified, consecutive errors, \
+next due time, items seen, articles stored, pending items, last error.\n\nExamples:\n  \
+storyline sources add https://example.com/feed.xml --every 10m\n  storyline sources import \
+subscriptions.opml\n  storyline sources list --json\n  storyline sources remove 3"
+    )]
+    Sources(SourcesCommand),
+    /// Follow the sources: poll each when due, fetch every new item's page, and store it.
+    #[command(
+        after_help = "Runs until SIGINT or SIGTERM (it finishes the items in hand, then exits \
+0), printing one line per pass (sources polled, new articles, errors), or JSON lines with \
+--json. --once does one pass over every due source (and every item an earlier run left \
+pending) and exits: 0, or 2 when a source or a page failed.\n\nEach item's full page is \
+fetched and goes through the same extraction and stages as `ingest`; the feed's own text \
+stands in when the page fails. Politeness: robots.txt (with its Crawl-delay) per host, one \
+request at a time per host and --delay between two, 429/503 Retry-After honoured, failing \
+sources backed off exponentially, conditional GET, gzip/br, a User-Agent naming Storyline and \
+--contact. Only http(s), never private or loopback addresses (checked after every redirect \
+and DNS answer) unless --allow-private.\n\nExamples:\n  storyline watch --contact \
+https://newsroom.example/bot\n  storyline watch --once --json"
+    )]
+    Watch(WatchArgs),
+}
+
+/// `storyline sources ...`.
+#[derive(Subcommand)]
+pub enum SourcesCommand {
+    /// Add sources (a URL already watched gets the new --every and --name).
+    #[command(
+        after_help = "Example:\n  storyline sources add https://example.com/rss --every 15m --name Example"
+    )]
+    Add(SourcesAddArgs),
+    /// Add the feeds of an OPML subscription list (what feed readers export).
+    #[command(after_help = "Example:\n  storyline sources import subscriptions.opml --every 30m")]
+    Import(SourcesImportArgs),
+    /// List the sources with their health.
+    #[command(after_help = "JSON: an array of {\"id\", \"url\", \"name\", \"kind\" \
+(feed|sitemap|sitemap_index|front_page), \"every\", \"every_seconds\", \"added_at\", \
+\"last_fetch\", \"last_success\", \"last_status\", \"etag\", \"last_modified\", \
+\"consecutive_errors\", \"next_due\", \"items_seen\", \"articles\", \"pending\", \
+\"fetches\", \"not_modified\", \"last_error\", \"page_errors\", \"last_page_error\", \
+\"health\" (new|ok|failing)}.\n\nExample:\n  storyline sources list --json")]
+    List(SourcesListArgs),
+    /// Stop watching sources (their stored articles stay).
+    #[command(after_help = "Example:\n  storyline sources remove 3 7")]
+    Remove(SourcesRemoveArgs),
+}
+
+/// Arguments of `storyline sources add`.
+#[derive(Args)]
+pub struct SourcesAddArgs {
+    /// Feed, sitemap or front page URLs (http or https).
+    #[arg(required = true)]
+    pub urls: Vec<String>,
+    /// How often to poll: 90s, 10m, 1h…
+    #[arg(long, value_parser = parse_interval, default_value = "10m")]
+    pub every: std::time::Duration,
+    /// A name to show instead of the URL.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Print JSON: the sources as `sources list --json` shows them, with `added`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources import`.
+#[derive(Args)]
+pub struct SourcesImportArgs {
+    /// An OPML file.
+    pub file: PathBuf,
+    /// How often to poll each feed.
+    #[arg(long, value_parser = parse_interval, default_value = "10m")]
+    pub every: std::time::Duration,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources list`.
+#[derive(Args)]
+pub struct SourcesListArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline sources remove`.
+#[derive(Args)]
+pub struct SourcesRemoveArgs {
+    /// Source ids.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline watch`.
+#[derive(Args)]
+pub struct WatchArgs {
+    /// One pass over the due sources, then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Print one JSON object per pass (JSON lines).
+    #[arg(long)]
+    pub json: bool,
+    /// How fetching behaves.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// How `watch` and `serve --watch` fetch.
+#[derive(Args, Clone)]
+pub struct FetchArgs {
+    /// A URL (or e-mail) where site owners can reach you; sent in the User-Agent.
+    #[arg(long, env = "STORYLINE_CONTACT")]
+    pub contact: Option<String>,
+    /// Least time between two requests to one host (a longer robots.txt Crawl-delay wins).
+    #[arg(long, value_parser = parse_interval_or_zero, default_value = "1s")]
+    pub delay: std::time::Duration,
+    /// Fetch from private, loopback and link-local addresses too (trusted networks and tests only).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Largest page (or feed) read, after decompression (bytes, or with K, M or G).
+    #[arg(long, value_parser = parse_size, default_value = "16M")]
+    pub max_page_size: u64,
+    /// How long connecting to a host may take.
+    #[arg(long, value_parser = parse_interval, default_value = "10s")]
+    pub connect_timeout: std::time::Duration,
+    /// How long a host may stay silent while a response is read.
+    #[arg(long, value_parser = parse_interval, default_value = "30s")]
+    pub idle_timeout: std::time::Duration,
+    /// How long a whole request may take.
+    #[arg(long, value_parser = parse_interval, default_value = "2m")]
+    pub fetch_timeout: std::time::Duration,
+    /// Redirects followed before a fetch fails.
+    #[arg(long, default_value_t = 5)]
+    pub max_redirects: usize,
+    /// Sources polled at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+}
+
+impl FetchArgs {
+    /// The watcher's configuration.
+    pub fn config(&self) -> storyline_watch::Config {
+        storyline_watch::Config {
+            contact: self.contact.clone().filter(|c| !c.trim().is_empty()),
+            delay: self.delay,
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.idle_timeout,
+            request_timeout: self.fetch_timeout,
+            max_page_size: self.max_page_size,
+            max_redirects: self.max_redirects,
+            addresses: storyline_watch::AddressPolicy {
+                allow_private: self.allow_private,
+                allowed: Vec::new(),
+            },
+            concurrency: self.concurrency.max(1),
+            max_in_flight: self.concurrency.max(1),
+            ..storyline_watch::Config::default()
+        }
+    }
 }
 
 /// Arguments of `storyline ingest`.
@@ -151,9 +346,50 @@ pub struct IngestArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    /// The bounds on what one input may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The bounds on the work one input can cause (sizes in bytes, or with a
+/// K, M or G suffix). Sizes count decompressed bytes.
+#[derive(Args, Clone)]
+pub struct LimitArgs {
+    /// Skip files larger than this; a compressed file, a pipe or standard
+    /// input is read up to this much, then reported.
     #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Skip (and report) a record larger than this: a JSON line or array
+    /// element, a WARC record or its decoded body, a page, a text file, a
+    /// feed.
+    #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_RECORD_SIZE)]
+    pub max_record_size: u64,
+    /// Skip (and report) an article whose extracted text is larger than
+    /// this.
+    #[arg(long, value_parser = parse_size, default_value_t = DEFAULT_MAX_TEXT_SIZE)]
+    pub max_text_size: u64,
+    /// Flatten HTML nested deeper than this many elements.
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH, value_parser = parse_depth)]
+    pub max_html_depth: usize,
+    /// Skip (and report) an HTML page with more elements than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_NODES)]
+    pub max_html_nodes: usize,
+}
+
+impl LimitArgs {
+    /// The library's reading options for these bounds.
+    pub fn options(&self) -> IngestOptions {
+        IngestOptions {
+            max_file_size: self.max_file_size,
+            max_record_size: self.max_record_size,
+            max_text_size: self.max_text_size,
+            html: HtmlLimits {
+                max_depth: self.max_html_depth,
+                max_nodes: self.max_html_nodes,
+            },
+            ..IngestOptions::default()
+        }
+    }
 }
 
 /// Arguments of `storyline articles`.
@@ -258,12 +494,16 @@ pub struct ReclusterArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Similarity (0 to 1) at which an article joins a story.
+    /// The bar (0 to 1) at which an article joins a story: the join
+    /// model's probability (`join_probability`), or the similarity under
+    /// the hand-set rules (`threshold`).
     #[arg(long, value_parser = parse_unit)]
     pub threshold: Option<f32>,
-    /// Other tuning, as a JSON object over the stored one (keys: threshold,
-    /// entity_weight, half_life_days, novelty_penalty, same_days, shared_bonus,
-    /// shared_full).
+    /// Other tuning, as a JSON object over the stored one (keys: scorer
+    /// ("learned" or "rules"), join_probability, merge_similarity; for the
+    /// rules: threshold, entity_weight, half_life_days, novelty_penalty,
+    /// same_days, same_days_bonus, cohesion_weight, cohesion_range,
+    /// shared_bonus, shared_full).
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
 }
@@ -280,11 +520,26 @@ pub struct SummarizeArgs {
     /// Summary length in words.
     #[arg(long, default_value_t = storyline::summary::DEFAULT_WORDS)]
     pub words: usize,
+    /// The bounds on what one input may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Take sentences from articles of every language (by default only
+    /// articles in the language most of them share are summarised).
+    #[arg(long)]
+    pub any_language: bool,
 }
 
 /// Arguments of `storyline stats`.
 #[derive(Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline check`.
+#[derive(Args)]
+pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -302,19 +557,56 @@ pub struct ServeArgs {
     /// Largest request body accepted (bytes, or with a K, M or G suffix).
     #[arg(long, value_parser = parse_size, default_value = "16M")]
     pub max_body: u64,
-    /// Writes per second each client may make, on average (bursts of
-    /// --write-burst).
+    /// Writes per second the token holder may make, on average (bursts of
+    /// --write-burst), wherever they come from.
     #[arg(long, default_value_t = 2.0)]
     pub write_rate: f64,
-    /// Writes a client may make at once.
+    /// Writes the token holder may make at once.
     #[arg(long, default_value_t = 10)]
     pub write_burst: u32,
+    /// Writes without a valid token (answered 401 or 403) each client
+    /// address may try per second, on average.
+    #[arg(long, default_value_t = 0.2)]
+    pub unauthenticated_rate: f64,
+    /// Writes without a valid token a client address may try at once.
+    #[arg(long, default_value_t = 5)]
+    pub unauthenticated_burst: u32,
+    /// Connections open at once; when one more comes, the one idle longest
+    /// is closed (503 when none is idle).
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers (and an idle
+    /// connection may wait for its next request).
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout: u64,
     /// Seconds a read may take.
     #[arg(long, default_value_t = 30)]
     pub read_timeout: u64,
-    /// Seconds a write (an ingest) may take.
+    /// Seconds a write (an ingest) may take; then it stops, and the
+    /// batches committed before it stay.
     #[arg(long, default_value_t = 300)]
     pub write_timeout: u64,
+    /// The bounds on what one posted record may cost.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Follow the sources too, as `storyline watch` does, inside the server.
+    #[arg(long)]
+    pub watch: bool,
+    /// How watching fetches (with --watch).
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let d = storyline_watch::parse_duration(s)?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!("{s:?} is under a second"));
+    }
+    Ok(d)
+}
+
+fn parse_interval_or_zero(s: &str) -> Result<std::time::Duration, String> {
+    storyline_watch::parse_duration(s)
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {
@@ -333,6 +625,13 @@ fn parse_unit(s: &str) -> Result<f32, String> {
         Ok(t)
     } else {
         Err("the threshold must be between 0 and 1".into())
+    }
+}
+
+fn parse_depth(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (8..=100_000).contains(&n) => Ok(n),
+        _ => Err(format!("{s:?} is not a depth from 8 to 100000")),
     }
 }
 

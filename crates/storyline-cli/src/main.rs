@@ -34,7 +34,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let db = cli.db.as_path();
+    let db = &commands::Db {
+        path: cli.db,
+        read_only: cli.read_only,
+    };
     match cli.command {
         Command::Ingest(args) => commands::ingest::run(db, args),
         Command::Articles(args) => commands::articles::run(db, args),
@@ -49,6 +52,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Recluster(args) => commands::recluster::run(db, args),
         Command::Summarize(args) => commands::summarize::run(db, args),
         Command::Stats(args) => commands::stats::run(db, args),
+        Command::Check(args) => commands::check::run(db, args),
         Command::Serve(args) => commands::serve::run(db, args),
+        Command::Sources(command) => commands::sources::run(db, command),
+        Command::Watch(args) => commands::watch::run(db, args),
     }
 }

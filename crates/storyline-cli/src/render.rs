@@ -125,30 +125,23 @@ pub fn explain_copies(
         article.id,
         article.title.as_deref().unwrap_or("(untitled)")
     )?;
-    let near = c.copies["near_duplicates"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if near.is_empty() {
+    let copies = &c.copies;
+    if copies.near_duplicates.is_empty() {
         writeln!(
             out,
             "\nNo near-duplicates at Jaccard >= {}.",
-            c.copies["threshold"]
+            copies.threshold
         )?;
     } else {
-        writeln!(out, "\nCopies (original: #{}):", c.copies["original"])?;
-        for n in near {
+        writeln!(out, "\nCopies (original: #{}):", copies.original)?;
+        for n in &copies.near_duplicates {
             writeln!(
                 out,
                 "  #{} {:.2}{} {}",
-                n["id"],
-                n["jaccard"].as_f64().unwrap_or(0.0),
-                if n["exact"].as_bool() == Some(true) {
-                    " exact"
-                } else {
-                    ""
-                },
-                n["title"].as_str().unwrap_or("")
+                n.id,
+                n.jaccard,
+                if n.exact { " exact" } else { "" },
+                n.title.as_deref().unwrap_or("")
             )?;
         }
     }
@@ -166,47 +159,67 @@ pub fn explain_copies(
                 out,
                 "      {who} #{} ({}, {:.2}): {}",
                 m.article,
-                m.kind,
+                m.kind.name(),
                 m.score,
                 render_diff(&m.diff)
             )?;
         }
     }
-    for (name, v, key) in [("Spin", &c.spin, "spun"), ("Stitch", &c.stitch, "stitched")] {
+    let spin = c.spin.judged();
+    print_verdict(&mut out, "Spin", "spun", spin.map(|v| (v.spun, v.score)))?;
+    for s in spin.iter().flat_map(|v| &v.substitutions) {
         writeln!(
             out,
-            "\n{name}: {} (score {:.2})",
-            if v[key].as_bool() == Some(true) {
-                key
-            } else {
-                "no"
-            },
-            v["score"].as_f64().unwrap_or(0.0)
+            "  substitution: {} -> {} (sentence {}, source #{})",
+            quoted(&s.from),
+            quoted(&s.to),
+            s.sentence,
+            s.source_article
         )?;
-        for s in v["substitutions"].as_array().into_iter().flatten() {
-            writeln!(
-                out,
-                "  substitution: {} -> {} (sentence {}, source #{})",
-                s["from"], s["to"], s["sentence"], s["source_article"]
-            )?;
-        }
-        for s in v["source_articles"].as_array().into_iter().flatten() {
-            writeln!(out, "  source #{}: {} sentences", s[0], s[1])?;
-        }
-        for s in v["signals"].as_array().into_iter().flatten() {
-            let usual = s["usual"]
-                .as_str()
-                .map(|u| format!(" (usually {u:?})"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {}: {}{usual}",
-                s["kind"].as_str().unwrap_or(""),
-                s["text"]
-            )?;
-        }
+    }
+    print_signals(&mut out, spin.map_or(&[], |v| &v.signals))?;
+    let stitch = c.stitch.judged();
+    print_verdict(
+        &mut out,
+        "Stitch",
+        "stitched",
+        stitch.map(|v| (v.stitched, v.score)),
+    )?;
+    for (article, sentences) in stitch.iter().flat_map(|v| &v.source_articles) {
+        writeln!(out, "  source #{article}: {sentences} sentences")?;
+    }
+    print_signals(&mut out, stitch.map_or(&[], |v| &v.signals))?;
+    Ok(())
+}
+
+/// "Spin: spun (score 0.71)"; "no", score 0, when not judged yet.
+fn print_verdict(
+    out: &mut impl Write,
+    name: &str,
+    flag: &str,
+    judged: Option<(bool, f64)>,
+) -> Result<()> {
+    let (flagged, score) = judged.unwrap_or((false, 0.0));
+    let said = if flagged { flag } else { "no" };
+    writeln!(out, "\n{name}: {said} (score {score:.2})")?;
+    Ok(())
+}
+
+fn print_signals(out: &mut impl Write, signals: &[storyline::copies::Signal]) -> Result<()> {
+    for s in signals {
+        let usual = s
+            .usual
+            .as_deref()
+            .map(|u| format!(" (usually {u:?})"))
+            .unwrap_or_default();
+        writeln!(out, "  {}: {}{usual}", s.kind.name(), quoted(&s.text))?;
     }
     Ok(())
+}
+
+/// A string in double quotes, escaped as JSON.
+fn quoted(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
 }
 
 pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
@@ -225,7 +238,7 @@ pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
     let reworded = r
         .reuse_pairs
         .iter()
-        .filter(|p| p.kind == "reworded")
+        .filter(|p| p.kind == storyline::copies::ReuseKind::Reworded)
         .count();
     writeln!(
         out,
@@ -236,14 +249,14 @@ pub fn print_copies(r: &storyline::view::CopiesReport) -> Result<()> {
     let spun: Vec<String> = r
         .articles
         .iter()
-        .filter(|a| a["spin"]["spun"] == true)
-        .map(|a| format!("#{}", a["id"]))
+        .filter(|a| a.spin.judged().is_some_and(|v| v.spun))
+        .map(|a| format!("#{}", a.id))
         .collect();
     let stitched: Vec<String> = r
         .articles
         .iter()
-        .filter(|a| a["stitch"]["stitched"] == true)
-        .map(|a| format!("#{}", a["id"]))
+        .filter(|a| a.stitch.judged().is_some_and(|v| v.stitched))
+        .map(|a| format!("#{}", a.id))
         .collect();
     writeln!(
         out,
@@ -314,6 +327,38 @@ pub fn print_ingest_report(r: &IngestReport, stats: &Stats, db: &Path) -> Result
     print_stats_to(&mut out, stats, db)
 }
 
+/// What `storyline check` found.
+pub fn print_check(report: &storyline::store::CheckReport, db: &Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if report.ok {
+        writeln!(
+            out,
+            "{}: no damage found ({} articles, schema version {}){}.",
+            db.display(),
+            report.articles.unwrap_or(0),
+            report.schema_version.unwrap_or(0),
+            if report.search_index_checked {
+                ""
+            } else {
+                "; read-only, so the full-text index was checked for its structure, not against the articles"
+            }
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "{}: the database is damaged.", db.display())?;
+    for problem in &report.integrity {
+        writeln!(out, "  {problem}")?;
+    }
+    if let Some(m) = &report.search_index {
+        writeln!(out, "  full-text index: {m}")?;
+    }
+    writeln!(
+        out,
+        "Restore a backup, or ingest the inputs again into a new database."
+    )?;
+    Ok(())
+}
+
 pub fn print_stats(stats: &Stats, db: &Path) -> Result<()> {
     print_stats_to(&mut std::io::stdout().lock(), stats, db)
 }
@@ -331,6 +376,12 @@ fn print_stats_to(out: &mut impl Write, s: &Stats, db: &Path) -> Result<()> {
     let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
     if !formats.is_empty() {
         writeln!(out, "  by format: {}", formats.join(", "))?;
+    }
+    let mut languages: Vec<(&String, &u64)> = s.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let languages: Vec<String> = languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    if !languages.is_empty() {
+        writeln!(out, "  by language: {}", languages.join(", "))?;
     }
     if let (Some(a), Some(b)) = (&s.first_date, &s.last_date) {
         writeln!(out, "  dates: {a} to {b}")?;
@@ -370,9 +421,10 @@ pub fn print_article(article: &storyline::Article) -> Result<()> {
         article.date.clone(),
         article.url.clone(),
         Some(format!(
-            "{} words, {} sentences",
+            "{} words, {} sentences, language {}",
             article.words,
-            article.sentences.len()
+            article.sentences.len(),
+            article.lang
         )),
     ]
     .into_iter()
@@ -532,4 +584,97 @@ pair agreement {:.3}; {:.1}s",
         report.seconds
     )?;
     Ok(())
+}
+
+/// The sources as a table: health, kind, interval, when last fetched and
+/// next due, what they gave, and what went wrong last.
+pub fn print_sources(sources: &[storyline::store::sources::Source]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if sources.is_empty() {
+        writeln!(out, "no sources; add one with `storyline sources add URL`")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>4}  {:<7}  {:<13}  {:>5}  {:<19}  {:<19}  {:>6}  {:>8}  {:>7}  {:>6}  source",
+        "id",
+        "health",
+        "kind",
+        "every",
+        "last fetch",
+        "next due",
+        "items",
+        "articles",
+        "pending",
+        "errors"
+    )?;
+    let when = |t: Option<&str>| -> String {
+        t.map(|t| t.get(..19).unwrap_or(t).replace('T', " "))
+            .unwrap_or_else(|| "-".into())
+    };
+    for s in sources {
+        let label = match &s.name {
+            Some(n) => format!("{n} <{}>", s.url),
+            None => s.url.clone(),
+        };
+        writeln!(
+            out,
+            "{:>4}  {:<7}  {:<13}  {:>5}  {:<19}  {:<19}  {:>6}  {:>8}  {:>7}  {:>6}  {}",
+            s.id,
+            s.health,
+            s.kind.as_deref().unwrap_or("-"),
+            s.every,
+            when(s.last_fetch.as_deref()),
+            when(Some(&s.next_due)),
+            s.items_seen,
+            s.articles,
+            s.pending,
+            s.consecutive_errors,
+            label
+        )?;
+        if let Some(e) = &s.last_error {
+            writeln!(out, "        last error: {}", clip(e, 160))?;
+        }
+        if let Some(e) = &s.last_page_error {
+            writeln!(
+                out,
+                "        last page error ({} in all): {}",
+                s.page_errors,
+                clip(e, 160)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The line `watch` prints after a pass.
+pub fn pass_line(r: &storyline_watch::PassReport) -> String {
+    let when = r
+        .started_at
+        .get(..19)
+        .unwrap_or(&r.started_at)
+        .replace('T', " ");
+    let mut line = format!(
+        "{when}  pass {}: {} sources polled ({} not modified, {} failed)",
+        r.pass, r.sources, r.not_modified, r.source_errors
+    );
+    if r.resumed > 0 {
+        line.push_str(&format!(", {} resumed", r.resumed));
+    }
+    line.push_str(&format!(
+        ", {} new items, {} articles added, {} updated",
+        r.new_items, r.added, r.updated
+    ));
+    if r.fallbacks > 0 {
+        line.push_str(&format!(" ({} from the feed's text)", r.fallbacks));
+    }
+    line.push_str(&format!(", {} page errors", r.page_errors));
+    if r.pending > 0 {
+        line.push_str(&format!(", {} pending", r.pending));
+    }
+    line.push_str(&format!(", {:.1} s", r.seconds));
+    if r.stopped {
+        line.push_str(" (stopped)");
+    }
+    line
 }

@@ -246,11 +246,13 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_goes_in() {
     );
     w(
         "j_big.txt",
-        format!("Big\n\n{}", "word ".repeat(600)).as_bytes(),
+        format!("Big\n\n{}", "word ".repeat(8000)).as_bytes(),
     );
 
+    // The limit counts decompressed bytes: the gzipped inputs are well
+    // under it once inflated.
     let out = storyline(&db)
-        .args(["ingest", "--json", "--max-file-size", "2K"])
+        .args(["ingest", "--json", "--max-file-size", "32K"])
         .arg(&input)
         .output()
         .unwrap();
@@ -430,8 +432,11 @@ fn every_command_has_help_with_an_example() {
     }
 }
 
-/// A SIGKILL in the middle of a large ingest leaves a consistent database,
-/// and running the same command again completes the job with no duplicates.
+/// A SIGKILL in the middle of an ingest leaves a consistent database, and
+/// running the same command again completes the job with no duplicates.
+/// The ingest commits every 512 articles: the kill comes once the first
+/// commit shows, with two more to go (seconds of a debug build's work), so
+/// it lands mid-ingest and most likely mid-transaction.
 #[test]
 fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
@@ -442,7 +447,7 @@ fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let total = 40_000;
+    let total = 1_200;
     let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
     for i in 0..total {
         let mut rec = base[i % base.len()].clone();
@@ -467,7 +472,7 @@ fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
             .unwrap_or(0)
     };
     let started = std::time::Instant::now();
-    while count(&db) < 1000 && started.elapsed().as_secs() < 120 {
+    while count(&db) == 0 && started.elapsed().as_secs() < 120 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL

@@ -28,20 +28,24 @@ fn gold(db: &Path) -> HashMap<i64, String> {
             by_file.insert(e["file"].as_str().unwrap().to_string(), story);
         }
     }
+    // Straight from the store: the answer key, not what is under test (one
+    // `article` process per article was most of this file's run time).
+    let store = storyline::store::Store::open(db).unwrap();
     let mut out = HashMap::new();
-    for a in run_json(db, &["articles"]).as_array().unwrap() {
-        let id = a["id"].as_i64().unwrap();
-        let full = run_json(db, &["article", &id.to_string()]);
-        let file = full["origin"]["source"]
-            .as_str()
+    for a in store.articles(usize::MAX >> 1, 0).unwrap() {
+        let full = store.article(a.id).unwrap().unwrap();
+        let id = full.id;
+        let file = full
+            .origin
+            .source
+            .as_deref()
             .and_then(|s| s.split("corpus/").nth(1))
             .unwrap_or("");
-        let story = full["refs"]
-            .as_array()
-            .unwrap()
+        let story = full
+            .refs
             .iter()
-            .find_map(|r| by_ref.get(r.as_str().unwrap()))
-            .or_else(|| full["url"].as_str().and_then(|u| by_url.get(u)))
+            .find_map(|r| by_ref.get(r))
+            .or_else(|| full.url.as_deref().and_then(|u| by_url.get(u)))
             .or_else(|| by_file.get(file));
         if let Some(s) = story {
             out.insert(id, s.clone());
@@ -141,10 +145,53 @@ fn corpus_articles_are_grouped_by_event_with_stable_ids() {
     let story = run_json(&db, &["story", &big["id"].to_string()]);
     let arts = story["articles"].as_array().unwrap();
     assert!(arts.len() >= 10);
+    let known = [
+        "words",
+        "names",
+        "lead_names",
+        "story_names",
+        "figures",
+        "title",
+        "same_days",
+        "date_gap",
+        "shared_sentences",
+        "cohesion",
+        "size",
+    ];
     for a in arts {
         assert!(a.get("id").is_some() && a.get("ref").is_some());
-        assert!(["first", "similar", "near_duplicate"].contains(&a["reason"].as_str().unwrap()));
+        let reason = a["reason"].as_str().unwrap();
+        assert!(["first", "similar", "near_duplicate"].contains(&reason));
+        // What weighed most in the join, the largest either way first.
+        let signals = a["signals"].as_array().expect("signals per article");
+        if reason == "similar" {
+            assert!(!signals.is_empty() && signals.len() <= 5, "{a}");
+            let score = a["score"].as_f64().unwrap();
+            assert!(score > 0.0 && score <= 1.0, "a probability: {a}");
+        }
+        if reason == "near_duplicate" {
+            assert!(signals.is_empty(), "{a}");
+        }
+        let sizes: Vec<f64> = signals
+            .iter()
+            .map(|s| s["contribution"].as_f64().unwrap().abs())
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{a}");
+        for s in signals {
+            let name = s["signal"].as_str().unwrap();
+            assert!(
+                name.split('*').all(|n| known.contains(&n)),
+                "unknown signal {name}"
+            );
+            assert!(s.get("value").is_some());
+        }
     }
+    assert!(
+        arts.iter()
+            .filter(|a| a["reason"] == "similar")
+            .any(|a| a["signals"][0]["contribution"].as_f64().unwrap() > 0.0),
+        "some join was pulled in by its strongest signal"
+    );
     let dates: Vec<&str> = arts.iter().filter_map(|a| a["date"].as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
     assert_eq!(story["first_seen"].as_str(), dates.first().copied());
@@ -223,12 +270,31 @@ fn merged_stories_keep_the_older_id_and_the_other_resolves() {
             );
         }
     }
-    // The new threshold stays for later ingests.
-    assert_eq!(
-        run_json(&db, &["recluster"])["params"]["threshold"]
-            .as_f64()
-            .unwrap() as f32,
-        0.12
+    // The new bar (the join model's probability) stays for later ingests.
+    let params = &run_json(&db, &["recluster"])["params"];
+    assert_eq!(params["join_probability"].as_f64().unwrap() as f32, 0.12);
+    assert_eq!(params["scorer"], "learned");
+    // Under the hand-set rules, --threshold is their similarity bar.
+    let rules = run_json(
+        &db,
+        &[
+            "recluster",
+            "--params",
+            r#"{"scorer": "rules"}"#,
+            "--threshold",
+            "0.3",
+        ],
+    );
+    assert_eq!(rules["params"]["threshold"].as_f64().unwrap() as f32, 0.3);
+    assert_eq!(rules["params"]["scorer"], "rules");
+    let story = run_json(&db, &["story", "1"]);
+    assert!(
+        story["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["signals"].as_array().unwrap().is_empty()),
+        "the rules weigh no model signals"
     );
 }
 

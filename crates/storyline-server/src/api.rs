@@ -31,7 +31,10 @@ pub async fn stories(
     list.truncate(limit);
     let mut res = Json(list).into_response();
     if more {
-        let mut next = format!("/api/stories?limit={limit}&offset={}", offset + limit);
+        let mut next = format!(
+            "/api/stories?limit={limit}&offset={}",
+            offset.saturating_add(limit)
+        );
         for (k, v) in [
             ("since", &p.since),
             ("until", &p.until),
@@ -79,7 +82,10 @@ pub async fn articles(
     if more {
         link_next(
             &mut res,
-            &format!("/api/articles?limit={limit}&offset={}", offset + limit),
+            &format!(
+                "/api/articles?limit={limit}&offset={}",
+                offset.saturating_add(limit)
+            ),
         );
     }
     Ok(res)
@@ -169,7 +175,7 @@ pub async fn search(
             &format!(
                 "/api/search?q={}&limit={limit}&offset={}",
                 encode(&q),
-                offset + limit
+                offset.saturating_add(limit)
             ),
         );
     }
@@ -185,6 +191,12 @@ pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> 
         obj.insert("stories".into(), stories.into());
     }
     Ok(Json(v).into_response())
+}
+
+/// `GET /api/sources`: the watched sources and their health.
+pub async fn sources(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let list = state.read(|s| s.sources()).await?;
+    Ok(Json(list).into_response())
 }
 
 /// How a write body is framed.
@@ -268,29 +280,25 @@ pub async fn post_articles(
     if bytes.iter().all(u8::is_ascii_whitespace) || &*bytes == b"[]" {
         return Err(ApiError::bad_request("the body holds no articles"));
     }
+    let options = state.config().ingest.clone();
     let report: IngestReport = state
-        .write(move |store| {
+        .write(move |store, cancel| {
             let input = Input::Memory {
                 name: "body".into(),
                 bytes,
             };
-            pipeline::ingest_inputs(
-                store,
-                &[input],
-                Vec::new(),
-                &IngestOptions::default(),
-                &|_| {},
-            )
+            let opts = IngestOptions { cancel, ..options };
+            pipeline::ingest_inputs(store, &[input], Vec::new(), &opts, &|_| {})
         })
         .await?;
     let stored = report.added + report.unchanged + report.updated;
     if stored == 0 && !report.errors.is_empty() {
-        // The library's own wording for a record that does not parse (its
-        // `Error::Json` and `Error::InvalidUtf8`); anything else was JSON
-        // that is not an article.
-        let not_json = report.errors.iter().any(|e| {
-            e.message.starts_with("not valid JSON") || e.message.starts_with("invalid UTF-8")
-        });
+        // A record that does not parse is a bad request; anything else was
+        // JSON that is not an article.
+        let not_json = report
+            .errors
+            .iter()
+            .any(|e| e.kind == storyline::SkipKind::Malformed);
         let first = &report.errors[0];
         let at = match (first.line, first.record) {
             (Some(l), _) => format!("line {l}: "),

@@ -73,8 +73,14 @@ impl ApiError {
 }
 
 impl From<storyline::Error> for ApiError {
+    /// The error's kind picks the status: what is not there is a 404, a bad
+    /// argument a 400, anything else the server's own failure.
     fn from(e: storyline::Error) -> Self {
-        ApiError::internal(e)
+        match e {
+            storyline::Error::NotFound(m) => ApiError::not_found(m),
+            storyline::Error::BadArgument(m) => ApiError::bad_request(m),
+            e => ApiError::internal(e),
+        }
     }
 }
 
@@ -105,7 +111,7 @@ pub struct PageError(pub ApiError);
 
 impl From<storyline::Error> for PageError {
     fn from(e: storyline::Error) -> Self {
-        PageError(ApiError::internal(e))
+        PageError(e.into())
     }
 }
 

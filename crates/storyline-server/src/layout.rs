@@ -41,7 +41,10 @@ pub fn page(title: &str, query: &str, body: Markup) -> Response {
                     }
                 }
                 main { (body) }
-                footer { a href="/api" { "JSON API" } " · " a href="/api/openapi.json" { "OpenAPI" } }
+                footer {
+                    a href="/sources" { "Sources" } " · "
+                    a href="/api" { "JSON API" } " · " a href="/api/openapi.json" { "OpenAPI" }
+                }
             }
         }
     };

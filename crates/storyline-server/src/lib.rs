@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod api;
+pub mod connection;
 mod error;
 mod guard;
 mod layout;
@@ -33,7 +34,6 @@ mod rate_limit;
 mod state;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,6 +74,7 @@ pub const ROUTES: &[Route] = &[
     }),
     read("GET", "/api/search", true, |_| get(api::search)),
     read("GET", "/api/stats", true, |_| get(api::stats)),
+    read("GET", "/api/sources", true, |_| get(api::sources)),
     Route {
         method: "POST",
         path: "/api/articles",
@@ -91,6 +92,7 @@ pub const ROUTES: &[Route] = &[
     read("GET", "/stories/{id}", false, |_| get(pages::story)),
     read("GET", "/articles/{id}", false, |_| get(pages::article)),
     read("GET", "/search", false, |_| get(pages::search)),
+    read("GET", "/sources", false, |_| get(pages::sources)),
     read("GET", "/static/{file}", false, |_| get(pages::static_file)),
 ];
 
@@ -149,10 +151,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config().connections.clone();
+    connection::serve(listener, router(state), limits, shutdown).await
 }
 
 #[cfg(test)]

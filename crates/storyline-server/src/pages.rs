@@ -9,8 +9,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use serde_json::Value;
-use storyline::copies::Edit;
+use storyline::copies::verdict::Substitution;
+use storyline::copies::{Edit, SpinVerdict, StitchVerdict};
 use storyline::quotes::{EntityKind, QuoteKind, StoryQuote};
 use storyline::stories::StorySummary;
 use storyline::view::{ArticleView, StoryView};
@@ -81,7 +81,7 @@ pub async fn home(
         }
         nav.pager {
             @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit), min)) { "← Newer" } }
-            @if more { a rel="next" href=(link(offset + limit, min)) { "Older →" } }
+            @if more { a rel="next" href=(link(offset.saturating_add(limit), min)) { "Older →" } }
         }
     };
     Ok(page("Stories", "", body))
@@ -366,8 +366,8 @@ fn render_diff(edits: &[Edit]) -> Markup {
     }
 }
 
-fn score(v: &Value) -> String {
-    format!("{:.2}", v["score"].as_f64().unwrap_or(0.0))
+fn score(score: f64) -> String {
+    format!("{score:.2}")
 }
 
 /// The body of an article page.
@@ -383,24 +383,16 @@ pub fn article_body(v: &ArticleView) -> Markup {
     for s in &a.sentences {
         paragraphs.entry(s.paragraph).or_default().push(s);
     }
-    let spin = &v.copies.spin;
-    let stitch = &v.copies.stitch;
-    let near = v.copies.copies["near_duplicates"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let original = v.copies.copies["original"].as_i64().unwrap_or(a.id);
-    let substitutions = spin["substitutions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut by_sentence: BTreeMap<(u64, i64), Vec<&Value>> = BTreeMap::new();
-    for s in &substitutions {
+    // Not judged yet reads as judged clean.
+    let (no_spin, no_stitch) = (SpinVerdict::default(), StitchVerdict::default());
+    let spin = v.copies.spin.judged().unwrap_or(&no_spin);
+    let stitch = v.copies.stitch.judged().unwrap_or(&no_stitch);
+    let near = &v.copies.copies.near_duplicates;
+    let original = v.copies.copies.original;
+    let mut by_sentence: BTreeMap<(usize, i64), Vec<&Substitution>> = BTreeMap::new();
+    for s in &spin.substitutions {
         by_sentence
-            .entry((
-                s["sentence"].as_u64().unwrap_or(0),
-                s["source_article"].as_i64().unwrap_or(0),
-            ))
+            .entry((s.sentence, s.source_article))
             .or_default()
             .push(s);
     }
@@ -421,8 +413,8 @@ pub fn article_body(v: &ArticleView) -> Markup {
             }
             p.verdicts {
                 @if original != a.id { span.badge.copy { "copy of " a href={ "/articles/" (original) } { "#" (original) } } " " }
-                @if spin["spun"].as_bool() == Some(true) { span.badge.spun { "spun (" (score(spin)) ")" } " " }
-                @if stitch["stitched"].as_bool() == Some(true) { span.badge.stitched { "stitched (" (score(stitch)) ")" } " " }
+                @if spin.spun { span.badge.spun { "spun (" (score(spin.score)) ")" } " " }
+                @if stitch.stitched { span.badge.stitched { "stitched (" (score(stitch.score)) ")" } " " }
                 @if !reused.is_empty() {
                     span.badge.reused { (reused.len()) " of " (a.sentences.len()) " sentences found elsewhere" }
                 }
@@ -448,10 +440,10 @@ pub fn article_body(v: &ArticleView) -> Markup {
                     }
                 }
             }
-            @if !substitutions.is_empty() || spin["signals"].as_array().is_some_and(|s| !s.is_empty()) {
+            @if !spin.substitutions.is_empty() || !spin.signals.is_empty() {
                 section #spin {
                     h2 { "Spin" }
-                    p.meta { "Score " (score(spin)) ": " (spin["substituted_sentences"]) " of " (spin["aligned_sentences"]) " aligned sentences have short substitutions." }
+                    p.meta { "Score " (score(spin.score)) ": " (spin.substituted_sentences) " of " (spin.aligned_sentences) " aligned sentences have short substitutions." }
                     ul.diffs {
                         @for ((sentence, source), subs) in &by_sentence {
                             li {
@@ -460,30 +452,30 @@ pub fn article_body(v: &ArticleView) -> Markup {
                                 a href={ "/articles/" (source) } { "#" (source) } ": "
                                 @for (i, s) in subs.iter().enumerate() {
                                     @if i > 0 { ", " }
-                                    del { (s["from"].as_str().unwrap_or("")) } " → " ins { (s["to"].as_str().unwrap_or("")) }
+                                    del { (s.from) } " → " ins { (s.to) }
                                 }
-                                @if let Some(m) = reused.get(&(*sentence as usize)).and_then(|r| r.matches.iter().find(|m| m.article == *source)) {
+                                @if let Some(m) = reused.get(sentence).and_then(|r| r.matches.iter().find(|m| m.article == *source)) {
                                     p.diff { (render_diff(&m.diff)) }
                                 }
                             }
                         }
-                        @for s in spin["signals"].as_array().into_iter().flatten() {
+                        @for s in &spin.signals {
                             li {
-                                (s["kind"].as_str().unwrap_or("").replace('_', " ")) ": "
-                                q { (s["text"].as_str().unwrap_or("")) }
-                                @if let Some(u) = s["usual"].as_str() { " (usually " q { (u) } ")" }
+                                (s.kind.name().replace('_', " ")) ": "
+                                q { (s.text) }
+                                @if let Some(u) = &s.usual { " (usually " q { (u) } ")" }
                             }
                         }
                     }
                 }
             }
-            @if stitch["source_articles"].as_array().is_some_and(|s| !s.is_empty()) {
+            @if !stitch.source_articles.is_empty() {
                 section #stitch {
                     h2 { "Sources of its sentences" }
-                    p.meta { "Stitch score " (score(stitch)) "." }
+                    p.meta { "Stitch score " (score(stitch.score)) "." }
                     ul {
-                        @for s in stitch["source_articles"].as_array().into_iter().flatten() {
-                            li { a href={ "/articles/" (s[0]) } { "#" (s[0]) } ": " (plural(s[1].as_u64().unwrap_or(0), "sentence", "sentences")) }
+                        @for (source, sentences) in &stitch.source_articles {
+                            li { a href={ "/articles/" (source) } { "#" (source) } ": " (plural(*sentences as u64, "sentence", "sentences")) }
                         }
                     }
                 }
@@ -502,7 +494,7 @@ pub fn article_body(v: &ArticleView) -> Markup {
                                             a href={ "/articles/" (m.article) "#s" (m.sentence) } {
                                                 (m.source.as_deref().unwrap_or("article")) " #" (m.article)
                                             }
-                                            " (" (m.kind) ", " (format!("{:.2}", m.score)) "): "
+                                            " (" (m.kind.name()) ", " (format!("{:.2}", m.score)) "): "
                                             span.diff { (render_diff(&m.diff)) }
                                         }
                                     }
@@ -516,12 +508,12 @@ pub fn article_body(v: &ArticleView) -> Markup {
                 section #near {
                     h2 { "Near-duplicates" }
                     ul {
-                        @for n in &near {
+                        @for n in near {
                             li {
-                                a href={ "/articles/" (n["id"]) } { (n["title"].as_str().unwrap_or("(untitled)")) }
-                                " " span.src { (n["source"].as_str().unwrap_or("")) }
-                                " · Jaccard " (format!("{:.2}", n["jaccard"].as_f64().unwrap_or(0.0)))
-                                @if n["earlier"].as_bool() == Some(true) { " · earlier" }
+                                a href={ "/articles/" (n.id) } { (n.title.as_deref().unwrap_or("(untitled)")) }
+                                " " span.src { (n.source.as_deref().unwrap_or("")) }
+                                " · Jaccard " (format!("{:.2}", n.jaccard))
+                                @if n.earlier { " · earlier" }
                             }
                         }
                     }
@@ -565,6 +557,67 @@ fn snippet(s: &str) -> Markup {
     PreEscaped(out)
 }
 
+/// `GET /sources`: the watched sources, failing ones first, with what each
+/// gave and what went wrong last.
+pub async fn sources(State(state): State<AppState>) -> Result<Response, PageError> {
+    let watching = state.config().watching;
+    let mut list = state.read(|s| s.sources()).await?;
+    list.sort_by_key(|s| (s.health != "failing", s.id));
+    let failing = list.iter().filter(|s| s.health == "failing").count() as u64;
+    let when = |t: Option<&str>| -> String {
+        t.map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
+            .unwrap_or_else(|| "never".into())
+    };
+    let body = html! {
+        h1 { "Sources" }
+        p.meta {
+            (plural(list.len() as u64, "source", "sources")) " watched"
+            @if failing > 0 { ", " (failing) " failing" }
+            ". "
+            @if watching { "This server follows them (" code { "serve --watch" } ")." }
+            @else { "This server does not follow them; " code { "storyline watch" } " does." }
+        }
+        @if list.is_empty() {
+            p.empty { "No sources yet: " code { "storyline sources add URL" } " adds a feed, a sitemap or a front page." }
+        } @else {
+            div.table-wrap {
+                table.sources {
+                    thead { tr {
+                        th { "Source" } th { "Health" } th { "Kind" } th { "Every" }
+                        th { "Last fetch" } th { "Next due" } th.num { "Items" } th.num { "Articles" }
+                        th.num { "Pending" } th.num { "304s" }
+                    } }
+                    tbody {
+                        @for s in &list {
+                            tr class=(s.health) {
+                                td.source {
+                                    a href=(s.url) rel="nofollow noopener noreferrer" { (s.name.as_deref().unwrap_or(&s.url)) }
+                                    @if let Some(e) = &s.last_error {
+                                        div.error { "Failing " (s.consecutive_errors) "× in a row: " (e) }
+                                    }
+                                    @if let Some(e) = &s.last_page_error {
+                                        div.page-error { (plural(s.page_errors, "page error", "page errors")) ", the last: " (e) }
+                                    }
+                                }
+                                td { span class={ "health " (s.health) } { (s.health) } }
+                                td { (s.kind.as_deref().unwrap_or("-")) }
+                                td { (s.every) }
+                                td { (when(s.last_fetch.as_deref())) }
+                                td { (when(Some(&s.next_due))) }
+                                td.num { (s.items_seen) }
+                                td.num { (s.articles) }
+                                td.num { (s.pending) }
+                                td.num { (s.not_modified) "/" (s.fetches) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Sources", "", body))
+}
+
 /// `GET /search?q=`.
 pub async fn search(
     State(state): State<AppState>,
@@ -573,11 +626,7 @@ pub async fn search(
     let q = p.q.unwrap_or_default();
     let offset = match p.offset.as_deref() {
         None | Some("") => 0,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|&n| n <= 1 << 40)
-            .ok_or_else(|| ApiError::bad_request("offset must be a whole number"))?,
+        Some(s) => params::whole_number("offset", s)?,
     };
     if q.len() > 1000 {
         return Err(ApiError::bad_request("The query is longer than 1000 bytes.").into());
@@ -603,7 +652,7 @@ pub async fn search(
         } @else {
             p.meta { "Articles matching " q { (q) } ", best first." }
         }
-        ol.hits start=(offset + 1) {
+        ol.hits start=(offset.saturating_add(1)) {
             @for h in &hits {
                 li {
                     a.title href={ "/articles/" (h.article.id) } { (h.article.title.as_deref().unwrap_or("(untitled)")) }
@@ -616,7 +665,7 @@ pub async fn search(
         }
         nav.pager {
             @if offset > 0 { a rel="prev" href=(link(offset.saturating_sub(limit))) { "← Better matches" } }
-            @if more { a rel="next" href=(link(offset + limit)) { "More →" } }
+            @if more { a rel="next" href=(link(offset.saturating_add(limit))) { "More →" } }
         }
     };
     Ok(page("Search", &q, body))

@@ -36,13 +36,7 @@ impl Paging {
         };
         let offset = match self.offset.as_deref() {
             None | Some("") => 0,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n <= 1 << 40)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!("offset must be a whole number, not {s:?}"))
-                })?,
+            Some(s) => whole_number("offset", s)?,
         };
         Ok((limit, offset))
     }
@@ -58,8 +52,27 @@ pub struct StoriesParams {
     pub(crate) min_articles: Option<String>,
 }
 
+/// A count or an offset: any whole number SQLite can take (up to
+/// 2^63 - 1).
+pub fn whole_number(name: &str, s: &str) -> Result<usize, ApiError> {
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n <= i64::MAX as u64)
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "{name} must be a whole number from 0 to {}, not {s:?}",
+                i64::MAX
+            ))
+        })
+}
+
 /// Checks a time bound: an ISO 8601 day (`2017-04-12`) or an RFC 3339
-/// timestamp, turned into the UTC form the store keeps.
+/// timestamp, turned into the UTC form the store keeps. A time whose UTC
+/// form falls outside the years 0000 to 9999 (`9999-12-31T23:59:59-23:59`)
+/// is held at that range's end, so it still compares as the store's
+/// dates do.
 pub fn time_bound(name: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
@@ -68,10 +81,13 @@ pub fn time_bound(name: &str, value: Option<&str>) -> Result<Option<String>, Api
         return Ok(Some(v.to_string()));
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
-        return Ok(Some(
-            t.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ));
+        use chrono::Datelike;
+        let utc = t.with_timezone(&chrono::Utc);
+        return Ok(Some(match utc.year() {
+            ..0 => "0000-01-01T00:00:00Z".to_string(),
+            10_000.. => "9999-12-31T23:59:59Z".to_string(),
+            _ => utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }));
     }
     Err(ApiError::bad_request(format!(
         "{name} must be a day (2017-04-12) or an RFC 3339 time (2017-04-12T08:00:00Z), not {v:?}"
@@ -85,16 +101,19 @@ impl StoriesParams {
         let (limit, offset) = self.paging.parse()?;
         let min_articles = match self.min_articles.as_deref() {
             None | Some("") => default_min,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n <= 1 << 40)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!("min_articles must be a whole number, not {s:?}"))
-                })?,
+            Some(s) => whole_number("min_articles", s)?,
         };
         let since = time_bound("since", self.since.as_deref())?;
         let until = time_bound("until", self.until.as_deref())?;
+        if let (Some(a), Some(b)) = (&since, &until) {
+            // `until` is compared as a prefix (a day is the whole day).
+            let a_cut = &a[..a.len().min(b.len())];
+            if a_cut > b.as_str() {
+                return Err(ApiError::bad_request(format!(
+                    "since ({a}) is after until ({b}): the window is empty"
+                )));
+            }
+        }
         Ok(StoryQuery {
             limit,
             offset,
@@ -121,23 +140,8 @@ pub fn encode(s: &str) -> String {
 /// Reads a story reference: a story id, or `article:X` for the story of
 /// article X (an id or a ref).
 pub async fn resolve_story(state: &AppState, id: &str) -> Result<i64, ApiError> {
-    if let Some(article) = id.strip_prefix("article:") {
-        let article = article.to_string();
-        let shown = article.clone();
-        let found = state
-            .read(move |s| match s.resolve(&article)? {
-                Some(a) => s.story_of(a),
-                None => Ok(None),
-            })
-            .await?;
-        return found.ok_or_else(|| ApiError::not_found(format!("no story of article {shown:?}")));
-    }
-    let n: i64 = id.parse().map_err(|_| {
-        ApiError::bad_request(format!(
-            "{id:?} is not a story id (a number, or article:ID)"
-        ))
-    })?;
-    Ok(n)
+    let reference = id.to_string();
+    state.read(move |s| s.story_ref(&reference)).await
 }
 
 /// Finds an article by id or ref (`id:N`, `ref:X` force one reading).

@@ -1,20 +1,20 @@
-//! Per-client rate limits: a token bucket for each address. Knows nothing
-//! of HTTP or of the server around it.
+//! Rate limits: a token bucket per key (the token holder, or a client
+//! address). Knows nothing of HTTP or of the server around it.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// A token bucket per client address.
-pub struct RateLimiter {
+/// A token bucket per key.
+pub struct RateLimiter<K> {
     rate: f64,
     burst: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-impl RateLimiter {
-    /// `rate` tokens a second for each address, at most `burst` at once.
+impl<K: Hash + Eq> RateLimiter<K> {
+    /// `rate` tokens a second for each key, at most `burst` at once.
     pub fn new(rate: f64, burst: u32) -> Self {
         RateLimiter {
             rate: rate.max(0.0),
@@ -24,7 +24,7 @@ impl RateLimiter {
     }
 
     /// Takes one token for `ip`; on refusal, the seconds until one is due.
-    pub fn take(&self, ip: IpAddr, now: Instant) -> Result<(), f64> {
+    pub fn take(&self, key: K, now: Instant) -> Result<(), f64> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         // A full bucket is the same as no bucket: forgetting them keeps the
         // map from growing with every address ever seen.
@@ -34,7 +34,7 @@ impl RateLimiter {
                 *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
             });
         }
-        let (tokens, at) = buckets.entry(ip).or_insert((self.burst, now));
+        let (tokens, at) = buckets.entry(key).or_insert((self.burst, now));
         let refilled =
             (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
         *at = now;
@@ -55,6 +55,7 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
     use std::time::Duration;
 
     #[test]

@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use storyline::Cancel;
+use storyline::ingest::IngestOptions;
 use storyline::store::{Reader, Store};
 use tokio::sync::Semaphore;
 
+use crate::connection::ConnectionLimits;
 use crate::error::ApiError;
 use crate::rate_limit::RateLimiter;
 
@@ -28,13 +31,33 @@ pub struct Config {
     /// How long a read may take before the client gets 408.
     pub read_timeout: Duration,
     /// How long a write (an ingest) may take before the client gets 408.
-    /// The ingest itself still finishes: a batch is committed whole or not
-    /// at all.
+    /// The ingest then stops (between records, between stages and inside
+    /// extraction) and the writer is free for the next write; the batches
+    /// committed before stay, the one under way is rolled back.
     pub write_timeout: Duration,
-    /// Writes each client may make per second, on average.
+    /// Whether this server also follows the live sources (`serve
+    /// --watch`); the Sources page says so.
+    pub watching: bool,
+    /// Writes the token holder may make per second, on average.
     pub write_rate: f64,
-    /// Writes a client may make at once before the rate applies.
+    /// Writes the token holder may make at once before the rate applies.
     pub write_burst: u32,
+    /// Writes without a valid token each client address may try per
+    /// second, on average (they are answered 401 or 403, but cost a try).
+    pub unauthenticated_rate: f64,
+    /// Writes without a valid token each client address may try at once.
+    pub unauthenticated_burst: u32,
+    /// Never write to the database: writes get 403. Set by itself when the
+    /// database cannot be written.
+    pub read_only: bool,
+    /// The bounds on what one posted record may cost (sizes, HTML depth and
+    /// elements).
+    pub ingest: IngestOptions,
+    /// Connections open at once, the header timeout and the head limits.
+    pub connections: ConnectionLimits,
+    /// Run `PRAGMA quick_check` when opening (a damaged database is
+    /// refused with one message).
+    pub check_at_start: bool,
 }
 
 impl Config {
@@ -50,6 +73,13 @@ impl Config {
             write_timeout: Duration::from_secs(300),
             write_rate: 2.0,
             write_burst: 10,
+            watching: false,
+            unauthenticated_rate: 0.2,
+            unauthenticated_burst: 5,
+            read_only: false,
+            ingest: IngestOptions::default(),
+            connections: ConnectionLimits::default(),
+            check_at_start: true,
         }
     }
 }
@@ -64,8 +94,12 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     readers: Mutex<Vec<Store>>,
     permits: Arc<Semaphore>,
-    writer: Arc<tokio::sync::Mutex<Store>>,
-    pub(crate) limiter: RateLimiter,
+    /// `None` on a read-only store.
+    writer: Option<Arc<tokio::sync::Mutex<Store>>>,
+    /// The token holder's writes.
+    pub(crate) limiter: RateLimiter<()>,
+    /// Writes without a valid token, per client address.
+    pub(crate) unauthenticated: RateLimiter<std::net::IpAddr>,
 }
 
 /// Hands a connection back to the pool even when the call panics.
@@ -87,24 +121,50 @@ impl AppState {
     /// brings the schema up to date and gives any article from before the
     /// stories and quotes stages their story and attributions, then the
     /// readers.
-    pub fn open(config: Config) -> storyline::Result<AppState> {
-        let mut writer = Store::open(&config.db)?;
-        storyline::pipeline::stories::backfill(&mut writer)?;
-        // Articles stored before the quotes stage (or by an older extractor)
-        // get their attributions now, not on every read of their story.
-        storyline::pipeline::quotes::backfill(&mut writer)?;
+    ///
+    /// A database that cannot be written (or `config.read_only`) is opened
+    /// read-only: readers only, and writes get 403.
+    pub fn open(mut config: Config) -> storyline::Result<AppState> {
+        let first = if config.read_only {
+            Store::open_read_only(&config.db)?
+        } else {
+            Store::open_for_reading(&config.db)?
+        };
+        if config.check_at_start {
+            first.quick_check().map_err(|e| e.with_path(&config.db))?;
+        }
+        config.read_only = first.is_read_only();
+        let writer = if config.read_only {
+            None
+        } else {
+            let mut writer = first;
+            // Articles stored before the stories and quotes stages (or by an
+            // older extractor) get their story and attributions now, not on
+            // every read of their story.
+            storyline::pipeline::catch_up(&mut writer)?;
+            Some(Arc::new(tokio::sync::Mutex::new(writer)))
+        };
         // All readers are opened now: opening one takes the write lock
         // briefly (for the schema check), which would wait on an ingest.
         let readers = (0..config.readers.max(1))
-            .map(|_| Store::open(&config.db))
+            .map(|_| {
+                if config.read_only {
+                    Store::open_read_only(&config.db)
+                } else {
+                    Store::open(&config.db)
+                }
+            })
             .collect::<storyline::Result<Vec<_>>>()?;
         let limiter = RateLimiter::new(config.write_rate, config.write_burst);
+        let unauthenticated =
+            RateLimiter::new(config.unauthenticated_rate, config.unauthenticated_burst);
         Ok(AppState {
             inner: Arc::new(Inner {
                 permits: Arc::new(Semaphore::new(readers.len())),
                 readers: Mutex::new(readers),
-                writer: Arc::new(tokio::sync::Mutex::new(writer)),
+                writer,
                 limiter,
+                unauthenticated,
                 config,
             }),
         })
@@ -156,18 +216,45 @@ impl AppState {
         }
     }
 
+    /// The one write connection, for a writer that runs beside the
+    /// requests (the watcher of `serve --watch`): its writes take turns with
+    /// `POST /api/articles`. None when the store is read-only.
+    pub fn writer(&self) -> Option<Arc<tokio::sync::Mutex<Store>>> {
+        self.inner.writer.clone()
+    }
+
     /// Runs `f` with the one write connection, on a blocking thread, after
-    /// the writes queued before it.
+    /// the writes queued before it. `f` gets a [`Cancel`] that is raised
+    /// when the request is dropped (it timed out, or its client left): the
+    /// work stops and the writer is free for the next write.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Store) -> storyline::Result<T> + Send + 'static,
+        F: FnOnce(&mut Store, Cancel) -> storyline::Result<T> + Send + 'static,
     {
-        let mut guard = self.inner.writer.clone().lock_owned().await;
-        let joined = tokio::task::spawn_blocking(move || f(&mut guard)).await;
+        let Some(writer) = &self.inner.writer else {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "the database is read-only here: writes are not accepted",
+            ));
+        };
+        let cancel = Cancel::new();
+        let on_drop = cancel.on_drop();
+        let mut guard = writer.clone().lock_owned().await;
+        let joined = tokio::task::spawn_blocking(move || f(&mut guard, cancel)).await;
+        on_drop.disarm();
         match joined {
+            Ok(Err(storyline::Error::Cancelled)) => Err(ApiError::new(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                "the request took too long and was stopped",
+            )),
             Ok(r) => r.map_err(ApiError::from),
             Err(e) => Err(ApiError::internal(format!("a write failed: {e}"))),
         }
+    }
+
+    /// Whether writes are refused because the database is read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.inner.writer.is_none()
     }
 }

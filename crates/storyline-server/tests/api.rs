@@ -189,20 +189,25 @@ async fn read_endpoints_answer_like_the_cli() {
     let (_, _, via_article) = get(&c, server.url(&format!("/api/stories/article:{first}"))).await;
     assert_eq!(via_article["id"], story["id"]);
 
-    let (_, _, every) = get(&c, server.url("/api/stories?limit=500")).await;
+    // The online pass on the corpus merges no stories; a recluster leaves
+    // the ids it did not keep as aliases.
+    let reclustered = Server::start_reclustered(|_| {}).await;
+    let (_, _, every) = get(&c, reclustered.url("/api/stories?limit=500")).await;
     let mut checked_alias = false;
     for s in every.as_array().unwrap() {
         let id = s["id"].as_i64().unwrap();
-        let (_, _, full) = get(&c, server.url(&format!("/api/stories/{id}"))).await;
+        let (_, _, full) = get(&c, reclustered.url(&format!("/api/stories/{id}"))).await;
         if let Some(alias) = full["aliases"].as_array().and_then(|a| a.first()) {
-            let (status, _, again) = get(&c, server.url(&format!("/api/stories/{alias}"))).await;
+            let (status, _, again) =
+                get(&c, reclustered.url(&format!("/api/stories/{alias}"))).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(again["id"], id, "alias {alias} resolves to its story");
             checked_alias = true;
             break;
         }
     }
-    assert!(checked_alias, "the corpus has a merged story");
+    assert!(checked_alias, "the reclustered corpus has an alias");
+    reclustered.stop().await;
 
     // Articles: listing, by id, by ref, copies; unknown ids are 404.
     let (_, headers, list) = get(&c, server.url("/api/articles?limit=3&offset=2")).await;
@@ -867,5 +872,59 @@ async fn readers_are_served_during_an_ingest() {
             assert!(text.contains(s["text"].as_str().unwrap()));
         }
     }
+    server.stop().await;
+}
+
+/// `GET /api/sources` answers as `sources list --json`, and the Sources
+/// page shows each source's health, escaping what a feed or a person named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_in_json_and_on_a_page() {
+    let server = Server::start_empty(|_| {}).await;
+    let c = client();
+    let (status, _, none) = get(&c, server.url("/api/sources")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none, json!([]));
+    {
+        let mut store = storyline::store::Store::open(&server.db).unwrap();
+        let now = "2026-01-01T00:00:00.000Z";
+        let (id, _) = store
+            .add_source(
+                "https://wire.example/rss",
+                Some("<script>alert(1)</script>"),
+                600,
+                now,
+            )
+            .unwrap();
+        store
+            .add_source("https://daily.example/", None, 3600, now)
+            .unwrap();
+        let batch = store.begin().unwrap();
+        batch
+            .record_source_fetch(
+                id,
+                now,
+                Some(503),
+                storyline::store::sources::SourceFetch::Failed {
+                    error: "HTTP 503: the host asks to wait 120s",
+                },
+                now,
+            )
+            .unwrap();
+        batch.commit().unwrap();
+    }
+    let (_, _, list) = get(&c, server.url("/api/sources")).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["health"], "failing");
+    assert_eq!(list[0]["last_status"], 503);
+    assert_eq!(list[0]["every"], "10m");
+    assert_eq!(list[1]["health"], "new");
+    let page = c.get(server.url("/sources")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("https://daily.example/"));
+    assert!(html.contains("the host asks to wait 120s"));
+    assert!(html.contains("&lt;script&gt;"), "the name is escaped");
+    assert!(!html.contains("<script>alert"));
     server.stop().await;
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::text::AnalyzedText;
+use crate::text::{AnalyzedText, Lang};
 
 /// An article ready to be stored: read, normalised and split.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +61,8 @@ pub struct ArticleSummary {
     pub date: Option<String>,
     /// Number of words.
     pub words: usize,
+    /// Language (ISO 639-1, `und` when unknown or mixed).
+    pub lang: Lang,
 }
 
 /// A stored article with its text and sentences.
@@ -88,9 +90,9 @@ pub struct Article {
     /// Number of words.
     pub words: usize,
     /// Input format.
-    pub format: String,
+    pub format: crate::ingest::Format,
     /// Where it was first read from.
-    pub origin: serde_json::Value,
+    pub origin: Location,
     /// When it was stored (RFC 3339, UTC).
     pub ingested_at: String,
     /// Fields of the input that Storyline does not interpret.
@@ -99,6 +101,8 @@ pub struct Article {
     pub text: String,
     /// The sentences of `text`.
     pub sentences: Vec<Sentence>,
+    /// Language (ISO 639-1, `und` when unknown or mixed).
+    pub lang: Lang,
 }
 
 /// A sentence of a stored article.

@@ -47,7 +47,7 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     /// The database failed.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// The input is empty.
     #[error("empty input")]
     Empty,
@@ -68,13 +68,34 @@ pub enum Error {
         /// The limit in force.
         limit: u64,
     },
+    /// An input or a record went over a limit while it was read, before its
+    /// whole size was known (or, for a record, at its known size).
+    #[error("{}", over_limit(*limit, *max, *size))]
+    OverLimit {
+        /// Which limit.
+        limit: Limit,
+        /// The limit in force.
+        max: u64,
+        /// The size, when it is known.
+        size: Option<u64>,
+    },
+    /// The work was stopped by a [`crate::Cancel`] (a request timed out or
+    /// its client went away). Batches committed before stay stored.
+    #[error("stopped: the request timed out or was abandoned")]
+    Cancelled,
+    /// The database file is damaged.
+    #[error(
+        "the database is damaged ({0}); `storyline check` lists what is wrong: restore a backup, or ingest the inputs again into a new database"
+    )]
+    Corrupt(String),
     /// A compressed input could not be decompressed (truncated or corrupt).
     #[error("cannot decompress: {0}")]
     Decompress(String),
     /// An HTML page had no article in it.
     #[error("{0}")]
     Extract(#[from] crate::ingest::html::ExtractError),
-    /// A record is well-formed but unusable (e.g. a JSONL object without text).
+    /// A record is well-formed but unusable (e.g. a JSONL object without
+    /// text): it holds no article.
     #[error("{0}")]
     Invalid(String),
     /// A feed could not be parsed.
@@ -83,20 +104,151 @@ pub enum Error {
     /// A WARC file or record could not be parsed.
     #[error("corrupt WARC: {0}")]
     Warc(String),
-    /// A lookup found nothing.
-    #[error("not found: {0}")]
+    /// A stage panicked on this input: a bug, reported with the record
+    /// instead of ending the run.
+    #[error("internal error while {stage} this record (a bug, please report it): {message}")]
+    Panicked {
+        /// What was being done.
+        stage: &'static str,
+        /// The panic's message.
+        message: String,
+    },
+    /// What was asked for is not there (a story, an article).
+    #[error("{0}")]
     NotFound(String),
+    /// An argument is not valid (a story reference, tuning parameters).
+    #[error("{0}")]
+    BadArgument(String),
+    /// The database was made by a newer Storyline.
+    #[error(
+        "the database has schema version {found}, newer than this program knows ({known}); upgrade Storyline"
+    )]
+    SchemaTooNew {
+        /// The database's schema version.
+        found: u32,
+        /// The newest this program knows.
+        known: u32,
+    },
+    /// The thread that writes an ingest to the store panicked; what it had
+    /// committed stays, the rest of the ingest was not stored.
+    #[error("the store writer thread panicked")]
+    WriterPanicked,
+    /// A value could not be written as JSON for the store.
+    #[error("cannot encode as JSON: {0}")]
+    Encode(serde_json::Error),
 }
 
-/// Where an error happened, for reports: the file, and the line or record in it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+impl From<rusqlite::Error> for Error {
+    /// A damaged file is [`Error::Corrupt`] wherever it shows, said once;
+    /// so is a value the store cannot read back as its type.
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(column, _, cause) = e {
+            return Error::Corrupt(format!("column {column}: {cause}"));
+        }
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        ) {
+            Error::Corrupt(match &e {
+                rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+                rusqlite::Error::SqliteFailure(f, None) => f.to_string(),
+                other => other.to_string(),
+            })
+        } else {
+            Error::Sqlite(e)
+        }
+    }
+}
+
+/// What was wrong with a record that was reported and skipped, for a
+/// program to act on (the message is for a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// It could not be parsed: not JSON, not UTF-8, not a feed or a WARC
+    /// record, a truncated or corrupt compressed stream, binary data.
+    Malformed,
+    /// It was read, but holds no article: no text, no main text, no words.
+    NoArticle,
+    /// It is over a size limit (of the file, the record, the text, or an
+    /// HTML page's elements or depth).
+    TooLarge,
+    /// It could not be read at all (a file system error).
+    Unreadable,
+    /// A stage failed on it: a bug in Storyline, not in the record.
+    Internal,
+}
+
+/// The limits that bound the work one input can cause (see
+/// [`crate::ingest::IngestOptions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The bytes of one input file or stream, after decompression.
+    FileSize,
+    /// The bytes of one record (a JSON line, a WARC record or its decoded
+    /// body, a page, a feed), after decompression.
+    RecordSize,
+    /// The text of one article, once extracted (what the text stage and
+    /// every stage after it work on).
+    TextSize,
+    /// The elements of one HTML page.
+    HtmlNodes,
+    /// How deep one HTML page nests its elements.
+    HtmlDepth,
+}
+
+impl Limit {
+    /// The command-line flag that sets the limit.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Limit::FileSize => "--max-file-size",
+            Limit::RecordSize => "--max-record-size",
+            Limit::TextSize => "--max-text-size",
+            Limit::HtmlNodes => "--max-html-nodes",
+            Limit::HtmlDepth => "--max-html-depth",
+        }
+    }
+}
+
+fn over_limit(limit: Limit, max: u64, size: Option<u64>) -> String {
+    let flag = limit.flag();
+    match (limit, size) {
+        (Limit::FileSize, Some(size)) => {
+            format!("{size} bytes is over the size limit of {max} bytes (see {flag})")
+        }
+        (Limit::FileSize, None) => format!(
+            "the input holds more than {max} bytes once decompressed, over the size limit (see {flag}); what came before was read"
+        ),
+        (Limit::RecordSize, Some(size)) => format!(
+            "the record is {size} bytes, over the record size limit of {max} bytes (see {flag})"
+        ),
+        (Limit::RecordSize, None) => {
+            format!("the record is more than {max} bytes, over the record size limit (see {flag})")
+        }
+        (Limit::TextSize, size) => format!(
+            "the article's text is {} bytes, over the text size limit of {max} bytes (see {flag})",
+            size.unwrap_or(max)
+        ),
+        (Limit::HtmlNodes, _) => {
+            format!("the page has more than {max} elements, over the limit (see {flag})")
+        }
+        (Limit::HtmlDepth, _) => format!(
+            "the page nests elements more than {max} deep even after flattening (see {flag})"
+        ),
+    }
+}
+
+/// Where a record was read, or where an error happened: the file, and the
+/// line or record in it. (Fields in alphabetical order: an article's stored
+/// `origin` has always printed its keys so.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
-    /// The file, or `-` for standard input.
-    pub source: Option<String>,
     /// 1-based line, for line-oriented inputs.
     pub line: Option<u64>,
     /// 1-based record, for multi-record inputs.
     pub record: Option<u64>,
+    /// The file, or `-` for standard input.
+    pub source: Option<String>,
 }
 
 impl Error {
@@ -122,6 +274,16 @@ impl Error {
             record,
             err: Box::new(self),
         }
+    }
+
+    /// The error for a caught panic, with its message when it has one.
+    pub fn panicked(stage: &'static str, payload: &(dyn std::any::Any + Send)) -> Error {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Error::Panicked { stage, message }
     }
 
     /// Short for `Error::Invalid(msg.to_string())`.
@@ -165,5 +327,23 @@ impl Error {
     /// The message of the innermost error, without its location.
     pub fn message(&self) -> String {
         self.root().to_string()
+    }
+
+    /// What kind of problem a bad record has, when this error is one
+    /// (`None` for errors of the store or of the caller's arguments).
+    pub fn skip_kind(&self) -> Option<SkipKind> {
+        Some(match self.root() {
+            Error::Json(_)
+            | Error::InvalidUtf8 { .. }
+            | Error::Binary
+            | Error::Decompress(_)
+            | Error::Feed(_)
+            | Error::Warc(_) => SkipKind::Malformed,
+            Error::Empty | Error::Invalid(_) | Error::Extract(_) => SkipKind::NoArticle,
+            Error::TooLarge { .. } | Error::OverLimit { .. } => SkipKind::TooLarge,
+            Error::Io(_) => SkipKind::Unreadable,
+            Error::Panicked { .. } => SkipKind::Internal,
+            _ => return None,
+        })
     }
 }

@@ -43,8 +43,11 @@
 #![deny(missing_docs)]
 
 pub mod article;
+mod cancel;
 pub mod copies;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ingest;
 pub mod pipeline;
 pub mod quotes;
@@ -55,4 +58,5 @@ pub mod text;
 pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};
-pub use error::{Error, Location, Result};
+pub use cancel::{Cancel, CancelOnDrop};
+pub use error::{Error, Limit, Location, Result, SkipKind};

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::article::Article;
-use crate::copies::{Edit, word_diff};
+use crate::copies::{Edit, ReuseKind, SpinVerdict, StitchVerdict, Verdict, word_diff};
 use crate::error::Result;
-use crate::quotes::{StoryEntity, StoryQuote};
+use crate::quotes::{OrUnsupported, StoryEntity, StoryQuote, Support};
 use crate::store::Reader;
-use crate::store::copies::{ArticleBrief, StoredText, earlier};
+pub use crate::store::copies::ArticleVerdicts;
+use crate::store::copies::{ArticleBrief, StoredText, earlier, earliness};
 use crate::stories::{Story, StoryArticle};
 use crate::summary::SummarySentence;
 
@@ -27,10 +28,12 @@ pub struct StoryView {
     pub story: Story,
     /// The cited summary (empty until the story has one).
     pub summary: Vec<SummarySentence>,
-    /// Quotes, the most carried first.
-    pub quotes: Vec<StoryQuote>,
-    /// People, organisations and places, the most mentioned first.
-    pub entities: Vec<StoryEntity>,
+    /// Quotes, the most carried first ("unsupported language" when the
+    /// stage has no quote rules for the story's language).
+    pub quotes: OrUnsupported<StoryQuote>,
+    /// People, organisations and places, the most mentioned first
+    /// ("unsupported language" when it has no rules for names either).
+    pub entities: OrUnsupported<StoryEntity>,
     /// Copies among the story's articles.
     pub copies: StoryCopies,
 }
@@ -61,8 +64,14 @@ pub fn story(store: &Reader, id: i64) -> Result<Option<StoryView>> {
         Ok(Some(StoryView {
             story,
             summary,
-            quotes: attributions.quotes,
-            entities: attributions.entities,
+            quotes: OrUnsupported {
+                items: attributions.quotes,
+                unsupported: attributions.support != Support::Full,
+            },
+            entities: OrUnsupported {
+                items: attributions.entities,
+                unsupported: attributions.support == Support::None,
+            },
             copies,
         }))
     })
@@ -92,8 +101,7 @@ pub struct DuplicateGroup {
     pub articles: Vec<GroupMember>,
 }
 
-/// One copy of an article: a member of a [`DuplicateGroup`], or a
-/// near-duplicate in an article's view.
+/// One copy of an article, in a [`DuplicateGroup`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupMember {
     /// Article id.
@@ -108,13 +116,11 @@ pub struct GroupMember {
     /// Publication date.
     pub date: Option<String>,
     /// Jaccard similarity of the word 5-gram shingles with the original
-    /// (in a group; 1 for the original) or with the article viewed.
+    /// (1 for the original itself; none when they are linked only through
+    /// other copies).
     pub jaccard: Option<f64>,
-    /// Same text, ignoring case, punctuation and layout.
+    /// Same text as the original, ignoring case, punctuation and layout.
     pub exact: bool,
-    /// In an article's view: whether this copy came first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub earlier: Option<bool>,
 }
 
 /// A sentence carried by two articles.
@@ -130,8 +136,8 @@ pub struct ReusePair {
     pub other_sentence: usize,
     /// Paraphrase score.
     pub score: f64,
-    /// `verbatim` or `reworded`.
-    pub kind: &'static str,
+    /// Word for word or reworded.
+    pub kind: ReuseKind,
     /// The earlier sentence.
     pub text: String,
     /// The later sentence.
@@ -150,7 +156,7 @@ pub struct CopiesReport {
     /// Reused sentences.
     pub reuse_pairs: Vec<ReusePair>,
     /// Each article's spin and stitch verdicts.
-    pub articles: Vec<serde_json::Value>,
+    pub articles: Vec<ArticleVerdicts>,
 }
 
 /// Another article's version of a sentence.
@@ -169,8 +175,8 @@ pub struct SentenceCopy {
     pub text: String,
     /// Paraphrase score.
     pub score: f64,
-    /// `verbatim` or `reworded`.
-    pub kind: &'static str,
+    /// Word for word or reworded.
+    pub kind: ReuseKind,
     /// Whether the other article came first (it is the likely source).
     pub earlier: bool,
     /// Word-level edit from the earlier version to the later one.
@@ -189,16 +195,54 @@ pub struct ReusedSentence {
 }
 
 /// The copies stage's findings about one article.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleCopies {
     /// Near-duplicates, and the group's original.
-    pub copies: serde_json::Value,
+    pub copies: CopiesOf,
     /// Sentences carried by other articles.
     pub reused_sentences: Vec<ReusedSentence>,
     /// Spin verdict with evidence.
-    pub spin: serde_json::Value,
+    pub spin: Verdict<SpinVerdict>,
     /// Stitch verdict with evidence.
-    pub stitch: serde_json::Value,
+    pub stitch: Verdict<StitchVerdict>,
+}
+
+/// An article's near-duplicates and the original of its copies. (Fields in
+/// alphabetical order: the JSON keys have always come out so.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopiesOf {
+    /// The article is the first of its copies.
+    pub is_original: bool,
+    /// Its near-duplicates at `threshold`, most similar first.
+    pub near_duplicates: Vec<NearCopy>,
+    /// The earliest of its copies (itself when it came first).
+    pub original: i64,
+    /// Jaccard similarity at which two articles count as copies.
+    pub threshold: f64,
+}
+
+/// A near-duplicate of the article viewed. (Fields in alphabetical order:
+/// the JSON keys have always come out so.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearCopy {
+    /// Publication date.
+    pub date: Option<String>,
+    /// Whether this copy came first.
+    pub earlier: bool,
+    /// Same text, ignoring case, punctuation and layout.
+    pub exact: bool,
+    /// Article id.
+    pub id: i64,
+    /// Jaccard similarity of the word 5-gram shingles with the article
+    /// viewed.
+    pub jaccard: f64,
+    /// The input's own id.
+    #[serde(rename = "ref")]
+    pub ref_id: Option<String>,
+    /// Publisher.
+    pub source: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
 }
 
 /// What the copies stage found about one article of a story.
@@ -266,15 +310,6 @@ fn connected(pairs: impl IntoIterator<Item = (i64, i64)>) -> Vec<Vec<i64>> {
     groups.into_values().collect()
 }
 
-/// Orders articles (id, date) earliest first (see [`earlier`]).
-fn earliest_first(a: (i64, Option<&str>), b: (i64, Option<&str>)) -> std::cmp::Ordering {
-    if earlier(a, b) {
-        std::cmp::Ordering::Less
-    } else {
-        std::cmp::Ordering::Greater
-    }
-}
-
 /// Groups of near-duplicates at `threshold` (connected components of the
 /// pairs at least that similar), the earliest copy first.
 pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateGroup>> {
@@ -289,7 +324,9 @@ pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateG
         for id in ids {
             info.push((id, store.brief(id)?));
         }
-        info.sort_by(|x, y| earliest_first((x.0, x.1.date.as_deref()), (y.0, y.1.date.as_deref())));
+        info.sort_by(|x, y| {
+            earliness(x.0, x.1.date.as_deref()).cmp(&earliness(y.0, y.1.date.as_deref()))
+        });
         let original = info[0].0;
         let articles = info
             .into_iter()
@@ -307,7 +344,6 @@ pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateG
                         link.map(|l| l.0)
                     },
                     exact: id == original || link.is_some_and(|l| l.1),
-                    earlier: None,
                 }
             })
             .collect();
@@ -371,7 +407,7 @@ pub fn reuse_pairs(store: &Reader, limit: usize) -> Result<Vec<ReusePair>> {
             other_article: b,
             other_sentence: sb,
             score: m.score,
-            kind: if m.verbatim { "verbatim" } else { "reworded" },
+            kind: m.kind(),
             diff: word_diff(&text, &other_text),
             text,
             other_text,
@@ -406,33 +442,30 @@ pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<Article
                 continue;
             }
             let b = store.brief(n.other)?;
-            near.push(GroupMember {
-                earlier: Some(earlier(
-                    (n.other, b.date.as_deref()),
-                    (id, my_date.as_deref()),
-                )),
+            near.push(NearCopy {
+                earlier: earlier((n.other, b.date.as_deref()), (id, my_date.as_deref())),
                 id: n.other,
                 ref_id: b.ref_id,
                 title: b.title,
                 source: b.source,
                 date: b.date,
-                jaccard: Some(n.jaccard),
+                jaccard: n.jaccard,
                 exact: n.exact,
             });
         }
         let original = near
             .iter()
-            .filter(|n| n.earlier == Some(true))
+            .filter(|n| n.earlier)
             .map(|n| (n.id, n.date.as_deref()))
             .chain([(id, my_date.as_deref())])
-            .min_by(|a, b| earliest_first(*a, *b))
+            .min_by_key(|&(id, date)| earliness(id, date))
             .map_or(id, |o| o.0);
-        let copies = serde_json::json!({
-            "original": original,
-            "is_original": original == id,
-            "threshold": threshold,
-            "near_duplicates": near,
-        });
+        let copies = CopiesOf {
+            is_original: original == id,
+            near_duplicates: near,
+            original,
+            threshold,
+        };
         let mut reused: BTreeMap<usize, ReusedSentence> = BTreeMap::new();
         let mut others: HashMap<i64, ArticleBrief> = HashMap::new();
         let mut texts = Texts::new(store);
@@ -469,18 +502,18 @@ pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<Article
                         sentence: m.other_sentence,
                         text: theirs,
                         score: m.score,
-                        kind: if m.verbatim { "verbatim" } else { "reworded" },
+                        kind: m.kind(),
                         earlier: is_earlier,
                         diff,
                     });
             }
         }
-        let (spin, stitch) = store.verdicts(id)?;
+        let (spin, stitch) = store.verdicts(id)?.map(|v| (v.spin, v.stitch)).unzip();
         Ok(ArticleCopies {
             copies,
             reused_sentences: reused.into_values().collect(),
-            spin,
-            stitch,
+            spin: spin.into(),
+            stitch: stitch.into(),
         })
     })
 }
@@ -518,7 +551,7 @@ pub fn story_copies(
     // The story's first copies first.
     groups.sort_by_key(|g| g.iter().map(|id| position[id]).min());
     for g in &mut groups {
-        g.sort_by(|a, b| earliest_first((*a, date[a]), (*b, date[b])));
+        g.sort_by_key(|&id| earliness(id, date[&id]));
     }
     let group_of: HashMap<i64, usize> = groups
         .iter()

@@ -1,6 +1,5 @@
 //! `storyline article ID`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -9,8 +8,8 @@ use crate::cli::ArticleArgs;
 use crate::render;
 
 /// Shows one article; 1 when there is none.
-pub fn run(db: &Path, args: ArticleArgs) -> Result<ExitCode> {
-    let store = super::open(db)?;
+pub fn run(db: &super::Db, args: ArticleArgs) -> Result<ExitCode> {
+    let store = db.reader()?;
     let Some(found) = store.resolve(&args.id)? else {
         eprintln!("storyline: no article with id or ref {:?}", args.id);
         return Ok(ExitCode::from(1));

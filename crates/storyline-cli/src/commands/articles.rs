@@ -1,6 +1,5 @@
 //! `storyline articles`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,8 +8,8 @@ use crate::cli::ArticlesArgs;
 use crate::render;
 
 /// Lists articles in store order.
-pub fn run(db: &Path, args: ArticlesArgs) -> Result<ExitCode> {
-    let store = super::open(db)?;
+pub fn run(db: &super::Db, args: ArticlesArgs) -> Result<ExitCode> {
+    let store = db.reader()?;
     let list = store.articles(args.limit.unwrap_or(usize::MAX >> 1), args.offset)?;
     if args.json {
         render::print_json(&list)?;

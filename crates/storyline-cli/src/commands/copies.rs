@@ -1,6 +1,5 @@
 //! `storyline copies [--explain ID]`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -10,8 +9,8 @@ use crate::render;
 
 /// The copies stage's report, or one article's copies with `--explain`
 /// (1 when there is no such article).
-pub fn run(db: &Path, args: CopiesArgs) -> Result<ExitCode> {
-    let store = super::open(db)?;
+pub fn run(db: &super::Db, args: CopiesArgs) -> Result<ExitCode> {
+    let store = db.reader()?;
     if let Some(id) = args.explain {
         let Some(found) = store.resolve(&id)? else {
             eprintln!("storyline: no article with id or ref {id:?}");

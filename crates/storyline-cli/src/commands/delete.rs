@@ -1,6 +1,5 @@
 //! `storyline delete ID...`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,8 +8,8 @@ use crate::cli::DeleteArgs;
 use crate::render;
 
 /// Deletes the articles found; 2 when some were not.
-pub fn run(db: &Path, args: DeleteArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: DeleteArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for id in &args.ids {

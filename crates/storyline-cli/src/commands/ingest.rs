@@ -1,12 +1,10 @@
 //! `storyline ingest PATH...`
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-use storyline::ingest::IngestOptions;
 use storyline::pipeline::{self, Progress};
 
 use crate::cli::IngestArgs;
@@ -14,11 +12,10 @@ use crate::render;
 
 /// Reads the inputs into the store: 0 when everything went in, 2 when some
 /// records were skipped.
-pub fn run(db: &Path, args: IngestArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
-    let opts = IngestOptions {
-        max_file_size: args.max_file_size,
-    };
+pub fn run(db: &super::Db, args: IngestArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
+    store.quick_check().map_err(|e| super::opening(e, db))?;
+    let opts = args.limits.options();
     let bar = progress_bar();
     let report = pipeline::ingest(&mut store, &args.paths, &opts, &|p: Progress| {
         if let Some(bar) = &bar {

@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod articles;
+pub mod check;
 pub mod copies;
 pub mod delete;
 pub mod ingest;
@@ -9,42 +10,77 @@ pub mod quotes;
 pub mod recluster;
 pub mod search;
 pub mod serve;
+pub mod sources;
 pub mod stats;
 pub mod stories;
 pub mod story;
 pub mod summarize;
+pub mod watch;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Result, bail};
 use storyline::store::Store;
 
-/// Opens the database, saying which one failed.
-pub fn open(db: &Path) -> Result<Store> {
-    Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+/// The database the command works on, and whether it must only be read.
+pub struct Db {
+    /// The file.
+    pub path: PathBuf,
+    /// `--read-only`: never write to it, nor to its journal.
+    pub read_only: bool,
+}
+
+impl std::ops::Deref for Db {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Db {
+    /// Opens the database for a command that writes (creating it if
+    /// missing).
+    pub fn writer(&self) -> Result<Store> {
+        if self.read_only {
+            bail!(
+                "this command writes to the database, and --read-only says not to: run it without --read-only"
+            );
+        }
+        Store::open(&self.path).map_err(|e| opening(e, &self.path))
+    }
+
+    /// Opens the database for a command that only reads: read-only when
+    /// `--read-only` says so or when the file cannot be written (another
+    /// user's store, a read-only medium).
+    pub fn reader(&self) -> Result<Store> {
+        let store = if self.read_only {
+            Store::open_read_only(&self.path)
+        } else {
+            Store::open_for_reading(&self.path)
+        };
+        store.map_err(|e| opening(e, &self.path))
+    }
+}
+
+/// One clear message for a database that cannot be opened: the library's
+/// error already names the file.
+pub fn opening(e: storyline::Error, db: &Path) -> anyhow::Error {
+    match e.root() {
+        storyline::Error::Corrupt(_) => anyhow::anyhow!("{}: {}", db.display(), e.message()),
+        _ => anyhow::anyhow!("cannot open the database: {e}"),
+    }
 }
 
 /// The story a `story` argument names: a story id or `article:X`. Prints
 /// why not and returns `None` when there is none.
 pub fn story_arg(store: &Store, id: &str) -> Result<Option<i64>> {
-    let story = match id.strip_prefix("article:") {
-        Some(article) => match store.resolve(article)? {
-            Some(a) => store.story_of(a)?,
-            None => {
-                eprintln!("storyline: no article with id or ref {article:?}");
-                return Ok(None);
-            }
-        },
-        None => match id.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                eprintln!("storyline: {id:?} is not a story id (a number, or article:ID)");
-                return Ok(None);
-            }
-        },
-    };
-    if story.is_none() {
-        eprintln!("storyline: no story {id:?}");
+    match store.story_ref(id) {
+        Ok(story) => Ok(Some(story)),
+        Err(e @ (storyline::Error::NotFound(_) | storyline::Error::BadArgument(_))) => {
+            eprintln!("storyline: {e}");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(story)
 }

@@ -1,6 +1,5 @@
 //! `storyline recluster`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -11,27 +10,20 @@ use crate::render;
 
 /// Rebuilds every story, with the stored tuning changed by `--threshold`
 /// and `--params`.
-pub fn run(db: &Path, args: ReclusterArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: ReclusterArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
     let params = if args.threshold.is_some() || args.params.is_some() {
-        let mut p = serde_json::to_value(store.story_params()?)?;
-        if let Some(extra) = &args.params {
-            let extra: serde_json::Value =
-                serde_json::from_str(extra).context("--params is not JSON")?;
-            let (Some(obj), Some(extra)) = (p.as_object_mut(), extra.as_object()) else {
-                anyhow::bail!("--params must be a JSON object");
-            };
-            for (k, v) in extra {
-                if !obj.contains_key(k) {
-                    anyhow::bail!("--params: unknown key {k:?}");
-                }
-                obj.insert(k.clone(), v.clone());
-            }
+        let mut p = store.story_params()?;
+        if let Some(changes) = &args.params {
+            let changes: serde_json::Value =
+                serde_json::from_str(changes).context("--params is not JSON")?;
+            p = p.with_changes(&changes).context("--params")?;
         }
-        let mut p: storyline::stories::StoryParams =
-            serde_json::from_value(p).context("--params has a value of the wrong type")?;
         if let Some(t) = args.threshold {
-            p.threshold = t;
+            match p.scorer {
+                storyline::stories::Scorer::Learned => p.join_probability = Some(t),
+                storyline::stories::Scorer::Rules => p.threshold = t,
+            }
         }
         Some(p)
     } else {

@@ -1,6 +1,5 @@
 //! `storyline search QUERY...`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,8 +8,8 @@ use crate::cli::SearchArgs;
 use crate::render;
 
 /// Full-text search, best first.
-pub fn run(db: &Path, args: SearchArgs) -> Result<ExitCode> {
-    let store = super::open(db)?;
+pub fn run(db: &super::Db, args: SearchArgs) -> Result<ExitCode> {
+    let store = db.reader()?;
     let hits = store.search(&args.query.join(" "), args.limit, args.offset)?;
     if args.json {
         render::print_json(&hits)?;

@@ -1,6 +1,5 @@
 //! `storyline stats`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,8 +8,8 @@ use crate::cli::StatsArgs;
 use crate::render;
 
 /// Counts of what is stored.
-pub fn run(db: &Path, args: StatsArgs) -> Result<ExitCode> {
-    let store = super::open(db)?;
+pub fn run(db: &super::Db, args: StatsArgs) -> Result<ExitCode> {
+    let store = db.reader()?;
     let stats = store.stats()?;
     if args.json {
         render::print_json(&stats)?;

@@ -1,6 +1,5 @@
 //! `storyline stories`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -10,8 +9,8 @@ use crate::cli::StoriesArgs;
 use crate::render;
 
 /// Lists stories, most recently active first.
-pub fn run(db: &Path, args: StoriesArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
+pub fn run(db: &super::Db, args: StoriesArgs) -> Result<ExitCode> {
+    let mut store = db.reader()?;
     // A database from before the stories stage gets its stories now.
     pipeline::stories::backfill(&mut store)?;
     let list = store.stories(

@@ -1,6 +1,5 @@
 //! `storyline story ID`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -10,10 +9,9 @@ use crate::cli::StoryArgs;
 use crate::render;
 
 /// Shows one story; 1 when there is none.
-pub fn run(db: &Path, args: StoryArgs) -> Result<ExitCode> {
-    let mut store = super::open(db)?;
-    pipeline::stories::backfill(&mut store)?;
-    pipeline::quotes::backfill(&mut store)?;
+pub fn run(db: &super::Db, args: StoryArgs) -> Result<ExitCode> {
+    let mut store = db.reader()?;
+    pipeline::catch_up(&mut store)?;
     let Some(story_id) = super::story_arg(&store, &args.id)? else {
         return Ok(ExitCode::from(1));
     };

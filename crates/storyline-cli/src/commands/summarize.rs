@@ -1,20 +1,18 @@
 //! `storyline summarize PATH...`
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use storyline::ingest::IngestOptions;
 use storyline::pipeline;
-use storyline::summary::{SummaryInput, summarize};
+use storyline::summary::{SummaryInput, main_language, summarize, summarize_any_language};
 
 use crate::cli::SummarizeArgs;
 use crate::render;
 
 /// Summarises the inputs without storing them; 2 when some records were
 /// skipped.
-pub fn run(_db: &Path, args: SummarizeArgs) -> Result<ExitCode> {
-    let (articles, errors) = pipeline::read_articles(&args.paths, &IngestOptions::default());
+pub fn run(_db: &super::Db, args: SummarizeArgs) -> Result<ExitCode> {
+    let (articles, errors) = pipeline::read_articles(&args.paths, &args.limits.options());
     let inputs: Vec<SummaryInput<'_>> = articles
         .iter()
         .enumerate()
@@ -26,18 +24,23 @@ pub fn run(_db: &Path, args: SummarizeArgs) -> Result<ExitCode> {
             text: &a.analyzed,
         })
         .collect();
-    let summary = summarize(&inputs, args.words);
+    let summary = if args.any_language {
+        summarize_any_language(&inputs, args.words)
+    } else {
+        summarize(&inputs, args.words)
+    };
     if args.json {
         let listed: Vec<serde_json::Value> = articles
             .iter()
             .enumerate()
             .map(|(i, a)| {
                 serde_json::json!({"article": i, "ref": a.ref_id, "title": a.title,
-                    "source": a.source, "date": a.date})
+                    "source": a.source, "date": a.date, "lang": a.analyzed.lang})
             })
             .collect();
         render::print_json(&serde_json::json!({
-            "words": args.words, "articles": listed, "summary": summary, "errors": errors
+            "words": args.words, "lang": main_language(&inputs), "articles": listed,
+            "summary": summary, "errors": errors
         }))?;
     } else {
         render::print_summary(&summary)?;

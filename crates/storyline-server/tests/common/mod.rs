@@ -58,6 +58,20 @@ impl Server {
         Self::start_on(dir, db, tune).await
     }
 
+    /// A server over a copy of the corpus database whose stories were
+    /// rebuilt by `recluster`: ids the online pass gave out and recluster
+    /// did not keep become aliases of the stories that took their articles.
+    pub async fn start_reclustered(tune: impl FnOnce(&mut Config)) -> Server {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let db = dir.path().join("serve.db");
+        std::fs::copy(corpus_db(), &db).expect("the db copies");
+        {
+            let mut store = storyline::store::Store::open(&db).expect("the db opens");
+            storyline::pipeline::stories::recluster(&mut store, None).expect("the stories rebuild");
+        }
+        Self::start_on(dir, db, tune).await
+    }
+
     /// A server over an empty database.
     pub async fn start_empty(tune: impl FnOnce(&mut Config)) -> Server {
         let dir = tempfile::tempdir().expect("a temp dir");

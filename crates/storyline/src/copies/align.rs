@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
 use super::shingles::word_hashes;
-use super::{quote_containment, sentence_bands};
-use crate::text::AnalyzedText;
+use super::{quote_containment_in, sentence_bands_in};
+use crate::text::{AnalyzedText, Lang};
 
 /// At most this many candidates are judged per sentence: a line repeated
 /// in every article must not make the set quadratic.
@@ -35,12 +35,18 @@ pub struct AlignedPair {
 /// [`PARAPHRASE_THRESHOLD`] means reused), given their profiles: the
 /// paraphrase model, raised for a quotation trimmed or merged into a longer
 /// one, which is the same words however different the sentences around it.
-pub fn reuse_score(a: &str, pa: &SentenceProfile, b: &str, pb: &SentenceProfile) -> f64 {
+pub fn reuse_score(
+    a: &str,
+    pa: &SentenceProfile,
+    b: &str,
+    pb: &SentenceProfile,
+    lang: Lang,
+) -> f64 {
     let score = score_profiles(pa, pb);
     if score >= PARAPHRASE_THRESHOLD {
         return score;
     }
-    let contained = quote_containment(a, b);
+    let contained = quote_containment_in(a, b, lang);
     if contained >= 0.6 {
         score.max(PARAPHRASE_THRESHOLD + (1.0 - PARAPHRASE_THRESHOLD) * (contained - 0.6))
     } else {
@@ -69,14 +75,14 @@ impl<'a> Aligner<'a> {
             .map(|t| {
                 t.sentences
                     .iter()
-                    .map(|s| sentence_bands(&t.text[s.start..s.end]))
+                    .map(|s| sentence_bands_in(&t.text[s.start..s.end], t.lang))
                     .collect()
             })
             .collect();
         Self::with_bands(texts, bands)
     }
 
-    /// [`Self::new`] with each sentence's [`sentence_bands`] computed
+    /// [`Self::new`] with each sentence's [`sentence_bands_in`] computed
     /// already (`bands[article][sentence]`).
     pub fn with_bands(texts: &'a [&'a AnalyzedText], bands: Vec<Vec<Vec<u64>>>) -> Self {
         let mut al = Aligner {
@@ -147,7 +153,7 @@ impl<'a> Aligner<'a> {
         {
             for s in [a, b] {
                 if !self.profiles.contains_key(&s) {
-                    let p = SentenceProfile::new(self.sentence(s));
+                    let p = SentenceProfile::new_in(self.sentence(s), self.texts[s.0].lang);
                     self.profiles.insert(s, p);
                 }
             }
@@ -156,6 +162,7 @@ impl<'a> Aligner<'a> {
                 &self.profiles[&a],
                 self.sentence(b),
                 &self.profiles[&b],
+                self.texts[a.0].lang,
             );
             (score >= PARAPHRASE_THRESHOLD).then_some(AlignedPair {
                 a,

@@ -31,13 +31,17 @@ pub use align::{AlignedPair, Aligner, align_sentences, reuse_score};
 pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};
-pub use verdict::{SentenceMatch, SpinVerdict, StitchVerdict, assess_spin, assess_stitch};
+pub use signals::{Signal, SignalKind};
+pub use verdict::{
+    Flagged, ReuseKind, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, assess_spin,
+    assess_stitch,
+};
 
 use std::sync::LazyLock;
 
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use crate::text::{AnalyzedText, TextAnalyzer, fingerprint_text};
+use crate::text::{AnalyzedText, Lang, content_analyzer, fingerprint_text};
 
 /// Hash functions of a sentence's content-word MinHash.
 const SENTENCE_HASHES: usize = 20;
@@ -49,7 +53,6 @@ pub const MIN_CONTENT_WORDS: usize = 4;
 
 static SENTENCE_HASHER: LazyLock<MinHasher> =
     LazyLock::new(|| MinHasher::new(SENTENCE_HASHES, 0x53454e54454e4345));
-static CONTENT: LazyLock<TextAnalyzer> = LazyLock::new(TextAnalyzer::content_words);
 
 /// What the copies stage keeps about an article to find its copies.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -73,7 +76,7 @@ pub fn fingerprint(text: &AnalyzedText) -> Fingerprint {
     let sentence_bands = text
         .sentences
         .iter()
-        .map(|s| sentence_bands(&text.text[s.start..s.end]))
+        .map(|s| sentence_bands_in(&text.text[s.start..s.end], text.lang))
         .collect();
     Fingerprint {
         text_hash: xxh3_64(fingerprint_text(&text.text).as_bytes()) & (i64::MAX as u64),
@@ -83,28 +86,37 @@ pub fn fingerprint(text: &AnalyzedText) -> Fingerprint {
     }
 }
 
-/// LSH keys of a sentence's content-word stems.
+/// LSH keys of an English sentence's content-word stems.
 pub fn sentence_bands(sentence: &str) -> Vec<u64> {
-    let tokens = CONTENT.tokens(sentence);
-    sentence_bands_of(tokens.iter().map(|t| t.text.as_str()), sentence)
+    sentence_bands_in(sentence, Lang::EN)
 }
 
-/// [`sentence_bands`] from the sentence's content-word stems (lower-cased,
-/// stop words out, Snowball stems), for callers that have them already.
+/// LSH keys of the content-word stems of a sentence in `lang`. Keys of
+/// different languages never meet.
+pub fn sentence_bands_in(sentence: &str, lang: Lang) -> Vec<u64> {
+    let tokens = content_analyzer(lang).tokens(sentence);
+    sentence_bands_of(tokens.iter().map(|t| t.text.as_str()), sentence, lang)
+}
+
+/// [`sentence_bands_in`] from the sentence's content-word stems
+/// (lower-cased, stop words out, Snowball stems), for callers that have
+/// them already.
 pub fn sentence_bands_of<'s>(
     content_stems: impl Iterator<Item = &'s str>,
     sentence: &str,
+    lang: Lang,
 ) -> Vec<u64> {
+    let seed = lang.key_seed();
     let mut stems: Vec<u32> = content_stems
-        .map(|t| xxh3_64(t.as_bytes()) as u32)
+        .map(|t| xxh3_64_with_seed(t.as_bytes(), seed) as u32)
         .collect();
     stems.sort_unstable();
     stems.dedup();
     // Quote keys: up to four of a quotation's 5-grams, tagged apart.
-    let quote_keys = quote_shingles(sentence)
+    let quote_keys = quote_shingles_in(sentence, lang)
         .into_iter()
         .take(4)
-        .map(|h| (1u64 << 62) | h as u64);
+        .map(|h| (1u64 << 62) | (h ^ seed as u32) as u64);
     if stems.len() < MIN_CONTENT_WORDS {
         return quote_keys.collect();
     }
@@ -124,18 +136,38 @@ pub fn sentence_bands_of<'s>(
         .collect()
 }
 
-/// The quoted spans of a sentence (double quotes, straight or curly).
+/// The quoted spans of an English sentence (double quotes, straight or
+/// curly).
 pub fn quotations(sentence: &str) -> Vec<&str> {
+    quotations_in(sentence, Lang::EN)
+}
+
+/// The quoted spans of a sentence in `lang`: double quotes, straight or
+/// curly, and outside English also « », „ “, ‹ ›, 「 」 and 『 』.
+pub fn quotations_in(sentence: &str, lang: Lang) -> Vec<&str> {
+    let every_mark = lang != Lang::EN;
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     for (i, c) in sentence.char_indices() {
+        let after = i + c.len_utf8();
         match (c, open) {
-            ('\u{201C}', _) => open = Some(i + c.len_utf8()),
+            ('\u{201C}', Some(o)) if every_mark && sentence[..o].ends_with('\u{201E}') => {
+                out.push(&sentence[o..i]);
+                open = None;
+            }
+            ('\u{201C}', _) => open = Some(after),
             ('\u{201D}', Some(o)) | ('"', Some(o)) => {
                 out.push(&sentence[o..i]);
                 open = None;
             }
-            ('"', None) => open = Some(i + 1),
+            ('"', None) => open = Some(after),
+            ('\u{00AB}' | '\u{201E}' | '\u{2039}' | '\u{300C}' | '\u{300E}', _) if every_mark => {
+                open = Some(after)
+            }
+            ('\u{00BB}' | '\u{203A}' | '\u{300D}' | '\u{300F}', Some(o)) if every_mark => {
+                out.push(&sentence[o..i]);
+                open = None;
+            }
             _ => {}
         }
     }
@@ -145,8 +177,8 @@ pub fn quotations(sentence: &str) -> Vec<&str> {
 /// Word 5-gram shingles of the quotations of a sentence with at least six
 /// quoted words: a quote trimmed, merged into a longer one or given to
 /// another speaker still shares them.
-fn quote_shingles(sentence: &str) -> Vec<u32> {
-    let mut out: Vec<u32> = quotations(sentence)
+fn quote_shingles_in(sentence: &str, lang: Lang) -> Vec<u32> {
+    let mut out: Vec<u32> = quotations_in(sentence, lang)
         .into_iter()
         .map(shingles::word_hashes)
         .filter(|w| w.len() >= 6)
@@ -161,8 +193,13 @@ fn quote_shingles(sentence: &str) -> Vec<u32> {
 /// the larger of the two directions' shares of quote 5-grams found in the
 /// other sentence, 0 when neither quotes six words or more.
 pub fn quote_containment(a: &str, b: &str) -> f64 {
+    quote_containment_in(a, b, Lang::EN)
+}
+
+/// [`quote_containment`] of two sentences in `lang`.
+pub fn quote_containment_in(a: &str, b: &str, lang: Lang) -> f64 {
     let one_way = |x: &str, y: &str| {
-        let q = quote_shingles(x);
+        let q = quote_shingles_in(x, lang);
         if q.len() < 2 {
             return 0.0;
         }

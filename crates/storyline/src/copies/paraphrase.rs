@@ -39,7 +39,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 #[cfg(doc)]
 use crate::text::TextAnalyzer;
-use crate::text::{filters::is_stop_word, tokenize};
+use crate::text::{Lang, filters::is_stop_word_in, tokenize_in};
 
 /// Number of pair features computed by [`features`].
 pub const N_FEATURES: usize = 26;
@@ -110,34 +110,79 @@ fn is_negation(lower: &str) -> bool {
             | "nor"
             | "without"
             | "cannot"
+            // Spanish, French, German, Italian, Portuguese, Dutch.
+            | "nunca"
+            | "nada"
+            | "nadie"
+            | "ne"
+            | "pas"
+            | "jamais"
+            | "rien"
+            | "nicht"
+            | "kein"
+            | "keine"
+            | "nie"
+            | "niemals"
+            | "non"
+            | "mai"
+            | "niente"
+            | "não"
+            | "nenhum"
+            | "niet"
+            | "geen"
+            | "nooit"
     ) || lower.ends_with("n't")
         || lower.ends_with("n\u{2019}t")
 }
 
-/// The Snowball English (Porter 2) stemmer, as in [`TextAnalyzer::stemming`].
-fn stemmer() -> &'static rust_stemmers::Stemmer {
-    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
-    STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+/// The Snowball stemmer of each language rust-stemmers has, as in
+/// [`TextAnalyzer::stemming_in`] (English: Porter 2).
+fn stemmer(lang: Lang) -> Option<(usize, &'static rust_stemmers::Stemmer)> {
+    static STEMMERS: OnceLock<Vec<rust_stemmers::Stemmer>> = OnceLock::new();
+    let algorithm = crate::text::filters::stemmer_algorithm(lang)?;
+    let all = STEMMERS.get_or_init(|| {
+        ALGORITHMS
+            .iter()
+            .map(|&a| rust_stemmers::Stemmer::create(a))
+            .collect()
+    });
+    let i = ALGORITHMS.iter().position(|&a| a == algorithm)?;
+    Some((i, &all[i]))
 }
 
+/// Every Snowball algorithm, each with a stem cache of its own.
+const ALGORITHMS: [rust_stemmers::Algorithm; 18] = {
+    use rust_stemmers::Algorithm::*;
+    [
+        English, Arabic, Danish, Dutch, Finnish, French, German, Greek, Hungarian, Italian,
+        Norwegian, Portuguese, Romanian, Russian, Spanish, Swedish, Tamil, Turkish,
+    ]
+};
+
 thread_local! {
-    /// Stem hashes of lower-cased words seen by this thread: stemming is most
-    /// of the cost of a profile and news reuses its words.
-    static STEM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, u64>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    /// Stem hashes of lower-cased words seen by this thread, per stemmer
+    /// (the last for words of languages without one): stemming is most of
+    /// the cost of a profile and news reuses its words.
+    static STEM_CACHE: std::cell::RefCell<Vec<rustc_hash::FxHashMap<Box<str>, u64>>> =
+        std::cell::RefCell::new(vec![rustc_hash::FxHashMap::default(); ALGORITHMS.len() + 1]);
 }
 
 /// Entries kept in the per-thread stem cache before it is emptied.
 const STEM_CACHE_LIMIT: usize = 1 << 16;
 
-/// Hash of the Snowball stem of a lower-cased word.
-fn stem_hash(lower: &str) -> u64 {
-    STEM_CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
+/// Hash of the Snowball stem of a lower-cased word (of the word itself in
+/// a language without a stemmer).
+fn stem_hash(lower: &str, stemmer: Option<(usize, &rust_stemmers::Stemmer)>) -> u64 {
+    STEM_CACHE.with(|caches| {
+        let mut caches = caches.borrow_mut();
+        let cache = &mut caches[stemmer.map_or(ALGORITHMS.len(), |s| s.0)];
         if let Some(&h) = cache.get(lower) {
             return h;
         }
-        let h = hash_str(&stemmer().stem(lower));
+        let h = match stemmer {
+            Some((_, s)) => hash_str(&s.stem(lower)),
+            None => hash_str(lower),
+        };
         if cache.len() >= STEM_CACHE_LIMIT {
             cache.clear();
         }
@@ -162,11 +207,18 @@ fn is_number(word: &str) -> bool {
 }
 
 impl SentenceProfile {
-    /// Tokenises, stems and hashes `text`.
+    /// Tokenises, stems and hashes an English `text`.
     pub fn new(text: &str) -> Self {
-        // The same tokens and stems as `TextAnalyzer::stemming()`, with one
-        // pass of the tokenizer and no allocation per word.
-        let raw = tokenize(text);
+        Self::new_in(text, Lang::EN)
+    }
+
+    /// Tokenises, stems and hashes `text` in `lang`, with its words, stems
+    /// and stop words.
+    pub fn new_in(text: &str, lang: Lang) -> Self {
+        // The same tokens and stems as `TextAnalyzer::stemming_in()`, with
+        // one pass of the tokenizer and no allocation per word.
+        let stemmer = stemmer(lang);
+        let raw = tokenize_in(text, lang);
         let mut p = SentenceProfile {
             stems: Vec::with_capacity(raw.len()),
             ..Default::default()
@@ -187,7 +239,7 @@ impl SentenceProfile {
             } else {
                 lower.push_str(word);
             }
-            let sh = stem_hash(&lower);
+            let sh = stem_hash(&lower, stemmer);
             p.stems.push(sh);
             if is_number(word) {
                 let digits: String = word.chars().filter(|&c| c != ',').collect();
@@ -196,7 +248,7 @@ impl SentenceProfile {
             if is_negation(&lower) {
                 p.negated = !p.negated;
             }
-            if is_stop_word(&lower) {
+            if is_stop_word_in(&lower, lang) {
                 p.stops.push(sh);
             } else {
                 if let Some(&prev) = content_seq.last() {

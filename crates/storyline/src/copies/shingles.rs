@@ -8,6 +8,8 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::text::unspaced_script;
+
 /// Words per shingle. Five-word shingles make unrelated news on the same
 /// topic share almost nothing while copies share most.
 pub const SHINGLE_WORDS: usize = 5;
@@ -50,6 +52,20 @@ pub fn word_hashes(text: &str) -> Vec<u64> {
             (false, 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
+            if unspaced_script(c) {
+                // Scripts without spaces between words: each character is
+                // a word, so shingles are character 5-grams, which serve
+                // near-duplicate detection as well as words (and cost no
+                // dictionary).
+                if !buf.is_empty() {
+                    hashes.push(xxh3_64(&buf));
+                    buf.clear();
+                }
+                let mut tmp = [0u8; 4];
+                hashes.push(xxh3_64(c.encode_utf8(&mut tmp).as_bytes()));
+                i += c.len_utf8();
+                continue;
+            }
             if c.is_alphanumeric() {
                 let mut tmp = [0u8; 4];
                 for l in c.to_lowercase() {
@@ -170,6 +186,15 @@ mod tests {
                 "ça", "va", "the", "u", "s", "russia", "talks", "320", "000", "dead", "été"
             ]
             .map(h)
+        );
+    }
+
+    #[test]
+    fn characters_of_scripts_without_spaces_are_words() {
+        let h = |w: &str| xxh3_64(w.as_bytes());
+        assert_eq!(
+            word_hashes("Xi说中国OK"),
+            ["xi", "说", "中", "国", "ok"].map(h)
         );
     }
 

@@ -4,29 +4,64 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::lexicon::{
     CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
     VOWEL_LETTER_CONSONANT_SOUND,
 };
-use crate::text::{AnalyzedText, tokenize};
+use crate::text::{AnalyzedText, Lang, floor_char_boundary, tokenize};
+
+/// What kind of evidence a [`Signal`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    /// An article that does not fit the next word ("an global").
+    ArticleNoun,
+    /// A phrase a synonym spinner makes ("worldwide law").
+    SpunPhrase,
+    /// Two variants of one name ("Russia" and "Russian Federation").
+    MixedVariants,
+    /// A modifier news writing does not use ("the USA ambassador").
+    OddModifier,
+    /// A sentence without a verb, cut from another.
+    Fragment,
+    /// Two sentences glued without a space ("war.The").
+    Glued,
+    /// A paragraph opening on a connective that follows nothing
+    /// ("However, …" first).
+    DanglingConnective,
+}
+
+impl SignalKind {
+    /// The name shown and stored (`article_noun`, `spun_phrase`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            SignalKind::ArticleNoun => "article_noun",
+            SignalKind::SpunPhrase => "spun_phrase",
+            SignalKind::MixedVariants => "mixed_variants",
+            SignalKind::OddModifier => "odd_modifier",
+            SignalKind::Fragment => "fragment",
+            SignalKind::Glued => "glued",
+            SignalKind::DanglingConnective => "dangling_connective",
+        }
+    }
+}
 
 /// One piece of evidence found in the text itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Fields in alphabetical order: the JSON keys have always come out so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signal {
-    /// What kind of evidence: `article_noun` ("an global"), `spun_phrase`
-    /// ("worldwide law"), `mixed_variants` ("Russia" and "Russian
-    /// Federation"), `odd_modifier` ("the USA ambassador"), `fragment`,
-    /// `glued`, `dangling_connective`.
-    pub kind: &'static str,
+    /// What kind of evidence.
+    pub kind: SignalKind,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
     /// The words concerned, as written.
     pub text: String,
     /// What news writing would usually say, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usual: Option<String>,
-    /// Index of the sentence it is in.
-    pub sentence: usize,
 }
 
 fn sentence_of(text: &AnalyzedText, offset: usize) -> usize {
@@ -56,6 +91,10 @@ static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
 pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
     let t = &text.text;
     let mut out = Vec::new();
+    // The lists are of English spinners' traces.
+    if text.lang != Lang::EN {
+        return out;
+    }
     let tokens = tokenize(t);
     for pair in tokens.windows(2) {
         let (art, word) = (&pair[0], &pair[1]);
@@ -66,7 +105,7 @@ pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
         let w = &t[word.offset_from..word.offset_to];
         if let Some(wrong) = article_disagrees(article, w) {
             out.push(Signal {
-                kind: "article_noun",
+                kind: SignalKind::ArticleNoun,
                 text: format!("{article} {w}"),
                 usual: Some(format!("{wrong} {w}")),
                 sentence: sentence_of(text, art.offset_from),
@@ -76,7 +115,7 @@ pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
     for m in PHRASES.find_iter(t) {
         if is_word_boundary(t, m.start(), m.end()) {
             out.push(Signal {
-                kind: "spun_phrase",
+                kind: SignalKind::SpunPhrase,
                 text: t[m.start()..m.end()].to_string(),
                 usual: Some(SPUN_PHRASES[m.pattern().as_usize()].1.to_string()),
                 sentence: sentence_of(text, m.start()),
@@ -92,7 +131,7 @@ pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
             .find(|u| find_word(&t.replace(long, ""), u).is_some())
         {
             out.push(Signal {
-                kind: "mixed_variants",
+                kind: SignalKind::MixedVariants,
                 text: format!("{long} / {short}"),
                 usual: Some((*short).to_string()),
                 sentence: sentence_of(text, at),
@@ -118,7 +157,7 @@ pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
                 )
             {
                 out.push(Signal {
-                    kind: "odd_modifier",
+                    kind: SignalKind::OddModifier,
                     text: format!("{m} {next}"),
                     usual: None,
                     sentence: sentence_of(text, at),
@@ -196,7 +235,7 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
             || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')') && second.is_alphanumeric());
         if fragment {
             out.push(Signal {
-                kind: "fragment",
+                kind: SignalKind::Fragment,
                 text: clip(sentence),
                 usual: None,
                 sentence: i,
@@ -204,7 +243,10 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
         }
         let new_paragraph = s.paragraph != last_paragraph;
         last_paragraph = s.paragraph;
-        if new_paragraph {
+        // The connectives and the dash rule are English's: Spanish sets off
+        // an aside with a dash glued to its first word ("-que fue…").
+        let english = text.lang == Lang::EN;
+        if new_paragraph && english {
             let opener = sentence
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
@@ -213,7 +255,7 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
                 && (i == 0 || sentence[opener.len()..].starts_with(','))
             {
                 out.push(Signal {
-                    kind: "dangling_connective",
+                    kind: SignalKind::DanglingConnective,
                     text: clip(sentence),
                     usual: None,
                     sentence: i,
@@ -221,13 +263,13 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
             }
         }
         // A dash that lost its space on one side: "as illegal -and accused".
-        for (at, _) in sentence.match_indices(" -") {
+        for (at, _) in sentence.match_indices(" -").filter(|_| english) {
             let rest = &sentence[at + 2..];
             let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
             if word.len() >= 2 && word.chars().all(char::is_lowercase) {
                 out.push(Signal {
-                    kind: "glued",
-                    text: clip(&sentence[at.saturating_sub(12).min(at)..]),
+                    kind: SignalKind::Glued,
+                    text: clip(&sentence[floor_char_boundary(sentence, at.saturating_sub(12))..]),
                     usual: Some(format!("- {word}")),
                     sentence: i,
                 });
@@ -243,7 +285,7 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
                 .nth(20)
                 .map_or(prev.start, |(b, _)| b.max(prev.start));
             out.push(Signal {
-                kind: "glued",
+                kind: SignalKind::Glued,
                 text: clip(&t[tail_from..s.end]),
                 usual: None,
                 sentence: i,
@@ -265,7 +307,7 @@ mod tests {
     use super::*;
     use crate::text::analyze;
 
-    fn kinds(signals: &[Signal]) -> Vec<&str> {
+    fn kinds(signals: &[Signal]) -> Vec<SignalKind> {
         signals.iter().map(|s| s.kind).collect()
     }
 
@@ -301,7 +343,11 @@ mod tests {
         );
         let found = stitch_signals(&t);
         let k = kinds(&found);
-        assert!(k.contains(&"fragment"), "{k:?}");
-        assert_eq!(k.iter().filter(|k| **k == "glued").count(), 2, "{found:?}");
+        assert!(k.contains(&SignalKind::Fragment), "{k:?}");
+        assert_eq!(
+            k.iter().filter(|k| **k == SignalKind::Glued).count(),
+            2,
+            "{found:?}"
+        );
     }
 }

@@ -8,10 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::diff::{Edit, substitutions};
-use super::signals::{Signal, spin_signals, stitch_signals};
+use super::signals::{Signal, SignalKind, spin_signals, stitch_signals};
 use crate::text::AnalyzedText;
 
 /// A sentence of one article that another article carries too.
@@ -29,65 +30,156 @@ pub struct SentenceMatch {
     pub verbatim: bool,
 }
 
+impl SentenceMatch {
+    /// Word for word, or reworded.
+    pub fn kind(&self) -> ReuseKind {
+        if self.verbatim {
+            ReuseKind::Verbatim
+        } else {
+            ReuseKind::Reworded
+        }
+    }
+}
+
+/// How another article carries a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReuseKind {
+    /// The same words, ignoring case and punctuation.
+    Verbatim,
+    /// Other words, judged a paraphrase.
+    Reworded,
+}
+
+impl ReuseKind {
+    /// `verbatim` or `reworded`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReuseKind::Verbatim => "verbatim",
+            ReuseKind::Reworded => "reworded",
+        }
+    }
+}
+
+// The verdicts are stored as JSON and read back into these types. Their
+// fields are in alphabetical order: the JSON keys have always come out so.
+
 /// A word or phrase of the source replaced in this article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Substitution {
+    /// As the source wrote it.
+    pub from: String,
     /// Sentence of this article.
     pub sentence: usize,
     /// The source article.
     pub source_article: i64,
     /// The sentence of the source article.
     pub source_sentence: usize,
-    /// As the source wrote it.
-    pub from: String,
     /// As this article writes it.
     pub to: String,
 }
 
 /// Whether an article was run through a synonym spinner, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SpinVerdict {
-    /// The verdict.
-    pub spun: bool,
-    /// 0 to 1; `spun` is `score >= 0.5`.
-    pub score: f64,
     /// Sentences aligned with an earlier source.
     pub aligned_sentences: usize,
+    /// 0 to 1; `spun` is `score >= 0.5`.
+    pub score: f64,
+    /// Signals in the text itself.
+    pub signals: Vec<Signal>,
+    /// The verdict.
+    pub spun: bool,
     /// Aligned sentences with at least one short substitution.
     pub substituted_sentences: usize,
     /// Substitutions against the likely sources.
     pub substitutions: Vec<Substitution>,
-    /// Signals in the text itself.
-    pub signals: Vec<Signal>,
 }
 
 /// Where one sentence of a stitched article came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceSource {
-    /// Sentence of this article.
-    pub sentence: usize,
     /// The earlier article that carries it.
     pub article: i64,
-    /// Its sentence there.
-    pub source_sentence: usize,
     /// Paraphrase score.
     pub score: f64,
+    /// Sentence of this article.
+    pub sentence: usize,
+    /// Its sentence there.
+    pub source_sentence: usize,
 }
 
 /// Whether an article was stitched together from several reports, and how.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct StitchVerdict {
-    /// The verdict.
-    pub stitched: bool,
     /// 0 to 1; `stitched` is `score >= 0.5`.
     pub score: f64,
+    /// Signals in the text itself.
+    pub signals: Vec<Signal>,
     /// Earlier articles (one per group of near-duplicates) with the number
-    /// of this article's sentences each supplied, most first.
+    /// of this article's sentences each supplied, most first: `[article,
+    /// sentences]` pairs in the JSON.
     pub source_articles: Vec<(i64, usize)>,
     /// The source of each sentence found elsewhere.
     pub sources: Vec<SentenceSource>,
-    /// Signals in the text itself.
-    pub signals: Vec<Signal>,
+    /// The verdict.
+    pub stitched: bool,
+}
+
+/// A verdict's flag: the key its JSON names it by.
+pub trait Flagged {
+    /// `spun` or `stitched`.
+    const FLAG: &'static str;
+}
+
+impl Flagged for SpinVerdict {
+    const FLAG: &'static str = "spun";
+}
+
+impl Flagged for StitchVerdict {
+    const FLAG: &'static str = "stitched";
+}
+
+/// A verdict as the store has it: judged, or not yet (an article stored
+/// before the copies stage existed). A pending verdict's JSON is
+/// `{"pending": true, "score": 0.0, FLAG: false}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict<T> {
+    /// The stage judged the article.
+    Judged(T),
+    /// It has not yet.
+    Pending,
+}
+
+impl<T> Verdict<T> {
+    /// The verdict, if the article was judged.
+    pub fn judged(&self) -> Option<&T> {
+        match self {
+            Verdict::Judged(v) => Some(v),
+            Verdict::Pending => None,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Verdict<T> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Verdict::Pending, Verdict::Judged)
+    }
+}
+
+impl<T: Serialize + Flagged> Serialize for Verdict<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Verdict::Judged(v) => v.serialize(s),
+            Verdict::Pending => {
+                let mut m = s.serialize_map(Some(3))?;
+                m.serialize_entry("pending", &true)?;
+                m.serialize_entry("score", &0.0)?;
+                m.serialize_entry(T::FLAG, &false)?;
+                m.end()
+            }
+        }
+    }
 }
 
 fn combine(a: f64, b: f64) -> f64 {
@@ -144,7 +236,7 @@ pub fn assess_spin(
     let weight: f64 = signals
         .iter()
         .map(|s| match s.kind {
-            "odd_modifier" => 0.6,
+            SignalKind::OddModifier => 0.6,
             _ => 1.0,
         })
         .sum();
@@ -192,9 +284,9 @@ pub fn assess_stitch(
         .map(|s| match s.kind {
             // Real wire copy has its share of glued sentences and of
             // paragraphs opening with "However,": weak evidence each.
-            "dangling_connective" if s.sentence == 0 => 0.6,
-            "dangling_connective" => 0.25,
-            "glued" => 0.35,
+            SignalKind::DanglingConnective if s.sentence == 0 => 0.6,
+            SignalKind::DanglingConnective => 0.25,
+            SignalKind::Glued => 0.35,
             _ => 1.0,
         })
         .sum();

@@ -31,6 +31,19 @@ impl Format {
             Format::Feed => "feed",
         }
     }
+
+    /// The format a name stands for.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [
+            Format::Text,
+            Format::Jsonl,
+            Format::Html,
+            Format::Warc,
+            Format::Feed,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
 }
 
 /// Whether bytes start with the gzip magic number.
@@ -57,14 +70,16 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format> {
     if head.is_empty() || head.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Empty);
     }
+    let start = skip_bom_and_space(head);
+    // Before the binary test: an archive's records carry images and
+    // compressed bodies.
+    if start.starts_with(b"WARC/") {
+        return Ok(Format::Warc);
+    }
     if looks_binary(head) {
         return Err(Error::Binary);
     }
     let ext = extension(path);
-    let start = skip_bom_and_space(head);
-    if start.starts_with(b"WARC/") {
-        return Ok(Format::Warc);
-    }
     let lower: Vec<u8> = start
         .iter()
         .take(4096)
@@ -105,16 +120,20 @@ fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
     &bytes[n..]
 }
 
-/// NUL bytes, or many control characters, mean binary data. UTF-16 text
-/// would also trip this and is rare enough in news feeds to report as such.
+/// Binary data has NUL bytes all through it (images, archives, UTF-16);
+/// text may carry a stray one, which then costs only its line or record.
+/// So: more than one NUL in 256 bytes, or many control characters, mean
+/// binary. UTF-16 text trips this too and is rare enough in news feeds to
+/// report as such.
 fn looks_binary(head: &[u8]) -> bool {
     let sample = &head[..head.len().min(8192)];
-    if sample.contains(&0) {
+    let nul = sample.iter().filter(|&&b| b == 0).count();
+    if nul * 256 > sample.len().max(256) {
         return true;
     }
     let control = sample
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0))
         .count();
     control * 20 > sample.len()
 }
@@ -144,6 +163,24 @@ mod tests {
             Format::Feed
         );
         assert_eq!(d("story", "Headline\n\nBody.").unwrap(), Format::Text);
+    }
+
+    #[test]
+    fn a_stray_nul_is_not_binary() {
+        let mut jsonl = b"{\"text\": \"one\"}\n".repeat(20);
+        jsonl.extend_from_slice(b"{\"text\": \"t\0wo\"}\n");
+        assert_eq!(detect(Path::new("a.jsonl"), &jsonl).unwrap(), Format::Jsonl);
+        assert!(matches!(
+            detect(
+                Path::new("a.txt"),
+                "UTF-16"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ),
+            Err(Error::Binary)
+        ));
     }
 
     #[test]

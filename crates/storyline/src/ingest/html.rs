@@ -14,7 +14,13 @@ use std::sync::LazyLock;
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
+use super::html_bounds::{self, HtmlLimits};
 use super::normalize_date;
+use crate::cancel::Cancel;
+
+mod boilerplate;
+mod lines;
+mod main_text;
 
 /// Metadata and main text of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,10 +47,24 @@ pub enum ExtractError {
     /// The page has no block of text that looks like an article body.
     #[error("no main text found in the page")]
     NoMainText,
+    /// The page is over a limit, or the work was cancelled (see
+    /// [`super::html_bounds`]).
+    #[error("{0}")]
+    Bounds(String),
 }
 
 /// Minimum number of characters of main text for a page to count as an article.
 const MIN_TEXT_CHARS: usize = 100;
+
+/// Main text shorter than this (non-space characters) is checked against the JSON-LD
+/// article body and Readability.
+const FALLBACK_CHARS: usize = 250;
+
+impl From<crate::Error> for ExtractError {
+    fn from(e: crate::Error) -> Self {
+        ExtractError::Bounds(e.message())
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Charset decoding
@@ -151,6 +171,8 @@ struct JsonLdMeta {
     author: Option<String>,
     published: Option<String>,
     publisher: Option<String>,
+    /// The article's text (`articleBody`), which some pages render only by script.
+    body: Option<String>,
 }
 
 fn json_name(v: &serde_json::Value) -> Option<String> {
@@ -246,6 +268,11 @@ fn json_ld(doc: &Document) -> JsonLdMeta {
             meta.publisher = meta
                 .publisher
                 .or_else(|| o.get("publisher").and_then(json_name));
+            if let Some(serde_json::Value::String(b)) = o.get("articleBody")
+                && meta.body.as_ref().is_none_or(|old| old.len() < b.len())
+            {
+                meta.body = Some(b.clone());
+            }
         }
     }
     meta
@@ -270,9 +297,11 @@ fn looks_like_url(s: &str) -> bool {
 static BY_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*by\s+").expect("valid regex"));
 
-fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
+/// Metadata of a page, and the article text its JSON-LD carries, if any.
+fn extract_metadata(doc: &Document, url: Option<&str>) -> (HtmlDocument, Option<String>) {
     let meta = meta_map(doc);
     let ld = json_ld(doc);
+    let ld_body = ld.body;
     let base = url.and_then(|u| url::Url::parse(u).ok());
 
     let title = meta_get(&meta, &["og:title", "twitter:title"])
@@ -347,7 +376,7 @@ fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
             meta_get(&meta, &["content-language", "og:locale"]).map(|l| l.replace('_', "-"))
         });
 
-    HtmlDocument {
+    let doc = HtmlDocument {
         title,
         text: String::new(),
         canonical_url,
@@ -355,7 +384,8 @@ fn extract_metadata(doc: &Document, url: Option<&str>) -> HtmlDocument {
         published,
         site_name,
         lang,
-    }
+    };
+    (doc, ld_body)
 }
 
 // ---------------------------------------------------------------------------
@@ -629,60 +659,6 @@ fn preclean(doc: &Document) {
 // Text post-filtering
 // ---------------------------------------------------------------------------
 
-static DROP_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^(?:",
-        r"(?:image|photo|picture|slide|video)\s*\d+\s*(?:of|/)\s*\d+",
-        r"|\(?(?:image|photo|picture|video)s?\s*(?:credit|courtesy|source)s?\s*:?.{0,120}",
-        r"|(?:photo|image|picture|credit|source|caption|video|getty images)s?\s*:.{0,100}",
-        r"|(?:continue reading|read more|see more|see also|read also|related|recommended|advertisement|sponsored|share|share this|follow us|follow|sign up|subscribe|click here|don'?t miss|you may also like|more from|most read|most popular|trending|watch|listen|comments?|leave a comment|previous|next|back to top|skip to|close|caption|expand|copyright|all rights reserved)\b.{0,100}",
-        r"|(?:published|updated|posted|last updated|first published|last modified)\b.{0,80}",
-        r"|by\s+\p{Lu}[^.!?]{0,70}",
-        r"|©.{0,150}",
-        r"|.{0,120}\ball rights reserved\b.{0,40}",
-        r")$"
-    ))
-    .expect("valid regex")
-});
-
-fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
-fn ends_like_sentence(s: &str) -> bool {
-    s.trim_end().ends_with([
-        '.', '!', '?', '"', '”', '’', '\'', ')', ':', '…', '。', '！', '？', '»',
-    ])
-}
-
-fn postfilter(raw: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    for line in raw.lines() {
-        let p = clean_ws(line);
-        if p.is_empty() {
-            continue;
-        }
-        if p.chars().count() <= 200 && DROP_LINE.is_match(&p) {
-            continue;
-        }
-        paras.push(p);
-    }
-    // Dangling labels at the start or end (section names, teaser titles).
-    while paras
-        .first()
-        .is_some_and(|p| word_count(p) <= 4 && !ends_like_sentence(p))
-    {
-        paras.remove(0);
-    }
-    while paras
-        .last()
-        .is_some_and(|p| word_count(p) <= 3 && !ends_like_sentence(p))
-    {
-        paras.pop();
-    }
-    paras.join("\n\n")
-}
-
 // ---------------------------------------------------------------------------
 // Extraction
 // ---------------------------------------------------------------------------
@@ -690,27 +666,110 @@ fn postfilter(raw: &str) -> String {
 /// Extract main text and metadata. `url` is the page address if known (used to
 /// resolve relative canonical links).
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlDocument, ExtractError> {
-    let doc = Document::from(html);
-    let mut out = extract_metadata(&doc, url);
-    preclean(&doc);
-    let cfg = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Formatted,
-        disable_json_ld: true,
-        ..Default::default()
-    };
-    let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
-    let mut r = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg))
-        .map_err(|_| ExtractError::NoMainText)?;
-    let article = r.parse().map_err(|_| ExtractError::NoMainText)?;
-    let text = postfilter(&article.text_content);
-    if text.chars().filter(|c| !c.is_whitespace()).count() < MIN_TEXT_CHARS {
+    extract_within(html, url, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`extract`] within limits on the page's depth and size, stopping when
+/// `cancel` is raised (see [`super::html_bounds`]).
+pub fn extract_within(
+    html: &str,
+    url: Option<&str>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<HtmlDocument, ExtractError> {
+    let doc = html_bounds::parse(html, limits, cancel)?;
+    let (mut out, ld_body) = extract_metadata(&doc, url);
+    let page = main_text::Page::read(&doc, &|markup| parse_fragment(markup, limits, cancel).ok());
+    cancel.check()?;
+    let mut text = lines::postfilter(&page.main_text(out.title.as_deref()).join("\n"));
+    // Text from a fallback, where the headline cannot be told from a paragraph.
+    let mut fallback = false;
+    // Too little text in the markup: the article may be in the JSON-LD (pages that render
+    // it by script), or in a layout that only Readability's scoring finds.
+    if visible_chars(&text) < FALLBACK_CHARS
+        && let Some(body) = ld_body
+    {
+        let body = if body.contains('<') {
+            parse_fragment(&body, limits, cancel)?
+                .formatted_text()
+                .to_string()
+        } else {
+            body
+        };
+        let body = lines::postfilter(&body);
+        if visible_chars(&body) > visible_chars(&text) {
+            text = body;
+            fallback = true;
+        }
+    }
+    if visible_chars(&text) < FALLBACK_CHARS {
+        preclean(&doc);
+        cancel.check()?;
+        let cfg = dom_smoothie::Config {
+            text_mode: dom_smoothie::TextMode::Formatted,
+            disable_json_ld: true,
+            ..Default::default()
+        };
+        let doc_url = url.filter(|u| url::Url::parse(u).is_ok());
+        if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, doc_url, Some(cfg))
+            && let Ok(article) = r.parse()
+        {
+            let alt = lines::postfilter(&article.text_content);
+            if visible_chars(&alt) > visible_chars(&text) {
+                text = alt;
+                fallback = true;
+            }
+            if out.title.is_none() {
+                out.title = non_empty(&article.title);
+            }
+        }
+    }
+    if fallback && let Some(title) = &out.title {
+        text = drop_leading_title(&text, title);
+    }
+    if visible_chars(&text) < MIN_TEXT_CHARS {
         return Err(ExtractError::NoMainText);
     }
     out.text = text;
-    if out.title.is_none() {
-        out.title = non_empty(&article.title);
-    }
     Ok(out)
+}
+
+/// Markup found inside a page (in `<noscript>`, in JSON-LD) parsed within the same
+/// limits as the page.
+fn parse_fragment(
+    markup: &str,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
+) -> Result<Document, ExtractError> {
+    let bounded = html_bounds::bound(markup, limits, false, cancel)?;
+    Ok(Document::fragment(bounded.as_ref()))
+}
+
+fn visible_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Whether a line of text is the page's title, or its start (a headline split by `<br>`).
+fn opens_title(line: &str, title: &str) -> bool {
+    line.len() >= 8 && title.starts_with(line)
+}
+
+/// The headline often opens a fallback's text too; it is metadata, not body text.
+fn drop_leading_title(text: &str, title: &str) -> String {
+    let mut paras = text.split("\n\n").peekable();
+    let mut dropped = false;
+    while let Some(p) = paras.peek() {
+        if opens_title(p, title) {
+            paras.next();
+            dropped = true;
+        } else {
+            break;
+        }
+    }
+    if !dropped {
+        return text.to_string();
+    }
+    paras.collect::<Vec<_>>().join("\n\n")
 }
 
 #[cfg(test)]
@@ -818,6 +877,20 @@ mod tests {
         );
         let doc = extract(&body, None).unwrap();
         assert_eq!(doc.text, format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn headline_is_left_out_and_a_lead_equal_to_it_kept() {
+        // The bundled corpus's pages: the title was made from the lead, which is text.
+        let lead = "The Indian Navy says it captured 23 pirates in the Gulf of Aden on Saturday.";
+        let head = format!("<meta property=\"og:title\" content=\"{lead}\">");
+        let page = format!(
+            "<html><head>{head}</head><body><article><header><h1>{lead}</h1></header>\
+             <div class=\"story-body\"><p>{lead}</p><p>{P1}</p><p>{P2}</p></div></article></body></html>"
+        );
+        let doc = extract(&page, None).unwrap();
+        assert_eq!(doc.title.as_deref(), Some(lead));
+        assert_eq!(doc.text, format!("{lead}\n\n{P1}\n\n{P2}"));
     }
 
     #[test]

@@ -4,20 +4,31 @@
 
 use serde_json::{Map, Value};
 
-use super::{RawArticle, html};
+use super::{HtmlLimits, RawArticle, html};
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 
 /// Reads one JSON record (an object) into an article, extracting the main
 /// text when the record carries `html` rather than `text`.
 pub fn parse_record(line: &str) -> Result<RawArticle> {
+    parse_record_within(line, &HtmlLimits::default(), &Cancel::new())
+}
+
+/// [`parse_record`] with the limits on an `html` field's page, stopping
+/// when `cancel` is raised.
+pub fn parse_record_within(line: &str, limits: &HtmlLimits, cancel: &Cancel) -> Result<RawArticle> {
     // Editors on Windows start files with a byte-order mark.
     let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
     let value: Value = serde_json::from_str(line)?;
-    from_value(value)
+    from_value_within(value, limits, cancel)
 }
 
 /// Reads an already parsed JSON value into an article.
 pub fn from_value(value: Value) -> Result<RawArticle> {
+    from_value_within(value, &HtmlLimits::default(), &Cancel::new())
+}
+
+fn from_value_within(value: Value, limits: &HtmlLimits, cancel: &Cancel) -> Result<RawArticle> {
     let Value::Object(mut obj) = value else {
         return Err(Error::invalid("a record must be a JSON object"));
     };
@@ -38,13 +49,18 @@ pub fn from_value(value: Value) -> Result<RawArticle> {
     match (text, page) {
         (Some(t), _) if !t.trim().is_empty() => a.text = t,
         (_, Some(h)) if !h.trim().is_empty() => {
-            let doc = html::extract(&h, a.url.as_deref())?;
+            let doc = html::extract_within(&h, a.url.as_deref(), limits, cancel)?;
             a.text = doc.text;
             a.title = a.title.or(doc.title);
             a.author = a.author.or(doc.author);
             a.published = a.published.or(doc.published);
             a.url = a.url.or(doc.canonical_url);
             a.source = a.source.or(doc.site_name);
+            if let Some(lang) = doc.lang
+                && !obj.contains_key("lang")
+            {
+                obj.insert("lang".into(), lang.into());
+            }
         }
         (Some(_), _) | (_, Some(_)) => return Err(Error::invalid("the article text is empty")),
         (None, None) => {

@@ -8,10 +8,12 @@
 //! and runs on every core. Every error carries the file and the line or
 //! record it happened at.
 
+mod bounded;
 mod dates;
 pub mod detect;
 pub mod feed;
 pub mod html;
+pub mod html_bounds;
 mod identity;
 pub mod jsonl;
 mod markup;
@@ -23,19 +25,29 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use dates::normalize_date;
 pub use detect::Format;
+pub use html_bounds::HtmlLimits;
 pub use identity::{canonical_url, identity_key};
 
-use crate::error::{Error, Location, Result};
+use crate::cancel::Cancel;
+use crate::error::{Error, Limit, Location, Result};
 
-/// Default limit on the size of one input file: 64 MiB.
+/// Default limit on the size of one input file or stream: 64 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
+/// Default limit on the size of one record: 8 MiB (a long article's page is
+/// about 0.5 MiB, the largest of the extraction sets 1.6 MiB).
+pub const DEFAULT_MAX_RECORD_SIZE: u64 = 8 << 20;
+
+/// Default limit on the text of one article: 1 MiB (about 170,000 words; a
+/// long feature runs to 50,000 bytes).
+pub const DEFAULT_MAX_TEXT_SIZE: u64 = 1 << 20;
+
 /// An article as read from its input, before the text stage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawArticle {
     /// The input's own id for the record (JSONL `id`), kept as the article's `ref`.
     pub ref_id: Option<String>,
@@ -55,18 +67,37 @@ pub struct RawArticle {
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Options for reading inputs.
+/// Options for reading inputs: the bounds on the work one input can cause,
+/// and a way to stop it.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
-    /// Files larger than this many bytes (or decompressing to more) are
-    /// reported and skipped.
+    /// Files larger than this many bytes are reported and skipped; a
+    /// compressed file, a pipe or standard input that yields more is read up
+    /// to this point and then reported.
     pub max_file_size: u64,
+    /// A record (a JSON line or array element, a WARC record and its
+    /// decoded body, a page, a text file, a feed) over this many bytes,
+    /// decompressed, is reported as that record's error and skipped.
+    pub max_record_size: u64,
+    /// An article whose text, once extracted, is over this many bytes is
+    /// reported and skipped: the text stage and the stages after it cost
+    /// time and memory in proportion to the text.
+    pub max_text_size: u64,
+    /// Limits on an HTML page's tree.
+    pub html: HtmlLimits,
+    /// Raised to stop reading (checked between records and inside
+    /// extraction).
+    pub cancel: Cancel,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_record_size: DEFAULT_MAX_RECORD_SIZE,
+            max_text_size: DEFAULT_MAX_TEXT_SIZE,
+            html: HtmlLimits::default(),
+            cancel: Cancel::new(),
         }
     }
 }
@@ -111,8 +142,9 @@ fn is_article_file(path: &Path) -> bool {
 
 /// Expands command-line paths into inputs: `-` is standard input, a file is
 /// itself, a directory is every article file under it (recursively, in name
-/// order, skipping hidden files and whatever `.ignore`/`.gitignore` files
-/// exclude). Paths that cannot be read are returned as errors.
+/// order, following symbolic links, skipping hidden files and whatever
+/// `.ignore`/`.gitignore` files exclude). Paths that cannot be read, and
+/// links that loop, are returned as errors.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -127,6 +159,7 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
                 let walker = ignore::WalkBuilder::new(path)
                     .sort_by_file_name(|a, b| a.cmp(b))
                     .require_git(false)
+                    .follow_links(true)
                     .build();
                 for entry in walker {
                     match entry {
@@ -136,9 +169,7 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
                             }
                         }
                         Ok(_) => {}
-                        Err(e) => {
-                            errors.push(Error::Io(io::Error::other(e.to_string())).with_path(path))
-                        }
+                        Err(e) => errors.push(walk_error(e, path)),
                     }
                 }
             }
@@ -146,6 +177,26 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
         }
     }
     (inputs, errors)
+}
+
+/// A walk error, named by the path it happened at when the walker says.
+fn walk_error(e: ignore::Error, root: &Path) -> Error {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    let at = path_of(&e).unwrap_or(root).to_path_buf();
+    let message = match &e {
+        ignore::Error::WithDepth { err, .. } => err.to_string(),
+        other => other.to_string(),
+    };
+    Error::Io(io::Error::other(message)).with_path(at)
 }
 
 /// One record cut from an input, not yet parsed or extracted.
@@ -156,6 +207,9 @@ pub struct Record {
     /// The format of its input.
     pub format: Format,
     payload: Payload,
+    html: HtmlLimits,
+    max_text: u64,
+    cancel: Cancel,
 }
 
 #[derive(Debug)]
@@ -171,32 +225,75 @@ enum Payload {
 }
 
 impl Record {
+    fn new(location: Location, format: Format, payload: Payload, opts: &IngestOptions) -> Record {
+        Record {
+            location,
+            format,
+            payload,
+            html: opts.html,
+            max_text: opts.max_text_size,
+            cancel: opts.cancel.clone(),
+        }
+    }
+
+    /// Bytes the record holds, to bound how much a batch of records holds.
+    pub fn size(&self) -> usize {
+        match &self.payload {
+            Payload::Article(a) => a.text.len(),
+            Payload::Json(s) => s.len(),
+            Payload::Page { bytes, .. } => bytes.len(),
+        }
+    }
+
     /// Parses and extracts the record (the expensive half of reading).
     /// Errors carry the record's location.
     pub fn into_article(self) -> Result<RawArticle> {
         let location = self.location;
         let result = match self.payload {
             Payload::Article(a) => Ok(a),
-            Payload::Json(line) => jsonl::parse_record(&line),
+            Payload::Json(line) => jsonl::parse_record_within(&line, &self.html, &self.cancel),
             Payload::Page {
                 bytes,
                 charset,
                 url,
                 captured,
-            } => page_article(&bytes, charset.as_deref(), url, captured),
+            } => read_page(
+                &bytes,
+                charset.as_deref(),
+                url,
+                captured,
+                &self.html,
+                &self.cancel,
+            ),
         };
+        let result = result.and_then(|a| {
+            if a.text.len() as u64 > self.max_text {
+                return Err(Error::OverLimit {
+                    limit: Limit::TextSize,
+                    max: self.max_text,
+                    size: Some(a.text.len() as u64),
+                });
+            }
+            Ok(a)
+        });
         result.map_err(|e| locate(e, &location))
     }
 }
 
-fn page_article(
+/// Reads one HTML page fetched from `url` (main-text extraction, metadata,
+/// charset from `charset` when the server named one, else detected), as a
+/// page read from a WARC record is read, within `limits`. `captured` is
+/// when it was fetched.
+pub fn read_page(
     bytes: &[u8],
     charset: Option<&str>,
     url: Option<String>,
     captured: Option<String>,
+    limits: &HtmlLimits,
+    cancel: &Cancel,
 ) -> Result<RawArticle> {
     let page = html::decode_html(bytes, charset);
-    let doc = html::extract(&page, url.as_deref())?;
+    let doc = html::extract_within(&page, url.as_deref(), limits, cancel)?;
     let mut metadata = serde_json::Map::new();
     if let Some(c) = captured {
         metadata.insert("captured".into(), c.into());
@@ -255,32 +352,47 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
     let name = input.name();
     let path = match input {
         Input::Stdin => {
-            let reader = BufReader::new(io::stdin());
-            return Ok(Box::new(jsonl_records(reader, name, false)));
+            let reader = Box::new(BufReader::new(bounded::LimitedReader::new(
+                io::stdin(),
+                opts.max_file_size,
+            )));
+            return Ok(Box::new(jsonl_records(reader, name, false, opts)));
         }
         Input::File(p) => p.clone(),
         Input::Memory { bytes, .. } => {
-            let reader = BufReader::new(io::Cursor::new(bytes.clone()));
-            return Ok(Box::new(jsonl_records(reader, name, false)));
+            let reader = Box::new(BufReader::new(bounded::LimitedReader::new(
+                io::Cursor::new(bytes.clone()),
+                opts.max_file_size,
+            )));
+            return Ok(Box::new(jsonl_records(reader, name, false, opts)));
         }
     };
-    let size = std::fs::metadata(&path)?.len();
-    if size > opts.max_file_size {
-        return Err(Error::TooLarge {
-            size,
-            limit: opts.max_file_size,
-        });
-    }
-    if size == 0 {
-        return Err(Error::Empty);
+    let meta = std::fs::metadata(&path)?;
+    // A regular file's size is known before reading it; a pipe's (`<(cmd)`,
+    // a FIFO) or a device's is not, and it is read up to the limit.
+    let known_size = meta.is_file().then_some(meta.len());
+    if let Some(size) = known_size {
+        if size > opts.max_file_size {
+            return Err(Error::OverLimit {
+                limit: Limit::FileSize,
+                max: opts.max_file_size,
+                size: Some(size),
+            });
+        }
+        if size == 0 {
+            return Err(Error::Empty);
+        }
     }
     let mut file = BufReader::new(File::open(&path)?);
     let compressed = detect::is_gzip(file.fill_buf()?);
-    let mut reader: Box<dyn BufRead + Send> = if compressed {
-        Box::new(BufReader::new(MultiGzDecoder::new(file)))
+    let decoded: Box<dyn Read + Send> = if compressed {
+        Box::new(MultiGzDecoder::new(file))
     } else {
         Box::new(file)
     };
+    let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(
+        bounded::LimitedReader::new(decoded, opts.max_file_size),
+    ));
     let (head, failure) = peek(&mut reader, 8192);
     if head.is_empty()
         && let Some(e) = failure
@@ -300,58 +412,63 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
         record,
     };
     match format {
-        Format::Jsonl => Ok(Box::new(jsonl_records(reader, input.name(), compressed))),
+        Format::Jsonl => Ok(Box::new(jsonl_records(
+            reader,
+            input.name(),
+            compressed,
+            opts,
+        ))),
         Format::Warc => {
-            let records = warc::WarcRecords::new(reader, opts.max_file_size).map(move |(n, r)| {
-                let location = loc(Some(n));
-                match r {
-                    Ok(page) => Ok(Record {
-                        location,
-                        format: Format::Warc,
-                        payload: Payload::Page {
-                            bytes: page.body,
-                            charset: page.charset,
-                            url: page.url,
-                            captured: page.date,
-                        },
-                    }),
-                    Err(Error::Io(e)) => Err(locate(io_error(e, compressed), &location)),
-                    Err(e) => Err(locate(e, &location)),
-                }
-            });
+            let opts = opts.clone();
+            let records =
+                warc::WarcRecords::new(reader, opts.max_record_size).map(move |(n, r)| {
+                    let location = loc(Some(n));
+                    match r {
+                        Ok(page) => Ok(Record::new(
+                            location,
+                            Format::Warc,
+                            Payload::Page {
+                                bytes: page.body,
+                                charset: page.charset,
+                                url: page.url,
+                                captured: page.date,
+                            },
+                            &opts,
+                        )),
+                        Err(Error::Io(e)) => Err(locate(io_error(e, compressed), &location)),
+                        Err(e) => Err(locate(e, &location)),
+                    }
+                });
             Ok(Box::new(records))
         }
         Format::Html | Format::Text | Format::Feed => {
-            let bytes = read_limited(reader, opts.max_file_size, compressed)?;
+            let size = known_size.filter(|_| !compressed);
+            let bytes = read_record(reader, opts.max_record_size, size, compressed)?;
             let records: Vec<Result<Record>> = match format {
-                Format::Html => vec![Ok(Record {
-                    location: loc(None),
+                Format::Html => vec![Ok(Record::new(
+                    loc(None),
                     format,
-                    payload: Payload::Page {
+                    Payload::Page {
                         bytes,
                         charset: None,
                         url: None,
                         captured: None,
                     },
-                })],
+                    opts,
+                ))],
                 Format::Text => {
                     let text = utf8(bytes)?;
-                    vec![plain::parse_plain(&text).map(|a| Record {
-                        location: loc(None),
-                        format,
-                        payload: Payload::Article(a),
-                    })]
+                    vec![
+                        plain::parse_plain(&text)
+                            .map(|a| Record::new(loc(None), format, Payload::Article(a), opts)),
+                    ]
                 }
-                _ => feed::parse_feed(&bytes)?
+                _ => feed::parse_feed_within(&bytes, &opts.html, &opts.cancel)?
                     .into_iter()
                     .map(|(n, item)| {
                         let location = loc(Some(n));
                         match item {
-                            Ok(a) => Ok(Record {
-                                location,
-                                format,
-                                payload: Payload::Article(a),
-                            }),
+                            Ok(a) => Ok(Record::new(location, format, Payload::Article(a), opts)),
                             Err(e) => Err(locate(e, &location)),
                         }
                     })
@@ -374,7 +491,9 @@ fn utf8(bytes: Vec<u8>) -> Result<String> {
 }
 
 fn io_error(e: io::Error, compressed: bool) -> Error {
-    if compressed {
+    if let Some(over) = bounded::limit_error(&e) {
+        over
+    } else if compressed {
         Error::Decompress(e.to_string())
     } else {
         Error::Io(e)
@@ -404,95 +523,187 @@ impl Read for Deferred {
     }
 }
 
-fn read_limited(reader: impl Read, limit: u64, compressed: bool) -> Result<Vec<u8>> {
+/// Reads a whole-file record (a page, a text, a feed) of at most `limit`
+/// bytes; `size` is the file's size when known, for the report.
+fn read_record(
+    reader: impl Read,
+    limit: u64,
+    size: Option<u64>,
+    compressed: bool,
+) -> Result<Vec<u8>> {
+    let over = || Error::OverLimit {
+        limit: Limit::RecordSize,
+        max: limit,
+        size,
+    };
+    if size.is_some_and(|s| s > limit) {
+        return Err(over());
+    }
     let mut bytes = Vec::new();
     reader
-        .take(limit + 1)
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(e, compressed))?;
     if bytes.len() as u64 > limit {
-        return Err(Error::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+        return Err(over());
     }
     Ok(bytes)
 }
 
-/// JSONL lines as records; a line that is not UTF-8 is reported, and a file
-/// that is a JSON array (`[{...}, ...]`) is read as one record per element.
+/// JSON Lines as records, each line at most `opts.max_record_size` bytes
+/// (a longer one is reported and skipped); a line that is not UTF-8 is
+/// reported. An input that is one JSON array (`[{...}, ...]`) is read as one
+/// record per element, streamed, each element bounded the same way.
 fn jsonl_records(
-    mut reader: impl BufRead + Send + 'static,
+    mut reader: Box<dyn BufRead + Send>,
     name: String,
     compressed: bool,
-) -> impl Iterator<Item = Result<Record>> + Send {
+    opts: &IngestOptions,
+) -> impl Iterator<Item = Result<Record>> + Send + use<> {
+    let opts = opts.clone();
+    let max = opts.max_record_size;
     let mut line_no = 0u64;
-    let mut array: Option<std::vec::IntoIter<serde_json::Value>> = None;
+    let mut array: Option<bounded::ArrayElements<Box<dyn BufRead + Send>>> = None;
+    let mut started = false;
     let mut done = false;
     std::iter::from_fn(move || {
-        loop {
-            if let Some(items) = array.as_mut() {
-                let item = items.next()?;
-                line_no += 1;
-                let location = Location {
-                    source: Some(name.clone()),
-                    line: None,
-                    record: Some(line_no),
-                };
-                return Some(Ok(Record {
-                    location,
-                    format: Format::Jsonl,
-                    payload: Payload::Json(item.to_string()),
-                }));
-            }
-            if done {
-                return None;
-            }
-            let mut buf = Vec::new();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => {
-                    done = true;
-                    let err = io_error(e, compressed)
-                        .with_line(line_no + 1)
-                        .with_path(&name);
-                    return Some(Err(err));
+        if done {
+            return None;
+        }
+        let at_line = |line: u64| Location {
+            source: Some(name.clone()),
+            line: Some(line),
+            record: None,
+        };
+        let at_record = |record: u64| Location {
+            source: Some(name.clone()),
+            line: None,
+            record: Some(record),
+        };
+        if !started {
+            started = true;
+            match leading_bracket(&mut reader) {
+                Ok((true, _)) => {
+                    let inner = std::mem::replace(&mut reader, Box::new(io::empty()));
+                    array = Some(bounded::ArrayElements::new(inner, max));
                 }
-            }
-            line_no += 1;
-            if line_no == 1 && buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-                let mut rest = buf;
-                if let Err(e) = reader.read_to_end(&mut rest) {
+                Ok((false, newlines)) => line_no = newlines,
+                Err(e) => {
                     done = true;
                     return Some(Err(io_error(e, compressed).with_path(&name)));
                 }
-                done = true;
-                match serde_json::from_slice::<Vec<serde_json::Value>>(&rest) {
-                    Ok(items) => {
-                        line_no = 0;
-                        array = Some(items.into_iter());
+            }
+        }
+        if let Some(items) = array.as_mut() {
+            return match items.next_element() {
+                Ok(None) => {
+                    done = true;
+                    None
+                }
+                Ok(Some(element)) => {
+                    line_no += 1;
+                    let location = at_record(line_no);
+                    Some(match element {
+                        bounded::Element::Whole(bytes) => utf8(bytes)
+                            .map(|text| {
+                                Record::new(
+                                    location.clone(),
+                                    Format::Jsonl,
+                                    Payload::Json(text),
+                                    &opts,
+                                )
+                            })
+                            .map_err(|e| locate(e, &location)),
+                        bounded::Element::TooLong(n) => Err(locate(
+                            Error::OverLimit {
+                                limit: Limit::RecordSize,
+                                max,
+                                size: Some(n),
+                            },
+                            &location,
+                        )),
+                    })
+                }
+                Err(e) => {
+                    done = true;
+                    let err = if e.kind() == io::ErrorKind::InvalidData
+                        && bounded::limit_error(&e).is_none()
+                    {
+                        Error::invalid(e)
+                    } else {
+                        io_error(e, compressed)
+                    };
+                    Some(Err(locate(err, &at_record(line_no + 1))))
+                }
+            };
+        }
+        loop {
+            match bounded::read_line(&mut reader, max) {
+                Ok(bounded::Line::End) => {
+                    done = true;
+                    return None;
+                }
+                Ok(bounded::Line::TooLong(n)) => {
+                    line_no += 1;
+                    let err = Error::OverLimit {
+                        limit: Limit::RecordSize,
+                        max,
+                        size: Some(n),
+                    };
+                    return Some(Err(locate(err, &at_line(line_no))));
+                }
+                Ok(bounded::Line::Whole(buf)) => {
+                    line_no += 1;
+                    if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    Err(e) => return Some(Err(Error::Json(e).with_path(&name))),
+                    let location = at_line(line_no);
+                    return Some(match utf8(buf) {
+                        Ok(line) => Ok(Record::new(
+                            location,
+                            Format::Jsonl,
+                            Payload::Json(line),
+                            &opts,
+                        )),
+                        Err(e) => Err(locate(e, &location)),
+                    });
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err(locate(io_error(e, compressed), &at_line(line_no + 1))));
                 }
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let location = Location {
-                source: Some(name.clone()),
-                line: Some(line_no),
-                record: None,
-            };
-            return Some(match utf8(buf) {
-                Ok(line) => Ok(Record {
-                    location,
-                    format: Format::Jsonl,
-                    payload: Payload::Json(line),
-                }),
-                Err(e) => Err(locate(e, &location)),
-            });
         }
     })
+}
+
+/// Whether the input, past whitespace and a byte-order mark, opens with
+/// `[` (one JSON array); also how many newlines came before, so line
+/// numbers stay right. Only the whitespace is consumed.
+fn leading_bracket(reader: &mut impl BufRead) -> io::Result<(bool, u64)> {
+    let mut newlines = 0;
+    let mut first = true;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((false, newlines));
+        }
+        if first && buf.starts_with(b"\xEF\xBB\xBF") {
+            // The BOM stays: a line's reader strips it, the array's skips it.
+            return Ok((
+                buf[3..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'['),
+                0,
+            ));
+        }
+        first = false;
+        let n = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if n < buf.len() {
+            let bracket = buf[n] == b'[';
+            newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+            reader.consume(n);
+            return Ok((bracket, newlines));
+        }
+        newlines += buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        reader.consume(n);
+    }
 }

@@ -5,13 +5,19 @@
 //! The `warc` crate reads records too, but after a corrupt record it loses
 //! its place and mis-reads the records that follow; this reader reports the
 //! bad record and resynchronises on the next `WARC/` header line, so one
-//! damaged record costs only itself.
+//! damaged record costs only itself. That holds for a wrong
+//! `Content-Length` too: when the block it names does not end where the
+//! record does (or runs past the end of the archive), the records read into
+//! it are read again.
+//!
+//! No record holds more than the record limit: a larger block streams by
+//! unkept, and a compressed HTTP body is inflated only up to the limit.
 
 use std::io::{BufRead, Read};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Limit, Result};
 
 /// An HTML response captured in a WARC archive.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,24 +38,170 @@ const MAX_HEADER: usize = 1 << 20;
 /// Iterates over the HTML responses of a WARC stream. Items are numbered by
 /// their record (1-based, counting every record) so errors can name them.
 pub struct WarcRecords<R> {
-    reader: R,
+    reader: Replay<R>,
     record: u64,
     resync: bool,
     done: bool,
     max_record: u64,
 }
 
+/// A reader that can be handed bytes to read again before the rest.
+struct Replay<R> {
+    again: Vec<u8>,
+    at: usize,
+    inner: R,
+}
+
+impl<R: BufRead> Replay<R> {
+    fn replay(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(&self.again[self.at..]);
+        self.again = bytes;
+        self.at = 0;
+    }
+}
+
+impl<R: BufRead> Read for Replay<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let mine = self.fill_buf()?;
+            let n = mine.len().min(buf.len());
+            buf[..n].copy_from_slice(&mine[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Replay<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.at < self.again.len() {
+            Ok(&self.again[self.at..])
+        } else {
+            self.inner.fill_buf()
+        }
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if self.at < self.again.len() {
+            self.at += amt;
+            if self.at >= self.again.len() {
+                self.again = Vec::new();
+                self.at = 0;
+            }
+        } else {
+            self.inner.consume(amt);
+        }
+    }
+}
+
+/// A record's block as read.
+enum Block {
+    /// Within the limit.
+    Whole(Vec<u8>),
+    /// Over the limit: streamed by, not kept.
+    Skipped,
+    /// The input ended before the block did; `later` is what looked like the
+    /// start of a later record inside it, from there on.
+    Cut { got: u64, later: Option<Vec<u8>> },
+}
+
+/// Where a `WARC/` version line starts inside a block, after its start.
+fn record_start(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(8)
+        .position(|w| w == b"\nWARC/1.")
+        .map(|i| i + 1)
+}
+
 impl<R: BufRead> WarcRecords<R> {
     /// Reads records from an uncompressed WARC stream. Records over
-    /// `max_record` bytes are reported and skipped.
+    /// `max_record` bytes (their block, or their HTTP body once decoded) are
+    /// reported and skipped.
     pub fn new(reader: R, max_record: u64) -> Self {
         WarcRecords {
-            reader,
+            reader: Replay {
+                again: Vec::new(),
+                at: 0,
+                inner: reader,
+            },
             record: 0,
             resync: false,
             done: false,
             max_record,
         }
+    }
+
+    /// Reads a block of `length` bytes, keeping it when it is within the
+    /// limit; a larger one is skipped, but from the first place a record
+    /// seems to start inside it, up to the limit, it is kept in case the
+    /// length turns out to run past the end.
+    fn read_block(&mut self, length: u64) -> std::io::Result<Block> {
+        let keep = length <= self.max_record;
+        let limit = usize::try_from(self.max_record).unwrap_or(usize::MAX);
+        let mut kept = Vec::with_capacity(if keep {
+            length.min(1 << 20) as usize
+        } else {
+            0
+        });
+        let mut later: Option<Vec<u8>> = None;
+        let mut tail: Vec<u8> = Vec::new();
+        let mut got = 0u64;
+        while got < length {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf
+                .len()
+                .min(usize::try_from(length - got).unwrap_or(usize::MAX));
+            let chunk = &buf[..n];
+            if keep {
+                kept.extend_from_slice(chunk);
+            } else if let Some(l) = later.as_mut() {
+                let room = limit.saturating_sub(l.len()).min(n);
+                l.extend_from_slice(&chunk[..room]);
+            } else {
+                // The last bytes of the chunk before, so a version line cut
+                // in two is found.
+                let mut window = std::mem::take(&mut tail);
+                let before = window.len();
+                window.extend_from_slice(chunk);
+                if let Some(i) = record_start(&window) {
+                    let from = i.saturating_sub(before);
+                    let mut l = window[before.min(i)..before].to_vec();
+                    l.extend_from_slice(&chunk[from..n.min(from + limit)]);
+                    later = Some(l);
+                } else {
+                    let k = window.len().saturating_sub(8);
+                    tail = window[k..].to_vec();
+                }
+            }
+            got += n as u64;
+            self.reader.consume(n);
+        }
+        Ok(if got < length {
+            let later = if keep {
+                record_start(&kept).map(|i| kept[i..].to_vec())
+            } else {
+                later
+            };
+            Block::Cut { got, later }
+        } else if keep {
+            Block::Whole(kept)
+        } else {
+            Block::Skipped
+        })
+    }
+
+    /// Whether what follows a block is the end of its record: a blank line,
+    /// the next record's version line, or the end of the input.
+    fn at_record_end(&mut self) -> std::io::Result<bool> {
+        let next = self.reader.fill_buf()?;
+        Ok(next.is_empty()
+            || next.starts_with(b"\r\n")
+            || next.starts_with(b"\n")
+            || next.starts_with(b"WARC/"))
     }
 
     fn read_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
@@ -110,20 +262,45 @@ impl<R: BufRead> WarcRecords<R> {
             self.resync = true;
             return Err(Error::Warc("record has no valid Content-Length".into()));
         };
-        if length > self.max_record {
-            std::io::copy(&mut (&mut self.reader).take(length), &mut std::io::sink())?;
-            return Err(Error::TooLarge {
-                size: length,
-                limit: self.max_record,
-            });
-        }
-        let mut block = Vec::with_capacity(length as usize);
-        (&mut self.reader).take(length).read_to_end(&mut block)?;
-        if (block.len() as u64) < length {
-            self.done = true;
+        let block = match self.read_block(length)? {
+            Block::Cut { got, later } => {
+                let message = format!(
+                    "the record's Content-Length is {length} bytes, but the archive ends {got} bytes into it"
+                );
+                match later {
+                    Some(bytes) => {
+                        self.reader.replay(bytes);
+                        return Err(Error::Warc(format!(
+                            "{message}; the records inside it are read again"
+                        )));
+                    }
+                    None => {
+                        self.done = true;
+                        return Err(Error::Warc(message));
+                    }
+                }
+            }
+            Block::Skipped => {
+                if !self.at_record_end()? {
+                    self.resync = true;
+                }
+                return Err(Error::OverLimit {
+                    limit: Limit::RecordSize,
+                    max: self.max_record,
+                    size: Some(length),
+                });
+            }
+            Block::Whole(block) => block,
+        };
+        if !self.at_record_end()? {
+            // The length is wrong: records it swallowed are read again, or
+            // the reader looks for the next record.
+            match record_start(&block) {
+                Some(i) => self.reader.replay(block[i..].to_vec()),
+                None => self.resync = true,
+            }
             return Err(Error::Warc(format!(
-                "record is truncated: {} of {length} bytes",
-                block.len()
+                "the record's Content-Length ({length}) does not end where the record does"
             )));
         }
         let is_response = get("warc-type").is_some_and(|t| t.eq_ignore_ascii_case("response"));
@@ -131,7 +308,7 @@ impl<R: BufRead> WarcRecords<R> {
         if !is_response || !is_http {
             return Ok(Some(None));
         }
-        let page = parse_http(&block)?.map(|(charset, body)| WarcPage {
+        let page = parse_http(&block, self.max_record)?.map(|(charset, body)| WarcPage {
             url: get("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string()),
             date: get("warc-date"),
             charset,
@@ -164,7 +341,7 @@ impl<R: BufRead> Iterator for WarcRecords<R> {
 
 /// Splits an HTTP response into (charset, body) when it is a successful
 /// HTML response; `None` for other content or statuses.
-fn parse_http(block: &[u8]) -> Result<Option<(Option<String>, Vec<u8>)>> {
+fn parse_http(block: &[u8], max_body: u64) -> Result<Option<(Option<String>, Vec<u8>)>> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut response = httparse::Response::new(&mut headers);
     let body_at = match response.parse(block) {
@@ -191,18 +368,10 @@ fn parse_http(block: &[u8]) -> Result<Option<(Option<String>, Vec<u8>)>> {
     }
     match header("content-encoding").as_deref() {
         Some("gzip") | Some("x-gzip") => {
-            let mut out = Vec::new();
-            MultiGzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| Error::Decompress(e.to_string()))?;
-            body = out;
+            body = inflate(MultiGzDecoder::new(&body[..]), max_body)?;
         }
         Some("deflate") => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| Error::Decompress(e.to_string()))?;
-            body = out;
+            body = inflate(flate2::read::ZlibDecoder::new(&body[..]), max_body)?;
         }
         _ => {}
     }
@@ -221,6 +390,24 @@ fn parse_http(block: &[u8]) -> Result<Option<(Option<String>, Vec<u8>)>> {
         .map(|c| c.trim_matches(['"', '\'']).to_string())
         .next();
     Ok(Some((charset, body)))
+}
+
+/// A compressed body, inflated up to `max` bytes: a body that inflates to
+/// more is refused as it grows, not after.
+fn inflate(decoder: impl Read, max: u64) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    decoder
+        .take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Decompress(e.to_string()))?;
+    if out.len() as u64 > max {
+        return Err(Error::OverLimit {
+            limit: Limit::RecordSize,
+            max,
+            size: None,
+        });
+    }
+    Ok(out)
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {

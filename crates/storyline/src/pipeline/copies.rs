@@ -156,13 +156,6 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
                 }
             }
         }
-        batch.index_sentences(
-            id,
-            fp.sentence_bands
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !settled.contains(i)),
-        )?;
         let unsettled: Vec<Vec<u64>> = fp
             .sentence_bands
             .iter()
@@ -179,11 +172,22 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let me_date = article.date;
         let mut per_sentence: HashMap<usize, usize> = HashMap::new();
         let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
+        let candidates = batch.sentence_candidates(id, &unsettled)?;
+        // Indexed after the lookup: the lookup skips the article's own
+        // rows, and with them in the index a long article whose sentences
+        // share keys would scan its own rows for each of them (quadratic).
+        batch.index_sentences(
+            id,
+            fp.sentence_bands
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !settled.contains(i)),
+        )?;
         for SentenceCandidate {
             sentence: i,
             other_article: other,
             other_sentence: j,
-        } in batch.sentence_candidates(id, &unsettled)?
+        } in candidates
         {
             if skip.contains(&other) {
                 continue;
@@ -198,13 +202,17 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
                     continue;
                 };
                 let sentence = other_text.sentence(j);
-                e.insert((fingerprint_text(sentence), SentenceProfile::new(sentence)));
+                let profile = SentenceProfile::new_in(sentence, other_text.lang);
+                e.insert((fingerprint_text(sentence), profile));
             }
             let (their_key, their_profile) = &theirs_cache[&(other, j)];
             let (our_key, our_profile) = mine.entry(i).or_insert_with(|| {
                 let s = text.sentences[i];
                 let ours = &text.text[s.start..s.end];
-                (fingerprint_text(ours), SentenceProfile::new(ours))
+                (
+                    fingerprint_text(ours),
+                    SentenceProfile::new_in(ours, text.lang),
+                )
             });
             let verbatim = our_key == their_key;
             let score = if verbatim {
@@ -216,7 +224,7 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
                     .get(batch, other)?
                     .map(|t| t.sentence(j).to_string())
                     .unwrap_or_default();
-                copies::reuse_score(ours, our_profile, &theirs, their_profile)
+                copies::reuse_score(ours, our_profile, &theirs, their_profile, text.lang)
             };
             if score >= PARAPHRASE_THRESHOLD {
                 batch.save_reuse(
@@ -298,11 +306,7 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
             .unwrap_or_default();
         with_diffs.push((m.clone(), word_diff(&source, me.sentence(m.sentence))));
     }
-    let analyzed = AnalyzedText {
-        text: me.text.clone(),
-        sentences: me.sentences.clone(),
-        words: 0,
-    };
+    let analyzed = me.analyzed();
     let spin = assess_spin(&analyzed, &with_diffs);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
@@ -353,11 +357,7 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
             let Some(stored) = batch.stored_text(id)? else {
                 continue;
             };
-            let analyzed = AnalyzedText {
-                text: stored.text.clone(),
-                sentences: stored.sentences.clone(),
-                words: 0,
-            };
+            let analyzed = stored.analyzed();
             let fingerprint = copies::fingerprint(&analyzed);
             let arrival = Arrival {
                 id,

@@ -3,6 +3,7 @@
 //! them in batches while the next batch is being prepared.
 
 use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -16,13 +17,18 @@ pub mod stories;
 pub mod summary;
 
 use crate::article::NewArticle;
-use crate::error::{Error, Result};
+use crate::cancel::Cancel;
+use crate::error::{Error, Result, SkipKind};
 use crate::ingest::{self, IngestOptions, RawArticle, Record};
 use crate::store::{Outcome, Store};
 use crate::text;
 
 /// Articles per transaction.
 const BATCH: usize = 512;
+
+/// Record bytes per batch: a batch of large records is cut short, so what
+/// a batch holds stays bounded whatever the records' sizes.
+const BATCH_BYTES: usize = 32 << 20;
 
 /// A record that was reported and skipped.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,8 +39,11 @@ pub struct SkippedRecord {
     pub line: Option<u64>,
     /// 1-based record, for WARC archives, feeds and JSON arrays.
     pub record: Option<u64>,
-    /// What was wrong.
+    /// What was wrong, for a person.
     pub message: String,
+    /// What was wrong, for a program: `malformed`, `no_article`,
+    /// `too_large` or `unreadable`.
+    pub kind: SkipKind,
 }
 
 impl From<&Error> for SkippedRecord {
@@ -45,6 +54,9 @@ impl From<&Error> for SkippedRecord {
             line: loc.line,
             record: loc.record,
             message: e.message(),
+            // Every error an ingest skips over is a record's; anything else
+            // (a failing store) ends the ingest instead.
+            kind: e.skip_kind().unwrap_or(SkipKind::Unreadable),
         }
     }
 }
@@ -85,7 +97,8 @@ pub struct Progress {
 }
 
 /// Reads `inputs` and stores their articles. Bad records are reported in
-/// the result and skipped; only a failing database is an error.
+/// the result and skipped; only a failing database, or `opts.cancel` raised
+/// ([`Error::Cancelled`]: the batches committed before stay), is an error.
 pub fn ingest(
     store: &mut Store,
     paths: &[std::path::PathBuf],
@@ -117,14 +130,22 @@ pub fn ingest_inputs(
         ..Progress::default()
     };
     on_progress(progress);
-    // Articles stored before the stories stage existed get their stories
-    // first, so new ones can join them.
+    // Articles stored before languages were identified get theirs, and
+    // those stored before the stories stage existed get their stories, so
+    // new ones can join them.
+    if store.has_articles_without_language()? {
+        let batch = store.begin()?;
+        batch.identify_languages()?;
+        batch.commit()?;
+    }
     stories::backfill(store)?;
     let (tx, rx) = mpsc::sync_channel::<Vec<Result<NewArticle>>>(2);
+    let cancel = &opts.cancel;
     std::thread::scope(|scope| -> Result<()> {
         let writer = scope.spawn(move || -> Result<IngestReport> {
             let mut part = IngestReport::default();
             for batch in rx {
+                cancel.check()?;
                 let mut ok = Vec::with_capacity(batch.len());
                 for item in batch {
                     match item {
@@ -132,77 +153,40 @@ pub fn ingest_inputs(
                         Err(e) => part.errors.push(SkippedRecord::from(&e)),
                     }
                 }
-                let mut clock = Instant::now();
-                let mut lap = |part: &mut IngestReport, stage: &str| {
-                    *part.stage_seconds.entry(stage.to_string()).or_default() +=
-                        clock.elapsed().as_secs_f64();
-                    clock = Instant::now();
-                };
-                let batch = store.begin()?;
-                let outcomes = batch.insert_articles(&ok)?;
-                lap(&mut part, "store");
-                let changed: Vec<copies::Arrival<'_>> = outcomes
-                    .iter()
-                    .zip(&ok)
-                    .filter_map(|(o, a)| match o {
-                        Outcome::Added(id) | Outcome::Updated(id) => {
-                            Some(copies::Arrival::of(*id, a))
-                        }
-                        Outcome::Unchanged(_) => None,
-                    })
-                    .collect();
-                copies::update(&batch, &changed)?;
-                lap(&mut part, "copies");
-                let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
-                    .iter()
-                    .zip(&ok)
-                    .filter_map(|(o, a)| match o {
-                        Outcome::Added(id) => Some((*id, &a.story_features, false)),
-                        Outcome::Updated(id) => Some((*id, &a.story_features, true)),
-                        Outcome::Unchanged(_) => None,
-                    })
-                    .collect();
-                let touched = stories::update(&batch, &arrivals)?;
-                lap(&mut part, "stories");
-                summary::update(&batch, &touched)?;
-                lap(&mut part, "summary");
-                for (o, a) in outcomes.iter().zip(&ok) {
-                    if let Outcome::Added(id) | Outcome::Updated(id) = o {
-                        batch.save_attributions(*id, &a.attributions)?;
-                    }
-                }
-                lap(&mut part, "quotes");
-                batch.commit()?;
-                lap(&mut part, "store");
-                for (a, o) in ok.iter().zip(outcomes) {
-                    match o {
-                        Outcome::Added(_) => part.added += 1,
-                        Outcome::Unchanged(_) => part.unchanged += 1,
-                        Outcome::Updated(_) => part.updated += 1,
-                    }
-                    if !matches!(o, Outcome::Unchanged(_)) {
-                        *part.formats.entry(a.format.name().to_string()).or_default() += 1;
-                    }
-                }
+                store_guarded(store, ok, &mut part, cancel)?;
             }
             Ok(part)
         });
         let mut batch: Vec<Result<Record>> = Vec::with_capacity(BATCH);
+        let mut batch_bytes = 0usize;
         let flush = |batch: &mut Vec<Result<Record>>, progress: &mut Progress| -> bool {
+            if cancel.is_cancelled() {
+                return false;
+            }
             let prepared: Vec<Result<NewArticle>> = std::mem::take(batch)
                 .into_par_iter()
-                .map(|r| r.and_then(prepare))
+                .map(|r| {
+                    cancel.check()?;
+                    r.and_then(prepare_guarded)
+                })
                 .collect();
             progress.records_done += prepared.len() as u64;
             on_progress(*progress);
-            tx.send(prepared).is_ok()
+            !cancel.is_cancelled() && tx.send(prepared).is_ok()
         };
         'inputs: for input in inputs {
             for record in ingest::read_input(input, opts) {
-                report.records += 1;
-                batch.push(record);
-                if batch.len() >= BATCH && !flush(&mut batch, &mut progress) {
+                if cancel.is_cancelled() {
                     break 'inputs;
+                }
+                report.records += 1;
+                batch_bytes += record.as_ref().map_or(0, Record::size);
+                batch.push(record);
+                if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
+                    if !flush(&mut batch, &mut progress) {
+                        break 'inputs;
+                    }
                 }
             }
             report.files += 1;
@@ -212,9 +196,8 @@ pub fn ingest_inputs(
             flush(&mut batch, &mut progress);
         }
         drop(tx);
-        let part = writer
-            .join()
-            .map_err(|_| Error::invalid("the store writer thread panicked"))??;
+        let part = writer.join().map_err(|_| Error::WriterPanicked)??;
+        cancel.check()?;
         report.added = part.added;
         report.unchanged = part.unchanged;
         report.updated = part.updated;
@@ -226,6 +209,145 @@ pub fn ingest_inputs(
     })?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// What [`store_batch`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredBatch {
+    /// What storing each article did, in order.
+    pub outcomes: Vec<Outcome>,
+    /// Seconds spent in each stage (as [`IngestReport::stage_seconds`]).
+    pub stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Stores prepared articles and runs every later stage on them (copies,
+/// stories, summary, quotes) in one transaction, stopping between stages
+/// when `cancel` is raised: the one write path of `ingest`, the server's
+/// `POST /api/articles` and watching live sources. `also` runs in the same
+/// transaction, after the stages and before the commit, with each
+/// article's outcome, so a caller's own bookkeeping (a watched item marked
+/// done) lands together with the article or not at all.
+pub fn store_batch(
+    store: &mut Store,
+    articles: &[NewArticle],
+    cancel: &Cancel,
+    also: impl FnOnce(&crate::store::Batch<'_>, &[Outcome]) -> Result<()>,
+) -> Result<StoredBatch> {
+    let mut stage_seconds = BTreeMap::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &str| {
+        *stage_seconds.entry(stage.to_string()).or_default() += clock.elapsed().as_secs_f64();
+        clock = Instant::now();
+    };
+    let batch = store.begin()?;
+    let outcomes = batch.insert_articles(articles)?;
+    #[cfg(test)]
+    tests::fail_point(articles, "PANIC WHILE STORING");
+    lap("store");
+    let changed: Vec<copies::Arrival<'_>> = outcomes
+        .iter()
+        .zip(articles)
+        .filter_map(|(o, a)| match o {
+            Outcome::Added(id) | Outcome::Updated(id) => Some(copies::Arrival::of(*id, a)),
+            Outcome::Unchanged(_) => None,
+        })
+        .collect();
+    cancel.check()?;
+    copies::update(&batch, &changed)?;
+    lap("copies");
+    cancel.check()?;
+    let arrivals: Vec<(i64, &crate::stories::StoryFeatures, bool)> = outcomes
+        .iter()
+        .zip(articles)
+        .filter_map(|(o, a)| match o {
+            Outcome::Added(id) => Some((*id, &a.story_features, false)),
+            Outcome::Updated(id) => Some((*id, &a.story_features, true)),
+            Outcome::Unchanged(_) => None,
+        })
+        .collect();
+    let touched = stories::update(&batch, &arrivals)?;
+    lap("stories");
+    cancel.check()?;
+    summary::update(&batch, &touched)?;
+    lap("summary");
+    for (o, a) in outcomes.iter().zip(articles) {
+        if let Outcome::Added(id) | Outcome::Updated(id) = o {
+            batch.save_attributions(*id, &a.attributions)?;
+        }
+    }
+    lap("quotes");
+    cancel.check()?;
+    also(&batch, &outcomes)?;
+    batch.commit()?;
+    lap("store");
+    Ok(StoredBatch {
+        outcomes,
+        stage_seconds,
+    })
+}
+
+/// [`store_batch`] for an ingest, counting what it did in `part`.
+fn store_counted(
+    store: &mut Store,
+    ok: &[NewArticle],
+    part: &mut IngestReport,
+    cancel: &Cancel,
+) -> Result<()> {
+    let stored = store_batch(store, ok, cancel, |_, _| Ok(()))?;
+    for (stage, seconds) in stored.stage_seconds {
+        *part.stage_seconds.entry(stage).or_default() += seconds;
+    }
+    for (a, o) in ok.iter().zip(stored.outcomes) {
+        match o {
+            Outcome::Added(_) => part.added += 1,
+            Outcome::Unchanged(_) => part.unchanged += 1,
+            Outcome::Updated(_) => part.updated += 1,
+        }
+        if !matches!(o, Outcome::Unchanged(_)) {
+            *part.formats.entry(a.format.name().to_string()).or_default() += 1;
+        }
+    }
+    Ok(())
+}
+
+/// [`store_batch`], with the last guard against a bug in a stage: when
+/// the batch panics, its transaction is rolled back (dropped in the
+/// unwind) and its articles are stored again one at a time, so only the
+/// article that panics is lost, reported as its record's error.
+fn store_guarded(
+    store: &mut Store,
+    ok: Vec<NewArticle>,
+    part: &mut IngestReport,
+    cancel: &Cancel,
+) -> Result<()> {
+    if let Ok(done) = catch_unwind(AssertUnwindSafe(|| store_counted(store, &ok, part, cancel))) {
+        return done;
+    }
+    for a in ok {
+        let one = catch_unwind(AssertUnwindSafe(|| {
+            store_counted(store, std::slice::from_ref(&a), part, cancel)
+        }));
+        match one {
+            Ok(r) => r?,
+            Err(panic) => {
+                let e = ingest::locate(Error::panicked("storing", panic.as_ref()), &a.origin);
+                part.errors.push(SkippedRecord::from(&e));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`prepare`], with a panic in any of its stages reported as the
+/// record's error instead of ending the run.
+pub fn prepare_guarded(record: Record) -> Result<NewArticle> {
+    let origin = record.location.clone();
+    catch_unwind(AssertUnwindSafe(|| prepare(record))).unwrap_or_else(|panic| {
+        Err(ingest::locate(
+            Error::panicked("preparing", panic.as_ref()),
+            &origin,
+        ))
+    })
 }
 
 /// Reads and prepares articles without storing them: the same readers and
@@ -243,7 +365,7 @@ pub fn read_articles(
         .collect();
     let prepared: Vec<Result<NewArticle>> = records
         .into_par_iter()
-        .map(|r| r.and_then(prepare))
+        .map(|r| r.and_then(prepare_guarded))
         .collect();
     let mut seen = std::collections::HashSet::new();
     let mut articles = Vec::new();
@@ -275,12 +397,25 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     Ok(n)
 }
 
+/// Brings a store made by an older Storyline up to the stages it lacks:
+/// a story for every article stored before the stories stage, and
+/// attributions from the current quote extractor. What a reader of stories
+/// and quotes runs first (the CLI's `story` and `quotes`, the server on
+/// start).
+pub fn catch_up(store: &mut Store) -> Result<()> {
+    stories::backfill(store)?;
+    quotes::backfill(store)?;
+    Ok(())
+}
+
 /// The parallel half of ingest: parse and extract a record, run the text
 /// stage, and work out the article's identity.
 pub fn prepare(record: Record) -> Result<NewArticle> {
     let format = record.format;
     let origin = record.location.clone();
     let raw = record.into_article()?;
+    #[cfg(test)]
+    assert!(!raw.text.contains("PANIC WHILE PREPARING"), "test panic");
     new_article(raw, format, origin.clone()).map_err(|e| ingest::locate(e, &origin))
 }
 
@@ -290,7 +425,7 @@ pub fn new_article(
     format: ingest::Format,
     origin: crate::error::Location,
 ) -> Result<NewArticle> {
-    let analyzed = text::analyze(&raw.text);
+    let analyzed = text::analyze_declared(&raw.text, declared_lang(&raw.metadata));
     if analyzed.words == 0 {
         return Err(Error::invalid("the article has no words"));
     }
@@ -338,7 +473,7 @@ pub fn new_article(
         &analyzed,
         date.as_deref(),
     );
-    let attributions = crate::quotes::extract(&analyzed.text);
+    let attributions = crate::quotes::extract_in(&analyzed.text, analyzed.lang);
     Ok(NewArticle {
         fingerprint,
         story_features,
@@ -358,11 +493,86 @@ pub fn new_article(
     })
 }
 
+/// The language an input declares for a record (a JSONL `lang`, an HTML
+/// `lang` or `og:locale`, a feed's language), when it names one.
+fn declared_lang(metadata: &serde_json::Map<String, serde_json::Value>) -> Option<text::Lang> {
+    metadata
+        .get("lang")
+        .and_then(|v| v.as_str())
+        .and_then(text::Lang::parse)
+        .filter(|l| !l.is_und())
+}
+
 fn truncate_words(s: &str, n: usize) -> String {
     let words: Vec<&str> = s.split_whitespace().collect();
     if words.len() <= n {
         s.to_string()
     } else {
         format!("{}…", words[..n].join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Panics when one of `articles` carries `marker`: a stand-in for a
+    /// bug in a writer stage.
+    pub(super) fn fail_point(articles: &[NewArticle], marker: &str) {
+        assert!(
+            !articles.iter().any(|a| a.analyzed.text.contains(marker)),
+            "test panic"
+        );
+    }
+
+    fn ingest_lines(store: &mut Store, lines: &[&str]) -> IngestReport {
+        let input = ingest::Input::Memory {
+            name: "lines.jsonl".into(),
+            bytes: lines.join("\n").into_bytes().into(),
+        };
+        ingest_inputs(
+            store,
+            &[input],
+            Vec::new(),
+            &IngestOptions::default(),
+            &|_| {},
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_record_that_panics_is_reported_and_the_rest_goes_in() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = ingest_lines(
+            &mut store,
+            &[r#"{"id": "a", "text": "Rebels took the fort at dawn. NATO planes flew over it."}"#],
+        );
+        assert_eq!(first.added, 1);
+        let report = ingest_lines(
+            &mut store,
+            &[
+                r#"{"id": "b", "text": "The talks in Cairo went on for a third day."}"#,
+                r#"{"id": "c", "text": "A PANIC WHILE PREPARING record."}"#,
+                r#"{"id": "d", "text": "A PANIC WHILE STORING record."}"#,
+                r#"{"id": "e", "text": "Protesters filled the square again on Friday."}"#,
+            ],
+        );
+        assert_eq!(report.added, 2, "{report:?}");
+        let lines: Vec<Option<u64>> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [Some(2), Some(3)], "{report:?}");
+        assert!(report.errors[0].message.contains("preparing"));
+        assert!(report.errors[1].message.contains("storing"));
+        assert!(
+            report
+                .errors
+                .iter()
+                .all(|e| e.source.as_deref() == Some("lines.jsonl"))
+        );
+        // Nothing stored before is lost, and the batch's other articles are in.
+        for r in ["a", "b", "e"] {
+            assert!(store.resolve(r).unwrap().is_some(), "{r}");
+        }
+        assert!(store.resolve("d").unwrap().is_none());
+        store.check_integrity().unwrap();
     }
 }

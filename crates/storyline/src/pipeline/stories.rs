@@ -8,16 +8,15 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::store::stories::{SqlStoryIndex, StoryAssignments};
+use crate::store::stories::{CopyLinks, SqlStoryIndex, StoryAssignments};
 use crate::store::{Batch, Store};
 use crate::stories::{
     Clusterer, CopyEvidence, MemoryIndex, StoryFeatures, StoryParams, features::day_number,
 };
-use crate::text::AnalyzedText;
 
 /// Articles at least this similar (Jaccard of shingles) are copies of one
 /// text: the later one joins the earlier one's story.
-const NEAR_DUPLICATE: f64 = 0.8;
+pub const NEAR_DUPLICATE: f64 = 0.8;
 
 /// A sentence shared with articles of more stories than this is a line
 /// of boilerplate, not evidence.
@@ -28,9 +27,18 @@ const MAX_STORIES_PER_SHARED_LINE: usize = 2;
 fn evidence(
     batch: &Batch<'_>,
     id: i64,
+    story_of: impl FnMut(i64) -> Result<Option<i64>>,
+) -> Result<CopyEvidence> {
+    copy_evidence(batch.copy_links(id, NEAR_DUPLICATE)?, story_of)
+}
+
+/// An article's copy links (near-duplicates at [`NEAR_DUPLICATE`] or more,
+/// shared sentences) as the stories of the articles involved: what the
+/// clusterer weighs. `story_of` maps an article to its story, if placed.
+pub fn copy_evidence(
+    links: CopyLinks,
     mut story_of: impl FnMut(i64) -> Result<Option<i64>>,
 ) -> Result<CopyEvidence> {
-    let links = batch.copy_links(id, NEAR_DUPLICATE)?;
     let mut near_duplicate_of = None;
     for other in links.near_duplicates {
         if let Some(s) = story_of(other)? {
@@ -103,19 +111,15 @@ pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Re
 }
 
 /// The story features of a stored article, extracted again from its text
-/// (and saved) when the store has none.
+/// (and saved) when the store has none or has them from an older version.
 fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> {
-    if let Some(f) = batch.story_features(id)? {
+    if let Some(f) = batch.current_story_features(id)? {
         return Ok(Some(f));
     }
     let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
-    let analyzed = AnalyzedText {
-        text: source.text.text,
-        sentences: source.text.sentences,
-        words: 0,
-    };
+    let analyzed = source.text.analyzed();
     let f = StoryFeatures::extract(
         source.title.as_deref(),
         source.title_from_text,
@@ -127,16 +131,24 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
 }
 
 /// Places every stored article that is in no story (articles stored before
-/// the stories stage existed), oldest first. Returns how many.
+/// the stories stage existed), oldest first, after extracting again the
+/// features stored by an older version. Returns how many were placed.
 pub fn backfill(store: &mut Store) -> Result<usize> {
-    // Checked with a read first: the write lock is taken only when there
-    // is work, so listing stories never waits for a running ingest.
-    if !store.has_articles_without_story()? {
+    // Checked with reads first: the write lock is taken only when there
+    // is work, so listing stories never waits for a running ingest. A
+    // read-only store keeps what it has.
+    if store.is_read_only()
+        || (!store.has_articles_without_story()? && !store.has_outdated_story_features()?)
+    {
         return Ok(0);
     }
     let batch = store.begin()?;
+    for id in batch.outdated_story_features()? {
+        stored_features(&batch, id)?;
+    }
     let missing = batch.articles_without_story()?;
     if missing.is_empty() {
+        batch.commit()?;
         return Ok(0);
     }
     let clusterer = Clusterer::new(batch.story_params()?);

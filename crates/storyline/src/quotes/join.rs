@@ -653,8 +653,24 @@ pub fn join_story(articles: &[StoryInput<'_>]) -> StoryAttributions {
             .cmp(&a.1.sources.len())
             .then(a.0.cmp(&b.0))
     });
+    // The story's support is the most any of its articles has.
+    let support = if articles.is_empty()
+        || articles
+            .iter()
+            .any(|a| a.attributions.support == super::Support::Full)
+    {
+        super::Support::Full
+    } else if articles
+        .iter()
+        .any(|a| a.attributions.support == super::Support::Names)
+    {
+        super::Support::Names
+    } else {
+        super::Support::None
+    };
     StoryAttributions {
         quotes: quotes.into_iter().map(|(_, q)| q).collect(),
         entities: entities.list,
+        support,
     }
 }

@@ -114,10 +114,11 @@ fn inflection_stem(word: &str) -> Option<&'static str> {
             }
         }
         // Doubled consonant: "admitted", "slammed".
-        let bytes = c.as_bytes();
-        if bytes.len() > 2
-            && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
-            && let Some(b) = known_base(&c[..c.len() - 1])
+        let mut last = c.chars().rev();
+        if let (Some(x), Some(y)) = (last.next(), last.next())
+            && x == y
+            && c.chars().count() > 2
+            && let Some(b) = known_base(&c[..c.len() - x.len_utf8()])
         {
             return Some(b);
         }

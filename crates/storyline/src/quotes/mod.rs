@@ -19,15 +19,20 @@
 mod extract;
 pub mod gazetteer;
 mod join;
+mod languages;
 mod lexicon;
 mod names;
 mod tokens;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use languages::Support;
+
+use crate::text::Lang;
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
@@ -131,7 +136,46 @@ pub struct Attributions {
     pub quotes: Vec<Quote>,
     /// Name mentions, in text order.
     pub mentions: Vec<Mention>,
+    /// What the rules could look for in the article's language: quotes and
+    /// names, names only, or nothing.
+    #[serde(default, skip_serializing_if = "is_full")]
+    pub support: Support,
 }
+
+fn is_full(s: &Support) -> bool {
+    *s == Support::Full
+}
+
+/// What a story's quotes or entities are in its JSON: the list, or the
+/// words "unsupported language" when the stage has no rules for the
+/// language of the story's articles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrUnsupported<T> {
+    /// The items (empty when unsupported).
+    pub items: Vec<T>,
+    /// No rules for the language.
+    pub unsupported: bool,
+}
+
+impl<T> std::ops::Deref for OrUnsupported<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<T: Serialize> Serialize for OrUnsupported<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.unsupported {
+            s.serialize_str(UNSUPPORTED)
+        } else {
+            self.items.serialize(s)
+        }
+    }
+}
+
+/// What the quotes stage says for a language it has no rules for.
+pub const UNSUPPORTED: &str = "unsupported language";
 
 /// One article of a story, as [`join_story`] reads it.
 #[derive(Debug, Clone)]
@@ -238,19 +282,36 @@ pub struct StoryAttributions {
     pub quotes: Vec<StoryQuote>,
     /// Entities, the most mentioned first.
     pub entities: Vec<StoryEntity>,
+    /// The most the rules could do for any of the story's articles.
+    #[serde(default)]
+    pub support: Support,
 }
 
-/// Finds the quotes and name mentions of one article.
+/// Finds the quotes and name mentions of one article in `lang`: by the
+/// English rules, by the rules of Spanish, French, German, Italian and
+/// Portuguese, or (names only) by the capitals of any other language
+/// written in the Latin, Cyrillic or Greek script. For any other language
+/// the result says the stage has no rules ([`Support::None`]).
 ///
 /// ```
-/// use storyline::quotes::{extract, QuoteKind};
-/// let found = extract("\"I think it's very bad for mankind\", Trump told Fox Business News.");
+/// use storyline::quotes::{extract_in, QuoteKind};
+/// use storyline::text::Lang;
+/// let found = extract_in("\"I think it's very bad for mankind\", Trump told Fox Business News.", Lang::EN);
 /// let q = &found.quotes[0];
 /// assert_eq!(q.kind, QuoteKind::Direct);
 /// assert_eq!(q.text, "I think it's very bad for mankind");
 /// assert_eq!(q.speaker.as_deref(), Some("Trump"));
 /// assert_eq!(q.cue.as_deref(), Some("told"));
 /// ```
+pub fn extract_in(text: &str, lang: Lang) -> Attributions {
+    if lang == Lang::EN {
+        extract(text)
+    } else {
+        languages::extract_in(text, lang)
+    }
+}
+
+/// Finds the quotes and name mentions of one article in English.
 pub fn extract(text: &str) -> Attributions {
     let doc = extract::Doc::new(text);
     let chars = extract::CharMap::new(text);
@@ -306,7 +367,11 @@ pub fn extract(text: &str) -> Attributions {
             titles: h.titles,
         })
         .collect();
-    Attributions { quotes, mentions }
+    Attributions {
+        quotes,
+        mentions,
+        support: Support::Full,
+    }
 }
 
 /// A quotation's text without its outer marks and the comma before the

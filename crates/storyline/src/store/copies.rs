@@ -8,8 +8,8 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader};
-use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict};
-use crate::error::Result;
+use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict, Verdict};
+use crate::error::{Error, Result};
 use crate::text::SentenceSpan;
 
 /// An article's text and sentences as stored, for the copies stage.
@@ -21,9 +21,21 @@ pub struct StoredText {
     pub sentences: Vec<SentenceSpan>,
     /// Publication date.
     pub date: Option<String>,
+    /// Language.
+    pub lang: crate::text::Lang,
 }
 
 impl StoredText {
+    /// The text, its sentences and its language, as the stages read them.
+    pub fn analyzed(&self) -> crate::text::AnalyzedText {
+        crate::text::AnalyzedText {
+            text: self.text.clone(),
+            sentences: self.sentences.clone(),
+            words: 0,
+            lang: self.lang,
+        }
+    }
+
     /// The text of sentence `i`.
     pub fn sentence(&self, i: usize) -> &str {
         self.sentences
@@ -132,27 +144,77 @@ const MAX_NEAR_CANDIDATES: i64 = 256;
 const MAX_SENTENCE_CANDIDATES: i64 = 128;
 
 /// `a` came before `b`: by date where both have one, else by arrival.
+///
+/// This decides which of two articles is the other's source. It is not a
+/// total order when dated and undated articles mix ((1, 2017-01-02) before
+/// (2, undated) before (3, 2017-01-01) before (1)): sort by [`earliness`].
 pub fn earlier(a: (i64, Option<&str>), b: (i64, Option<&str>)) -> bool {
     match (a.1, b.1) {
-        (Some(x), Some(y)) if x[..x.len().min(10)] != y[..y.len().min(10)] => x < y,
+        (Some(x), Some(y)) if day(x) != day(y) => x < y,
         _ => a.0 < b.0,
     }
 }
 
-fn verdict_json(raw: Option<String>, key: &str) -> serde_json::Value {
-    raw.and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_else(|| serde_json::json!({ key: false, "score": 0.0, "pending": true }))
+/// The sort key for "earliest first": dated articles by day, then the
+/// undated ones, each by arrival (id). A total order, which agrees with
+/// [`earlier`] on any two articles both dated or both undated.
+pub fn earliness(id: i64, date: Option<&str>) -> (bool, &str, i64) {
+    (date.is_none(), date.map_or("", day), id)
+}
+
+/// The day of an RFC 3339 date (all of it, if it is not one).
+fn day(date: &str) -> &str {
+    date.get(..10).unwrap_or(date)
+}
+
+/// An article's spin and stitch verdicts, with their evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdicts {
+    /// Spin.
+    pub spin: SpinVerdict,
+    /// Stitching.
+    pub stitch: StitchVerdict,
+}
+
+/// An article's spin and stitch verdicts, as `copies --json` lists them.
+/// (Fields in alphabetical order: the JSON keys have always come out so.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleVerdicts {
+    /// Article id.
+    pub id: i64,
+    /// The input's own id (the smallest, when several inputs carried it).
+    #[serde(rename = "ref")]
+    pub ref_id: Option<String>,
+    /// Spin verdict with evidence.
+    pub spin: Verdict<SpinVerdict>,
+    /// Stitch verdict with evidence.
+    pub stitch: Verdict<StitchVerdict>,
+    /// Headline.
+    pub title: Option<String>,
+}
+
+/// Reads the verdicts stored as JSON for article `id`.
+fn verdicts_of(id: i64, spin: Option<String>, stitch: Option<String>) -> Result<Option<Verdicts>> {
+    let (Some(spin), Some(stitch)) = (spin, stitch) else {
+        return Ok(None);
+    };
+    let unreadable =
+        |e: serde_json::Error| Error::Corrupt(format!("verdicts of article {id}: {e}"));
+    Ok(Some(Verdicts {
+        spin: serde_json::from_str(&spin).map_err(unreadable)?,
+        stitch: serde_json::from_str(&stitch).map_err(unreadable)?,
+    }))
 }
 
 impl Reader {
     /// An article's stored text and sentences.
     pub fn stored_text(&self, id: i64) -> Result<Option<StoredText>> {
-        let row: Option<(String, Option<String>)> = self
+        let row: Option<(String, Option<String>, Option<String>)> = self
             .conn
-            .prepare_cached("SELECT text, date FROM articles WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT text, date, lang FROM articles WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let Some((text, date)) = row else {
+        let Some((text, date, lang)) = row else {
             return Ok(None);
         };
         let mut stmt = self.conn.prepare_cached(
@@ -171,6 +233,7 @@ impl Reader {
             text,
             sentences,
             date,
+            lang: super::stored_lang(lang),
         }))
     }
 
@@ -276,8 +339,8 @@ impl Reader {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Stored spin and stitch verdicts of an article.
-    pub fn verdicts(&self, id: i64) -> Result<(serde_json::Value, serde_json::Value)> {
+    /// Stored spin and stitch verdicts of an article (`None`: not judged).
+    pub fn verdicts(&self, id: i64) -> Result<Option<Verdicts>> {
         let row: Option<(String, String)> = self
             .conn
             .query_row(
@@ -287,7 +350,7 @@ impl Reader {
             )
             .optional()?;
         let (spin, stitch) = row.unzip();
-        Ok((verdict_json(spin, "spun"), verdict_json(stitch, "stitched")))
+        verdicts_of(id, spin, stitch)
     }
 
     /// An article's verdict flags and scores, if it was judged.
@@ -308,22 +371,38 @@ impl Reader {
             .optional()?)
     }
 
-    /// Verdicts of every article, in id order, at most `limit`.
-    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<serde_json::Value>> {
+    /// Every article with its verdicts, in id order, at most `limit`.
+    pub fn all_verdicts(&self, limit: usize) -> Result<Vec<ArticleVerdicts>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.id, (SELECT min(ref_id) FROM article_refs WHERE article_id = a.id), a.title, v.spin, v.stitch
              FROM articles a LEFT JOIN copy_verdicts v ON v.article_id = a.id ORDER BY a.id LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit.min(i64::MAX as usize) as i64], |r| {
-            Ok(serde_json::json!({
-                "id": r.get::<_, i64>(0)?,
-                "ref": r.get::<_, Option<String>>(1)?,
-                "title": r.get::<_, Option<String>>(2)?,
-                "spin": verdict_json(r.get(3)?, "spun"),
-                "stitch": verdict_json(r.get(4)?, "stitched"),
-            }))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map([limit.min(i64::MAX as usize) as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, ref_id, title, spin, stitch)| {
+                let (spin, stitch) = verdicts_of(id, spin, stitch)?
+                    .map(|v| (v.spin, v.stitch))
+                    .unzip();
+                Ok(ArticleVerdicts {
+                    id,
+                    ref_id,
+                    spin: spin.into(),
+                    stitch: stitch.into(),
+                    title,
+                })
+            })
+            .collect()
     }
 
     /// The first stored article (lowest id) before `id` whose text has
@@ -514,8 +593,8 @@ impl Batch<'_> {
 
     /// Stores an article's verdicts.
     pub fn save_verdicts(&self, id: i64, spin: &SpinVerdict, stitch: &StitchVerdict) -> Result<()> {
-        let spin_json = serde_json::to_string(spin)?;
-        let stitch_json = serde_json::to_string(stitch)?;
+        let spin_json = serde_json::to_string(spin).map_err(Error::Encode)?;
+        let stitch_json = serde_json::to_string(stitch).map_err(Error::Encode)?;
         self.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO copy_verdicts (article_id, spun, spin_score, stitched, stitch_score, spin, stitch)
@@ -531,5 +610,46 @@ impl Batch<'_> {
                 stitch_json
             ])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earliness_is_a_total_order_that_agrees_with_earlier_where_earlier_is_one() {
+        // `earlier` goes round in a circle on these: 1 < 2 < 3 < 1.
+        let (a, b, c) = (
+            (1, Some("2017-01-02T10:00:00Z")),
+            (2, None),
+            (3, Some("2017-01-01")),
+        );
+        assert!(earlier(a, b) && earlier(b, c) && earlier(c, a));
+        let mut all = vec![b, a, c];
+        all.sort_by_key(|&(id, date)| earliness(id, date));
+        assert_eq!(all, [c, a, b]);
+
+        let dated = [
+            (5, Some("2017-01-02T23:00:00Z")),
+            (4, Some("2017-01-02T01:00:00Z")),
+            (9, Some("2016-12-31")),
+            (1, Some("2017-01-03")),
+            (7, Some("bad")),
+        ];
+        let undated = [(8, None), (2, None), (6, None)];
+        for set in [&dated[..], &undated[..]] {
+            for &x in set {
+                for &y in set {
+                    if x != y {
+                        assert_eq!(
+                            earlier(x, y),
+                            earliness(x.0, x.1) < earliness(y.0, y.1),
+                            "{x:?} {y:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

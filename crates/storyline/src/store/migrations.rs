@@ -177,4 +177,101 @@ pub const MIGRATIONS: &[&str] = &[
         data TEXT NOT NULL
     );
     "#,
+    // 6: languages. Each article's language (ISO 639-1, 'und' when unknown
+    // or mixed; NULL for articles stored before, identified by the next
+    // ingest), and the full-text index over a search form of the title and
+    // text (NULL when it is the text itself): languages written without
+    // spaces get a zero-width space between words, so FTS5's unicode61
+    // tokenizer finds their words.
+    r#"
+    ALTER TABLE articles ADD COLUMN lang TEXT;
+    CREATE INDEX articles_lang ON articles(lang);
+    ALTER TABLE articles ADD COLUMN search_title TEXT;
+    ALTER TABLE articles ADD COLUMN search_text TEXT;
+    DROP TRIGGER articles_fts_delete;
+    DROP TABLE articles_fts;
+    CREATE VIEW articles_search AS
+        SELECT id, coalesce(search_title, title) AS title, coalesce(search_text, text) AS text
+        FROM articles;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles_search', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, coalesce(old.search_title, old.title),
+                coalesce(old.search_text, old.text));
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    "#,
+    // 7: the learned join decision: each article's headline words and
+    // figures, and the signals its join weighed. Features stored before
+    // have no headline (NULL) and are extracted again, found through the
+    // partial index.
+    r#"
+    ALTER TABLE story_features ADD COLUMN headline BLOB;
+    ALTER TABLE story_features ADD COLUMN figures BLOB;
+    CREATE INDEX story_features_outdated ON story_features(article_id) WHERE headline IS NULL;
+    ALTER TABLE story_articles ADD COLUMN signals BLOB;
+    "#,
+    // 8: watching live sources: each source (feed, sitemap, front page)
+    // with its fetch state; the ledger of every item a source listed (so
+    // an item is fetched once, and a pending one survives a crash); which
+    // source listed which item, and what it said of it (a change makes the
+    // item fetched again); and the child sitemaps of a sitemap index
+    // with their validators.
+    r#"
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT,
+        kind TEXT,
+        every_seconds INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        last_fetch TEXT,
+        last_success TEXT,
+        last_status INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        next_due TEXT NOT NULL,
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        fetches INTEGER NOT NULL DEFAULT 0,
+        not_modified INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        page_errors INTEGER NOT NULL DEFAULT 0,
+        last_page_error TEXT
+    );
+    CREATE INDEX sources_next_due ON sources(next_due);
+    CREATE TABLE watch_items (
+        key TEXT PRIMARY KEY,
+        url TEXT,
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        state TEXT NOT NULL,
+        feed_item TEXT,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        first_seen TEXT NOT NULL,
+        fetched_at TEXT
+    );
+    CREATE INDEX watch_items_pending ON watch_items(source_id) WHERE state = 'pending';
+    CREATE INDEX watch_items_article ON watch_items(article_id);
+    CREATE TABLE source_items (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        fingerprint TEXT,
+        PRIMARY KEY (source_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE source_documents (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        lastmod TEXT,
+        fetched_at TEXT,
+        PRIMARY KEY (source_id, url)
+    ) WITHOUT ROWID;
+    "#,
 ];

@@ -13,6 +13,7 @@
 pub mod copies;
 mod migrations;
 pub mod quotes;
+pub mod sources;
 pub mod stories;
 pub mod summary;
 
@@ -24,6 +25,8 @@ use serde::Serialize;
 
 use crate::article::{Article, ArticleSummary, NewArticle, Sentence};
 use crate::error::{Error, Result};
+use crate::ingest::Format;
+use crate::text::Lang;
 
 /// What storing one article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,12 +83,13 @@ impl Batch<'_> {
             let mut find =
                 tx.prepare_cached("SELECT id, content_hash FROM articles WHERE key = ?1")?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET content_hash = ?2, title = ?3, source = ?4, url = ?5, author = ?6, date = ?7,
-                 text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13 WHERE id = ?1",
+                 text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13,
+                 lang = ?14, search_title = ?15, search_text = ?16 WHERE id = ?1",
             )?;
             let mut clear_sentences =
                 tx.prepare_cached("DELETE FROM sentences WHERE article_id = ?1")?;
@@ -93,21 +97,27 @@ impl Batch<'_> {
                 "INSERT INTO sentences (article_id, idx, paragraph, start, end) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             let mut fts_add = tx.prepare_cached(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles_search WHERE id = ?1",
             )?;
             let mut fts_remove = tx.prepare_cached(
                 "INSERT INTO articles_fts (articles_fts, rowid, title, text)
-                 SELECT 'delete', id, title, text FROM articles WHERE id = ?1",
+                 SELECT 'delete', id, title, text FROM articles_search WHERE id = ?1",
             )?;
             let mut add_ref = tx.prepare_cached(
                 "INSERT OR IGNORE INTO article_refs (ref_id, article_id) VALUES (?1, ?2)",
             )?;
             for a in articles {
-                let origin = serde_json::to_string(&a.origin).map_err(Error::Json)?;
-                let metadata = serde_json::to_string(&a.metadata).map_err(Error::Json)?;
+                let origin = serde_json::to_string(&a.origin).map_err(Error::Encode)?;
+                let metadata = serde_json::to_string(&a.metadata).map_err(Error::Encode)?;
                 let existing: Option<(i64, String)> = find
                     .query_row([&a.key], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
+                let lang = a.analyzed.lang.code();
+                let search_title = a
+                    .title
+                    .as_deref()
+                    .and_then(|t| crate::text::search_form(t, a.analyzed.lang));
+                let search_text = crate::text::search_form(&a.analyzed.text, a.analyzed.lang);
                 let fields = params![
                     a.content_hash,
                     a.title,
@@ -120,7 +130,10 @@ impl Batch<'_> {
                     a.format.name(),
                     origin,
                     metadata,
-                    now
+                    now,
+                    lang,
+                    search_title,
+                    search_text
                 ];
                 let outcome = match existing {
                     // A text-keyed article has the same text by definition:
@@ -134,7 +147,7 @@ impl Batch<'_> {
                         p.extend_from_slice(fields);
                         fts_remove.execute([id])?;
                         update.execute(p.as_slice())?;
-                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
+                        fts_add.execute([id])?;
                         clear_sentences.execute([id])?;
                         Outcome::Updated(id)
                     }
@@ -143,7 +156,7 @@ impl Batch<'_> {
                         p.extend_from_slice(fields);
                         insert.execute(p.as_slice())?;
                         let id = tx.last_insert_rowid();
-                        fts_add.execute(params![id, a.title, a.analyzed.text])?;
+                        fts_add.execute([id])?;
                         Outcome::Added(id)
                     }
                 };
@@ -171,6 +184,48 @@ impl Batch<'_> {
         Ok(outcomes)
     }
 
+    /// Gives a language to articles stored before languages were
+    /// identified (the one their input declared, else the one their text
+    /// shows), with the search form of their title and text. Returns how
+    /// many there were.
+    pub fn identify_languages(&self) -> Result<usize> {
+        let tx = &self.tx;
+        let rows: Vec<(i64, Option<String>, String, String)> = tx
+            .prepare("SELECT id, title, text, metadata FROM articles WHERE lang IS NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut set = tx.prepare_cached(
+            "UPDATE articles SET lang = ?2, search_title = ?3, search_text = ?4 WHERE id = ?1",
+        )?;
+        for (id, title, text, metadata) in &rows {
+            let declared = serde_json::from_str::<serde_json::Value>(metadata)
+                .ok()
+                .and_then(|m| m.get("lang")?.as_str().and_then(Lang::parse))
+                .filter(|l| !l.is_und());
+            let lang = declared.unwrap_or_else(|| Lang::identify(text));
+            let search_title = title
+                .as_deref()
+                .and_then(|t| crate::text::search_form(t, lang));
+            let search_text = crate::text::search_form(text, lang);
+            let reindex = search_title.is_some() || search_text.is_some();
+            if reindex {
+                tx.execute(
+                    "INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                     SELECT 'delete', id, title, text FROM articles_search WHERE id = ?1",
+                    [id],
+                )?;
+            }
+            set.execute(params![id, lang.code(), search_title, search_text])?;
+            if reindex {
+                tx.execute(
+                    "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles_search WHERE id = ?1",
+                    [id],
+                )?;
+            }
+        }
+        Ok(rows.len())
+    }
+
     /// Makes the batch's writes permanent.
     pub fn commit(self) -> Result<()> {
         Ok(self.tx.commit()?)
@@ -192,6 +247,8 @@ pub struct Stats {
     pub refs: u64,
     /// Articles per input format.
     pub formats: std::collections::BTreeMap<String, u64>,
+    /// Articles per language (ISO 639-1, `und` for unknown or mixed).
+    pub languages: std::collections::BTreeMap<String, u64>,
     /// Earliest article date.
     pub first_date: Option<String>,
     /// Latest article date.
@@ -211,6 +268,7 @@ pub struct Stats {
 /// A Storyline database.
 pub struct Store {
     reader: Reader,
+    read_only: bool,
 }
 
 impl Deref for Store {
@@ -219,6 +277,60 @@ impl Deref for Store {
     fn deref(&self) -> &Reader {
         &self.reader
     }
+}
+
+/// What [`Store::check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Whether everything checked out.
+    pub ok: bool,
+    /// SQLite's `integrity_check` findings (empty when the file is sound).
+    pub integrity: Vec<String>,
+    /// The full-text index checked against the articles it indexes (FTS5's
+    /// `integrity-check`): `None` when it passed or did not run.
+    pub search_index: Option<String>,
+    /// Whether that check ran: it needs write access (it writes nothing),
+    /// so on a read-only store only `integrity_check`'s look at the index's
+    /// own structure is made.
+    pub search_index_checked: bool,
+    /// Articles stored.
+    pub articles: Option<u64>,
+    /// Schema version.
+    pub schema_version: Option<u32>,
+    /// Whether the store was opened read-only.
+    pub read_only: bool,
+}
+
+/// Whether an SQLite error means the file cannot be written (or its
+/// journal created) by this user.
+fn is_unwritable(e: &Error) -> bool {
+    let Error::Sqlite(e) = e.root() else {
+        return false;
+    };
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+                | rusqlite::ErrorCode::AuthorizationForStatementDenied
+        )
+    )
+}
+
+/// A `file:` URI for SQLite, with the characters URIs reserve escaped.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
 }
 
 pub use stories::StoryQuery;
@@ -232,9 +344,91 @@ impl Store {
         Self::setup(conn).map_err(|e| e.with_path(path))
     }
 
+    /// Opens an existing database without ever writing to it (nor to its
+    /// journal): for archives on read-only media or another user's store.
+    /// The schema must be the one this program knows.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(Error::NotFound("the database does not exist".into()).with_path(path));
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |uri: &str| -> Result<Store> {
+            let conn = Connection::open_with_flags(uri, flags).map_err(Error::from)?;
+            Self::setup_read_only(conn)
+        };
+        match open(&file_uri(path, "mode=ro")) {
+            // A WAL database whose -shm file is gone and cannot be made
+            // (a read-only directory or medium): nobody can be writing to
+            // it, so it is read as immutable.
+            Err(e) if is_unwritable(&e) => open(&file_uri(path, "immutable=1")),
+            other => other,
+        }
+        .map_err(|e| e.with_path(path))
+    }
+
+    /// Opens a database for a command that only reads: with write access
+    /// when the file (or, when it does not exist yet, its folder) can be
+    /// written, so pending upkeep (stories and quotes for articles stored by
+    /// an older version) can run; read-only, with no upkeep, when it cannot.
+    pub fn open_for_reading(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+        {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Self::open_read_only(path);
+            }
+            _ => {}
+        }
+        match Self::open(path) {
+            Err(e) if path.exists() && is_unwritable(&e) => Self::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Whether the store was opened read-only: writes fail, upkeep is
+    /// skipped.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// An in-memory database, for tests and one-off runs.
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup_read_only(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        let store = Store {
+            reader: Reader { conn },
+            read_only: true,
+        };
+        let version = store.schema_version()?;
+        let target = migrations::MIGRATIONS.len() as u32;
+        if version > target {
+            return Err(Error::invalid(format!(
+                "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
+            )));
+        }
+        if version < target {
+            return Err(Error::invalid(format!(
+                "the database has schema version {version}, older than this program's ({target}), and it is opened read-only: open it once with write access to upgrade it"
+            )));
+        }
+        Ok(store)
     }
 
     fn setup(conn: Connection) -> Result<Store> {
@@ -249,6 +443,7 @@ impl Store {
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store {
             reader: Reader { conn },
+            read_only: false,
         };
         store.migrate()?;
         Ok(store)
@@ -266,9 +461,10 @@ impl Store {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let version: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
             if version > target {
-                return Err(Error::invalid(format!(
-                    "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
-                )));
+                return Err(Error::SchemaTooNew {
+                    found: version,
+                    known: target,
+                });
             }
             if version == target {
                 return Ok(());
@@ -384,11 +580,10 @@ impl Reader {
 
     /// One article with its text and sentences.
     pub fn article(&self, id: i64) -> Result<Option<Article>> {
-        let json = |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::Null);
         let found = self
             .conn
             .query_row(
-                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text
+                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text, lang
                  FROM articles WHERE id = ?1",
                 [id],
                 |r| {
@@ -403,12 +598,13 @@ impl Reader {
                         author: r.get(5)?,
                         date: r.get(6)?,
                         words: r.get::<_, i64>(7)? as usize,
-                        format: r.get(8)?,
-                        origin: json(r.get(9)?),
+                        format: named(r, 8, Format::from_name)?,
+                        origin: json(r, 9)?,
                         ingested_at: r.get(10)?,
-                        metadata: json(r.get(11)?),
+                        metadata: json(r, 11)?,
                         text: r.get(12)?,
                         sentences: Vec::new(),
+                        lang: stored_lang(r.get(13)?),
                     })
                 },
             )
@@ -456,11 +652,24 @@ impl Reader {
             .collect())
     }
 
+    /// Whether some article has no language yet (stored before languages
+    /// were identified).
+    pub fn has_articles_without_language(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE lang IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Full-text search (FTS5, bm25 with the headline weighted 4x),
     /// best first. Words are matched by their stems; `"quoted phrases"`,
     /// `prefix*`, `OR` and `NOT` work as in FTS5.
     pub fn search(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
-        let fts = fts_query(query);
+        // Words of languages written without spaces are found as the index
+        // stores them (see `text::search_form`).
+        let segmented = crate::text::search_form(query, Lang::UND);
+        let fts = fts_query(segmented.as_deref().unwrap_or(query));
         if fts.is_empty() {
             return Ok(Vec::new());
         }
@@ -474,8 +683,10 @@ impl Reader {
         let rows = stmt.query_map(params![fts, limit as i64, offset as i64], |r| {
             Ok(SearchHit {
                 article: summary_row(r)?,
-                score: r.get(7)?,
-                snippet: r.get(8)?,
+                score: r.get(8)?,
+                snippet: r
+                    .get::<_, String>(9)?
+                    .replace(crate::text::ZERO_WIDTH_SPACE, ""),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -505,8 +716,17 @@ impl Reader {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(lang, 'und'), count(*) FROM articles GROUP BY 1 ORDER BY 1",
+        )?;
+        let languages = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Stats {
             articles: articles as u64,
+            languages,
             sentences: sentences as u64,
             words: words as u64,
             sources: sources as u64,
@@ -523,23 +743,108 @@ impl Reader {
             stitched: count("SELECT count(*) FROM copy_verdicts WHERE stitched")?,
         })
     }
+}
 
+impl Store {
     /// Checks the database file and the full-text index for corruption.
     pub fn check_integrity(&self) -> Result<()> {
-        let ok: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            return Err(Error::invalid(format!(
-                "database integrity check failed: {ok}"
-            )));
+        let report = self.check()?;
+        if report.ok {
+            return Ok(());
         }
-        self.conn.execute(
-            "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
-            [],
-        )?;
-        Ok(())
+        let mut problems = report.integrity;
+        problems.extend(report.search_index.map(|m| format!("full-text index: {m}")));
+        Err(Error::Corrupt(problems.join("; ")))
     }
+
+    /// A quick look for damage (`PRAGMA quick_check`: every page is read,
+    /// but indexes are not matched against their tables), for the start of
+    /// `serve` and `ingest`. A damaged file is [`Error::Corrupt`].
+    pub fn quick_check(&self) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check(20)")
+            .map_err(Error::from)?;
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(Error::from)?;
+        if found.len() == 1 && found[0] == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(found.join("; ")))
+        }
+    }
+
+    /// The full check: SQLite's `integrity_check` (every page, every index
+    /// against its table) and the full-text index's own integrity check
+    /// against the articles. Damage is reported, not returned as an error.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut report = CheckReport {
+            read_only: self.read_only,
+            ..CheckReport::default()
+        };
+        let integrity: rusqlite::Result<Vec<String>> = self
+            .conn
+            .prepare("PRAGMA integrity_check(100)")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect());
+        match integrity {
+            Ok(rows) => {
+                report.integrity = rows.into_iter().filter(|r| r != "ok").collect();
+            }
+            Err(e) => report.integrity.push(e.to_string()),
+        }
+        // FTS5's check compares the index with the articles it indexes.
+        // It writes nothing, but is an INSERT in form, which a read-only
+        // connection refuses.
+        if !self.read_only {
+            report.search_index_checked = true;
+            let fts = self.conn.execute(
+                "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            );
+            if let Err(e) = fts {
+                report.search_index = Some(match &e {
+                    rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+                    other => other.to_string(),
+                });
+            }
+        }
+        report.articles = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .ok()
+            .map(|n| n as u64);
+        report.schema_version = self.schema_version().ok();
+        report.ok = report.integrity.is_empty() && report.search_index.is_none();
+        Ok(report)
+    }
+}
+
+/// Column `i`, a name this program wrote, as the value it names. Any other
+/// name is damage, reported as [`Error::Corrupt`].
+fn named<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    from_name: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let raw: String = r.get(i)?;
+    from_name(&raw).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown name {raw:?}").into(),
+        )
+    })
+}
+
+/// Column `i`, JSON this program wrote, read back into its type. JSON that
+/// does not fit is damage, reported as [`Error::Corrupt`].
+fn json<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let raw: String = r.get(i)?;
+    serde_json::from_str(&raw).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// The time now, as the store keeps times (RFC 3339, UTC, whole seconds).
@@ -547,7 +852,13 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words";
+const SUMMARY_COLUMNS: &str = "a.id, (SELECT min(ref_id) FROM article_refs r WHERE r.article_id = a.id), a.title, a.source, a.url, a.date, a.words, a.lang";
+
+/// An article's stored language: `und` when the column says so or is not
+/// filled yet (an article stored before languages were identified).
+pub(crate) fn stored_lang(code: Option<String>) -> Lang {
+    code.as_deref().and_then(Lang::parse).unwrap_or(Lang::UND)
+}
 
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -558,6 +869,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
         url: r.get(4)?,
         date: r.get(5)?,
         words: r.get::<_, i64>(6)? as usize,
+        lang: stored_lang(r.get(7)?),
     })
 }
 
@@ -641,6 +953,96 @@ mod tests {
         );
         assert_eq!(fts_query("OR ( ) NOT"), "");
         assert_eq!(fts_query("U.S.-Russia"), "\"U S Russia\"");
+    }
+
+    /// A store holding the two JSONL records, with the report.
+    fn ingested(lines: &str) -> (Store, crate::pipeline::IngestReport) {
+        let mut store = Store::open_in_memory().unwrap();
+        let input = crate::ingest::Input::Memory {
+            name: "body".into(),
+            bytes: lines.as_bytes().into(),
+        };
+        let report = crate::pipeline::ingest_inputs(
+            &mut store,
+            &[input],
+            Vec::new(),
+            &crate::ingest::IngestOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        (store, report)
+    }
+
+    const ARTICLE: &str = r#"{"id": "a1", "title": "Quake hits the coast", "text": "A strong earthquake struck the coast on Monday. Officials said dozens of houses collapsed."}"#;
+
+    #[test]
+    fn skipped_records_say_what_kind_of_problem_they_have() {
+        let (_, report) = ingested(&format!(
+            "{ARTICLE}\n{{\"id\": \"a2\", \"text\"\n{{\"id\": \"a3\", \"title\": \"no text\"}}\n"
+        ));
+        assert_eq!(report.added, 1);
+        let kinds: Vec<_> = report.errors.iter().map(|e| (e.line, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Some(2), crate::SkipKind::Malformed),
+                (Some(3), crate::SkipKind::NoArticle)
+            ],
+            "{:?}",
+            report.errors
+        );
+    }
+
+    #[test]
+    fn a_newer_schema_is_its_own_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let known = Store::open(&path).unwrap().schema_version().unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", known + 1)
+            .unwrap();
+        let e = Store::open(&path).map(|_| ()).unwrap_err();
+        match e.root() {
+            Error::SchemaTooNew { found, known: k } => assert_eq!((*found, *k), (known + 1, known)),
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains("new.db"), "{e}");
+    }
+
+    #[test]
+    fn data_the_program_cannot_read_back_is_damage() {
+        let (store, _) = ingested(ARTICLE);
+        let id = store.resolve("a1").unwrap().unwrap();
+        assert!(store.article(id).unwrap().is_some());
+        assert!(store.verdicts(id).unwrap().is_some());
+        store
+            .conn
+            .execute(
+                "UPDATE copy_verdicts SET spin = '{\"spun\": \"maybe\"}'",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(store.verdicts(id), Err(Error::Corrupt(_))));
+        store
+            .conn
+            .execute("UPDATE articles SET format = 'papyrus'", [])
+            .unwrap();
+        let e = store.article(id).unwrap_err();
+        assert!(matches!(e, Error::Corrupt(_)), "{e:?}");
+        assert!(e.to_string().contains("papyrus"), "{e}");
+    }
+
+    #[test]
+    fn story_references_fail_by_kind() {
+        let (store, _) = ingested(ARTICLE);
+        let story = store.story_ref("article:a1").unwrap();
+        assert_eq!(store.story_ref(&story.to_string()).unwrap(), story);
+        assert!(matches!(store.story_ref("abc"), Err(Error::BadArgument(_))));
+        assert!(matches!(
+            store.story_ref("article:nope"),
+            Err(Error::NotFound(_))
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::quotes::{Attributions, VERSION};
 
 impl Reader {
@@ -19,7 +19,10 @@ impl Reader {
             .query_row(params![id, VERSION], |r| r.get(0))
             .optional()?;
         Ok(match row {
-            Some(data) => Some(serde_json::from_str(&data)?),
+            Some(data) => Some(
+                serde_json::from_str(&data)
+                    .map_err(|e| Error::Corrupt(format!("attributions of article {id}: {e}")))?,
+            ),
             None => None,
         })
     }
@@ -47,12 +50,12 @@ impl Reader {
         Ok(ids)
     }
 
-    /// An article's stored text.
-    pub fn article_text(&self, id: i64) -> Result<Option<String>> {
+    /// An article's stored text and language.
+    pub fn article_text(&self, id: i64) -> Result<Option<(String, crate::text::Lang)>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT text FROM articles WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
+            .prepare_cached("SELECT text, lang FROM articles WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, super::stored_lang(r.get(1)?))))
             .optional()?)
     }
 }
@@ -65,7 +68,11 @@ impl Batch<'_> {
                 "INSERT OR REPLACE INTO article_attributions (article_id, version, data)
                  VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![id, VERSION, serde_json::to_string(found)?])?;
+            .execute(params![
+                id,
+                VERSION,
+                serde_json::to_string(found).map_err(Error::Encode)?
+            ])?;
         Ok(())
     }
 }

@@ -11,9 +11,12 @@ use super::{Batch, Reader, now};
 use crate::error::Result;
 use crate::stories::features::{decode_weights, encode_weights};
 use crate::stories::{
-    Idf, JoinReason, Member, Story, StoryArticle, StoryFeatures, StoryIndex, StoryParams,
-    StoryProfile, StorySummary,
+    Idf, JoinModel, JoinReason, Member, Signal, Signals, Story, StoryArticle, StoryFeatures,
+    StoryIndex, StoryParams, StoryProfile, StorySummary,
 };
+
+/// Signals shown per article of a story: the ones that weighed most.
+const SIGNALS_SHOWN: usize = 5;
 
 fn keys_array(keys: impl IntoIterator<Item = u64>) -> Rc<Vec<Value>> {
     Rc::new(keys.into_iter().map(|k| Value::Integer(k as i64)).collect())
@@ -256,15 +259,16 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
     fn add_member(&mut self, story: i64, member: &Member) -> Result<()> {
         let tx = &self.batch.tx;
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, reason, joined_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR REPLACE INTO story_articles (article_id, story_id, score, reason, joined_at, signals)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
             member.article,
             story,
             member.score as f64,
             member.reason.name(),
-            self.now
+            self.now,
+            member.signals.map(|s| s.encode())
         ])?;
         tx.prepare_cached(
             "UPDATE stories SET article_count = article_count + 1,
@@ -343,8 +347,9 @@ impl Batch<'_> {
     pub fn save_story_features(&self, id: i64, f: &StoryFeatures) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO story_features (article_id, day, has_title, terms, entities, lead)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO story_features
+                     (article_id, day, has_title, terms, entities, lead, headline, figures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id,
@@ -352,14 +357,16 @@ impl Batch<'_> {
                 f.has_title,
                 encode_weights(&f.terms),
                 encode_weights(&f.entities),
-                encode_keys(&f.lead)
+                encode_keys(&f.lead),
+                encode_keys(&f.headline),
+                encode_keys(&f.figures)
             ])?;
         Ok(())
     }
 
     /// Records the clusterer's tuning for this store.
     pub fn save_story_params(&self, params: &StoryParams) -> Result<()> {
-        let json = serde_json::to_string(params).map_err(crate::Error::invalid)?;
+        let json = serde_json::to_string(params).map_err(crate::Error::Encode)?;
         self.tx.execute(
             "INSERT INTO story_meta (name, value) VALUES ('params', ?1)
              ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -383,11 +390,20 @@ impl Batch<'_> {
             .unwrap_or(0);
         for &story in stories {
             let mut stmt = self.tx.prepare_cached(
-                "SELECT article_id, score, reason FROM story_articles WHERE story_id = ?1
+                "SELECT article_id, score, reason, signals FROM story_articles WHERE story_id = ?1
                  ORDER BY article_id",
             )?;
-            let members: Vec<(i64, f64, String)> = stmt
-                .query_map([story], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            let members: Vec<Member> = stmt
+                .query_map([story], |r| {
+                    Ok(Member {
+                        article: r.get(0)?,
+                        score: r.get::<_, f64>(1)? as f32,
+                        reason: super::named(r, 2, JoinReason::from_name)?,
+                        signals: r
+                            .get::<_, Option<Vec<u8>>>(3)?
+                            .and_then(|b| Signals::decode(&b)),
+                    })
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             if members.is_empty() {
                 self.tx
@@ -408,8 +424,8 @@ impl Batch<'_> {
             };
             let mut profile = StoryProfile::default();
             let mut title: Option<(f32, i64)> = None;
-            for (article, score, reason) in &members {
-                let Some(f) = self.story_features(*article)? else {
+            for m in &members {
+                let Some(f) = self.story_features(m.article)? else {
                     continue;
                 };
                 let keys: Vec<u64> = f
@@ -429,19 +445,21 @@ impl Batch<'_> {
                     idf.df.insert(k, df);
                 }
                 profile.add(&f, &idf);
-                if JoinReason::from_name(reason) == Some(JoinReason::Similar) {
+                if m.reason == JoinReason::Similar {
                     profile.joins += 1;
-                    profile.score_sum += *score as f32;
+                    profile.score_sum += m.score;
+                    // The word similarity it joined with; a join scored by
+                    // the rules kept none, and its score stands in.
+                    profile.words_sum += m.signals.map(|s| s.get(Signal::Words)).unwrap_or(m.score);
                 }
-                let score = *score as f32;
-                if f.has_title && title.is_none_or(|(s, _)| score > s) {
-                    title = Some((score, *article));
+                if f.has_title && title.is_none_or(|(s, _)| m.score > s) {
+                    title = Some((m.score, m.article));
                 }
             }
             profile.title_score = title.map_or(0.0, |t| t.0);
             let mut index = SqlStoryIndex::new(self);
             index.update_story(story, &old.keys, &profile)?;
-            let title_article = title.map(|t| t.1).unwrap_or(members[0].0);
+            let title_article = title.map(|t| t.1).unwrap_or(members[0].article);
             self.tx.execute(
                 "UPDATE stories SET title_article = ?2 WHERE id = ?1",
                 params![story, title_article],
@@ -487,8 +505,8 @@ impl Batch<'_> {
             )?;
             index.update_story(*id, &[], profile)?;
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO story_articles (article_id, story_id, score, reason, joined_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO story_articles (article_id, story_id, score, reason, joined_at, signals)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for m in members {
                 stmt.execute(params![
@@ -496,7 +514,8 @@ impl Batch<'_> {
                     id,
                     m.score as f64,
                     m.reason.name(),
-                    stamp
+                    stamp,
+                    m.signals.map(|s| s.encode())
                 ])?;
             }
             self.refresh_story_span(*id)?;
@@ -592,6 +611,29 @@ impl Reader {
             .optional()?)
     }
 
+    /// The story a reference names, as the CLI and the server take one: a
+    /// story id, or `article:X` for the story of article X (an id or a
+    /// ref, as [`Reader::resolve`] reads it). A story id is returned as
+    /// given, unchecked; an article without a story is
+    /// [`Error::NotFound`](crate::Error::NotFound), a reference of neither
+    /// form [`Error::BadArgument`](crate::Error::BadArgument).
+    pub fn story_ref(&self, reference: &str) -> Result<i64> {
+        let Some(article) = reference.strip_prefix("article:") else {
+            return reference.parse().map_err(|_| {
+                crate::Error::BadArgument(format!(
+                    "{reference:?} is not a story id (a number, or article:ID)"
+                ))
+            });
+        };
+        let Some(id) = self.resolve(article)? else {
+            return Err(crate::Error::NotFound(format!(
+                "no article with id or ref {article:?}"
+            )));
+        };
+        self.story_of(id)?
+            .ok_or_else(|| crate::Error::NotFound(format!("no story of article {article:?}")))
+    }
+
     /// The story an article is in.
     pub fn story_of(&self, article: i64) -> Result<Option<i64>> {
         Ok(self
@@ -616,22 +658,66 @@ impl Reader {
             .unwrap_or_default())
     }
 
-    /// An article's stored story features.
+    /// An article's stored story features. Features stored before the
+    /// headline and figures were kept come back without them.
     pub fn story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        Ok(self.story_features_row(id)?.map(|(f, _)| f))
+    }
+
+    /// An article's stored story features, `None` also when they were
+    /// stored before the headline and figures were kept.
+    pub fn current_story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        Ok(self
+            .story_features_row(id)?
+            .and_then(|(f, current)| current.then_some(f)))
+    }
+
+    /// An article's story features, and whether they are current (stored
+    /// with the headline and figures).
+    fn story_features_row(&self, id: i64) -> Result<Option<(StoryFeatures, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, has_title, terms, entities, lead FROM story_features WHERE article_id = ?1",
+            "SELECT day, has_title, terms, entities, lead, headline, figures
+             FROM story_features WHERE article_id = ?1",
         )?;
         Ok(stmt
             .query_row([id], |r| {
-                Ok(StoryFeatures {
-                    day: r.get(0)?,
-                    has_title: r.get(1)?,
-                    terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
-                    entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
-                    lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
-                })
+                let headline: Option<Vec<u8>> = r.get(5)?;
+                let figures: Option<Vec<u8>> = r.get(6)?;
+                let current = headline.is_some();
+                Ok((
+                    StoryFeatures {
+                        day: r.get(0)?,
+                        has_title: r.get(1)?,
+                        terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
+                        entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
+                        lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
+                        headline: decode_keys(&headline.unwrap_or_default()),
+                        figures: decode_keys(&figures.unwrap_or_default()),
+                    },
+                    current,
+                ))
             })
             .optional()?)
+    }
+
+    /// Whether some article's story features were stored before the
+    /// headline and figures were kept. Through a partial index: no scan.
+    pub fn has_outdated_story_features(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM story_features WHERE headline IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Articles whose story features were stored before the headline and
+    /// figures were kept (none, after the first ingest that finds them).
+    pub fn outdated_story_features(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT article_id FROM story_features WHERE headline IS NULL ORDER BY article_id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One story (an alias resolves to the story it was merged into) with
@@ -649,11 +735,13 @@ impl Reader {
             summary_row,
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.title, a.source, a.url, a.date, a.ingested_at, sa.score, sa.reason
+            "SELECT a.id, a.title, a.source, a.url, a.date, a.ingested_at, sa.score, sa.reason,
+                    sa.signals
              FROM story_articles sa JOIN articles a ON a.id = sa.article_id
              WHERE sa.story_id = ?1
              ORDER BY coalesce(a.date, a.ingested_at), a.id",
         )?;
+        let model = JoinModel::shipped();
         let mut articles: Vec<StoryArticle> = stmt
             .query_map([id], |r| {
                 Ok(StoryArticle {
@@ -666,7 +754,16 @@ impl Reader {
                     date: r.get(4)?,
                     ingested_at: r.get(5)?,
                     score: r.get(6)?,
-                    reason: r.get(7)?,
+                    reason: super::named(r, 7, JoinReason::from_name)?,
+                    signals: r
+                        .get::<_, Option<Vec<u8>>>(8)?
+                        .and_then(|b| Signals::decode(&b))
+                        .map(|s| {
+                            let mut c = model.contributions(&s);
+                            c.truncate(SIGNALS_SHOWN);
+                            c
+                        })
+                        .unwrap_or_default(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -719,14 +816,18 @@ impl Reader {
             as u64)
     }
 
-    /// Articles this one copies or is copied by: near-duplicates at
-    /// Jaccard ≥ `near` (closest first), and articles it shares reused
-    /// sentences with, with how many of its sentences (most first).
+    /// Articles in the same language that this one copies or is copied
+    /// by: near-duplicates at Jaccard ≥ `near` (closest first), and
+    /// articles it shares reused sentences with, with how many of its
+    /// sentences (most first). A copy in another language (the same text
+    /// declared as another language) is no reason to join its story.
     pub fn copy_links(&self, id: i64, near: f64) -> Result<CopyLinks> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT CASE WHEN a = ?1 THEN b ELSE a END FROM near_duplicates
-             WHERE (a = ?1 OR b = ?1) AND jaccard >= ?2
-             ORDER BY jaccard DESC, 1",
+            "SELECT o.id FROM near_duplicates n
+             JOIN articles o ON o.id = CASE WHEN n.a = ?1 THEN n.b ELSE n.a END
+             WHERE (n.a = ?1 OR n.b = ?1) AND n.jaccard >= ?2
+               AND o.lang IS (SELECT lang FROM articles WHERE id = ?1)
+             ORDER BY n.jaccard DESC, 1",
         )?;
         let copies = stmt
             .query_map(params![id, near], |r| r.get(0))?

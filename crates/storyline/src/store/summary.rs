@@ -96,11 +96,7 @@ impl Reader {
                     ref_id: brief.ref_id,
                     source: source.clone(),
                     date: date.clone(),
-                    text: AnalyzedText {
-                        text: text.text,
-                        sentences: text.sentences,
-                        words: 0,
-                    },
+                    text: text.analyzed(),
                 });
             }
         }
@@ -117,7 +113,7 @@ impl Batch<'_> {
         articles: usize,
         summary: &[SummarySentence],
     ) -> Result<()> {
-        let json = serde_json::to_string(summary).map_err(crate::Error::invalid)?;
+        let json = serde_json::to_string(summary).map_err(crate::Error::Encode)?;
         self.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at)

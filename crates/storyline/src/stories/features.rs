@@ -3,11 +3,10 @@
 //! and its day. Extracted once per article, in parallel, at ingest.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::{AnalyzedText, TextAnalyzer, filters::is_stop_word, tokenize};
+use crate::text::{AnalyzedText, Lang, content_analyzer, filters::is_stop_word_in, tokenize_in};
 
 /// Topic words kept per article: enough for any news article's vocabulary
 /// that matters, bounded so a long page costs no more than a short one.
@@ -22,8 +21,6 @@ const HEADLINE_WEIGHT: f32 = 2.0;
 
 const TERM_SEED: u64 = 0x7465726d;
 const ENTITY_SEED: u64 = 0x656e7469;
-
-static CONTENT: LazyLock<TextAnalyzer> = LazyLock::new(TextAnalyzer::content_words);
 
 /// Capitalised words that name no one: calendar words and honorifics.
 const NOT_NAMES: &[&str] = &[
@@ -68,6 +65,12 @@ pub struct StoryFeatures {
     /// Whether the article has a headline of its own (not its lead
     /// sentence standing in for one).
     pub has_title: bool,
+    /// The topic words of its own headline (keys into `terms`), sorted;
+    /// empty when it has none.
+    pub headline: Vec<u64>,
+    /// The figures among its names (keys into `entities`), sorted: a death
+    /// toll or a score names one event where a word cannot.
+    pub figures: Vec<u64>,
 }
 
 impl StoryFeatures {
@@ -91,30 +94,38 @@ impl StoryFeatures {
         let mut entities: HashMap<String, (f32, usize)> = HashMap::new();
         let mut initial: Vec<String> = Vec::new();
         let mut order = 0usize;
+        let lang = text.lang;
+        let content = content_analyzer(lang);
+        // Words of different languages never share a key, so a story never
+        // takes an article in another language (English keeps the seeds
+        // its figures were measured with).
+        let (term_seed, entity_seed) = (TERM_SEED ^ lang.key_seed(), ENTITY_SEED ^ lang.key_seed());
         let headline = title.filter(|_| !title_from_text);
+        let mut headline_keys: Vec<u64> = Vec::new();
         if let Some(t) = headline {
-            for tok in CONTENT.tokens(t) {
+            for tok in content.tokens(t) {
                 if is_wordlike(&tok.text) {
+                    headline_keys.push(xxh3_64_with_seed(tok.text.as_bytes(), term_seed));
                     add_term(tok.text, HEADLINE_WEIGHT, order);
                     order += 1;
                 }
             }
-            if !is_title_case(t) {
-                names(t, &mut entities, &mut initial, &mut order);
+            if !is_title_case(t, lang) {
+                names(t, lang, &mut entities, &mut initial, &mut order);
             }
         }
         let mut lead_names: Vec<String> = Vec::new();
         for (i, s) in text.sentences.iter().enumerate() {
             let sentence = &text.text[s.start..s.end];
             let weight = if i < LEAD_SENTENCES { LEAD_WEIGHT } else { 1.0 };
-            for tok in CONTENT.tokens(sentence) {
+            for tok in content.tokens(sentence) {
                 if is_wordlike(&tok.text) {
                     add_term(tok.text, weight, order);
                     order += 1;
                 }
             }
-            if !is_title_case(sentence) {
-                names(sentence, &mut entities, &mut initial, &mut order);
+            if !is_title_case(sentence, lang) {
+                names(sentence, lang, &mut entities, &mut initial, &mut order);
             }
             if i + 1 == LEAD_SENTENCES.min(text.sentences.len()) {
                 lead_names = entities.keys().cloned().collect();
@@ -130,21 +141,38 @@ impl StoryFeatures {
         let terms = top_hashed(
             terms.into_iter().map(|(w, c, o)| (w, (c, o))),
             MAX_TERMS,
-            TERM_SEED,
+            term_seed,
         );
-        let entities = top_hashed(entities, MAX_ENTITIES, ENTITY_SEED);
+        let figure_words: Vec<String> = entities
+            .keys()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect();
+        let entities = top_hashed(entities, MAX_ENTITIES, entity_seed);
         let mut lead: Vec<u64> = lead_names
             .iter()
-            .map(|w| xxh3_64_with_seed(w.as_bytes(), ENTITY_SEED))
+            .map(|w| xxh3_64_with_seed(w.as_bytes(), entity_seed))
             .filter(|k| entities.binary_search_by_key(k, |e| e.0).is_ok())
             .collect();
         lead.sort_unstable();
+        let in_entities = |k: &u64| entities.binary_search_by_key(k, |e| e.0).is_ok();
+        let mut figures: Vec<u64> = figure_words
+            .iter()
+            .map(|w| xxh3_64_with_seed(w.as_bytes(), entity_seed))
+            .filter(in_entities)
+            .collect();
+        figures.sort_unstable();
+        headline_keys.sort_unstable();
+        headline_keys.dedup();
+        headline_keys.retain(|k| terms.binary_search_by_key(k, |e| e.0).is_ok());
         StoryFeatures {
             terms,
             entities,
             lead,
             day: date.and_then(day_number),
             has_title: headline.is_some(),
+            headline: headline_keys,
+            figures,
         }
     }
 }
@@ -163,11 +191,11 @@ fn is_wordlike(stem: &str) -> bool {
 
 /// Headlines and all-caps lines capitalise every word, so their capitals
 /// say nothing about names.
-fn is_title_case(text: &str) -> bool {
+fn is_title_case(text: &str, lang: Lang) -> bool {
     let words: Vec<&str> = text
         .split_whitespace()
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .filter(|w| !is_stop_word(&w.to_lowercase()))
+        .filter(|w| !is_stop_word_in(&w.to_lowercase(), lang))
         .collect();
     if words.len() < 3 {
         return false;
@@ -189,11 +217,12 @@ fn is_capitalised(word: &str) -> bool {
 /// `initial`, to be counted if it turns out to be a name.
 fn names(
     sentence: &str,
+    lang: Lang,
     out: &mut HashMap<String, (f32, usize)>,
     initial: &mut Vec<String>,
     order: &mut usize,
 ) {
-    let tokens = tokenize(sentence);
+    let tokens = tokenize_in(sentence, lang);
     for (i, tok) in tokens.iter().enumerate() {
         let word = tok.text.as_str();
         let digits = word.chars().filter(char::is_ascii_digit).count();
@@ -202,7 +231,7 @@ fn names(
         } else if is_capitalised(word) {
             let lower = word.to_lowercase();
             let name = lower.chars().count() > 1
-                && !is_stop_word(&lower)
+                && !is_stop_word_in(&lower, lang)
                 && NOT_NAMES.binary_search(&lower.as_str()).is_err();
             if name && i == 0 && !tokens.get(1).is_some_and(|t| is_capitalised(&t.text)) {
                 initial.push(lower);
@@ -318,7 +347,7 @@ mod tests {
         );
         let f = StoryFeatures::extract(Some("Verdict in trial"), false, &text, None);
         let w = |word: &str| {
-            let stem = CONTENT
+            let stem = content_analyzer(Lang::EN)
                 .tokens(word)
                 .pop()
                 .map(|t| t.text)
@@ -334,6 +363,48 @@ mod tests {
         assert!(w("jury") > w("prison"), "lead word beats a later one");
         assert_eq!(w("the"), 0.0, "stop words are not topic words");
         assert!(f.day.is_none());
+    }
+
+    #[test]
+    fn headline_words_and_figures_are_kept_apart() {
+        let text = analyze(
+            "A 6.1 magnitude earthquake killed 73 people in Aceh on Tuesday, officials said. \
+             Rescuers searched the rubble in Takengon.",
+        );
+        let f = StoryFeatures::extract(
+            Some("Earthquake kills dozens in Indonesia"),
+            false,
+            &text,
+            Some("2013-07-02"),
+        );
+        let term = |w: &str| {
+            let stem = content_analyzer(Lang::EN)
+                .tokens(w)
+                .pop()
+                .map(|t| t.text)
+                .unwrap_or_default();
+            key(&stem, TERM_SEED)
+        };
+        assert!(f.headline.contains(&term("earthquake")));
+        assert!(f.headline.contains(&term("dozens")));
+        assert!(
+            !f.headline.contains(&term("rubble")),
+            "body words are not headline words"
+        );
+        assert!(f.headline.windows(2).all(|w| w[0] < w[1]));
+        assert!(f.figures.contains(&key("73", ENTITY_SEED)));
+        assert!(
+            !f.figures.contains(&key("aceh", ENTITY_SEED)),
+            "names are not figures"
+        );
+        assert!(
+            f.figures
+                .iter()
+                .all(|k| f.entities.iter().any(|e| e.0 == *k))
+        );
+        // A lead sentence standing in for the headline is no headline.
+        let g = StoryFeatures::extract(Some("A 6.1 magnitude earthquake"), true, &text, None);
+        assert!(g.headline.is_empty() && !g.has_title);
     }
 
     #[test]

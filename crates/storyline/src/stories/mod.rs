@@ -5,12 +5,18 @@
 //!   headline and lead position, capitalised names and figures, its day).
 //! - [`profile`]: a story's centroid, span and cohesion, compared with an
 //!   article under IDF counted online.
+//! - [`signals`]: what the join decision weighs between an article and a
+//!   candidate story (words, names, lead names, figures, headline, dates,
+//!   shared sentences, the story's cohesion and size).
+//! - [`model`]: the learned join decision, a logistic regression over the
+//!   signals trained on ECB+, with each signal's contribution.
 //! - [`cluster`]: the online clusterer. Each article is compared with the
 //!   few stories that share its heaviest keys (an inverted index, so the
-//!   cost per article stays flat), joins the best one above the threshold
-//!   (similarity decays as a story ages) or starts its own, and merges two
-//!   stories it shows to be one (the older id wins; the other becomes an
-//!   alias). A near-duplicate joins its original's story.
+//!   cost per article stays flat), joins the one the model rates most
+//!   likely to be its event if the probability clears the bar, or starts
+//!   its own, and merges two stories it shows to be one (the older id
+//!   wins; the other becomes an alias). A near-duplicate joins its
+//!   original's story.
 //!
 //! The store persists the state through [`StoryIndex`];
 //! [`MemoryIndex`] keeps it in memory.
@@ -40,14 +46,19 @@
 pub mod cluster;
 pub mod features;
 mod memory;
+pub mod model;
 pub mod profile;
+pub mod signals;
 
 pub use cluster::{
-    Assignment, Clusterer, CopyEvidence, JoinReason, Member, StoryIndex, StoryParams,
+    Arrival, Assignment, Candidate, Choice, Clusterer, CopyEvidence, JoinReason, Member, Scorer,
+    StoryIndex, StoryParams,
 };
 pub use features::StoryFeatures;
 pub use memory::{MemoryIndex, MemoryStory};
+pub use model::{Contribution, JoinModel};
 pub use profile::{Idf, StoryProfile};
+pub use signals::{Comparison, Signal, Signals};
 
 use serde::Serialize;
 
@@ -88,10 +99,17 @@ pub struct StoryArticle {
     pub date: Option<String>,
     /// When it was stored.
     pub ingested_at: String,
-    /// Similarity to the story when it joined.
+    /// How sure the join was: the model's probability that the article
+    /// belongs to the story when it joined (1 for the first article and
+    /// for near-duplicates).
     pub score: f64,
     /// Why it joined: `first`, `similar` or `near_duplicate`.
-    pub reason: String,
+    pub reason: JoinReason,
+    /// The signals that weighed most in the join decision, the largest
+    /// (either way) first: against the story it joined, or for the first
+    /// article of a story, against the best candidate it did not join.
+    /// Empty for near-duplicates.
+    pub signals: Vec<Contribution>,
 }
 
 /// A story with its articles in time order.

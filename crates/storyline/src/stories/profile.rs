@@ -14,8 +14,13 @@ const CENTROID_ENTITIES: usize = 80;
 pub(crate) const INDEX_TERMS: usize = 12;
 /// Names a story is indexed under.
 pub(crate) const INDEX_ENTITIES: usize = 6;
+/// Headline words kept in a story's headline centroid.
+const CENTROID_HEADLINE: usize = 60;
 
-const FORMAT: u8 = 1;
+/// Format 2 adds the headline centroid and the word cohesion; format 1
+/// profiles read as stories without headlines, whose word cohesion is
+/// counted afresh.
+const FORMAT: u8 = 2;
 const NO_DAY: i32 = i32::MIN;
 
 /// Inverse document frequencies from the store's running counts.
@@ -88,6 +93,9 @@ pub struct StoryProfile {
     pub joins: u32,
     /// See `joins`.
     pub score_sum: f32,
+    /// Sum of the topic-word similarities those articles joined with: how
+    /// tightly the story holds together, whatever scored the joins.
+    pub words_sum: f32,
     /// Earliest and latest known day of its articles.
     pub first_day: Option<i32>,
     /// See `first_day`.
@@ -96,6 +104,11 @@ pub struct StoryProfile {
     pub title_score: f32,
     /// Keys the story is indexed under.
     pub keys: Vec<u64>,
+    /// Sum of the members' headline words (each headline's keys at
+    /// weight 1/√n), sorted by key, truncated to the heaviest.
+    pub headlines: Vec<(u64, f32)>,
+    /// Norm of `headlines` under the IDF at the last update.
+    pub headline_norm: f32,
 }
 
 impl StoryProfile {
@@ -112,6 +125,11 @@ impl StoryProfile {
     pub fn add(&mut self, f: &StoryFeatures, idf: &Idf) {
         self.terms = add_normalised(&self.terms, &f.terms);
         self.entities = add_normalised(&self.entities, &f.entities);
+        if !f.headline.is_empty() {
+            let w = 1.0 / (f.headline.len() as f32).sqrt();
+            let headline: Vec<(u64, f32)> = f.headline.iter().map(|&k| (k, w)).collect();
+            self.headlines = add_weights(&self.headlines, &headline, 1.0);
+        }
         self.size += 1;
         if let Some(d) = f.day {
             self.first_day = Some(self.first_day.map_or(d, |x| x.min(d)));
@@ -124,9 +142,11 @@ impl StoryProfile {
     pub fn absorb(&mut self, other: &StoryProfile, idf: &Idf) {
         self.terms = add_weights(&self.terms, &other.terms, 1.0);
         self.entities = add_weights(&self.entities, &other.entities, 1.0);
+        self.headlines = add_weights(&self.headlines, &other.headlines, 1.0);
         self.size += other.size;
         self.joins += other.joins;
         self.score_sum += other.score_sum;
+        self.words_sum += other.words_sum;
         for d in [other.first_day, other.last_day].into_iter().flatten() {
             self.first_day = Some(self.first_day.map_or(d, |x| x.min(d)));
             self.last_day = Some(self.last_day.map_or(d, |x| x.max(d)));
@@ -136,7 +156,11 @@ impl StoryProfile {
 
     /// Every key of the centroid.
     pub fn all_keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.terms.iter().chain(&self.entities).map(|e| e.0)
+        self.terms
+            .iter()
+            .chain(&self.entities)
+            .chain(&self.headlines)
+            .map(|e| e.0)
     }
 
     fn refresh(&mut self, idf: &Idf) {
@@ -149,6 +173,7 @@ impl StoryProfile {
         };
         rank(&mut self.terms, CENTROID_TERMS);
         rank(&mut self.entities, CENTROID_ENTITIES);
+        rank(&mut self.headlines, CENTROID_HEADLINE);
         let weighted = |v: &[(u64, f32)]| -> f32 {
             v.iter()
                 .map(|&(k, x)| (x * idf.of(k)).powi(2))
@@ -157,6 +182,7 @@ impl StoryProfile {
         };
         self.term_norm = weighted(&self.terms);
         self.entity_norm = weighted(&self.entities);
+        self.headline_norm = weighted(&self.headlines);
         self.keys = top_keys(&self.terms, INDEX_TERMS, idf);
         self.keys
             .extend(top_keys(&self.entities, INDEX_ENTITIES, idf));
@@ -187,6 +213,23 @@ impl StoryProfile {
             }
         }
         (all > 0.0).then(|| hit / all)
+    }
+
+    /// The names the story is indexed under: its heaviest.
+    pub fn top_names(&self) -> &[u64] {
+        let n = self.entities.len().min(INDEX_ENTITIES).min(self.keys.len());
+        &self.keys[self.keys.len() - n..]
+    }
+
+    /// Cosine of a headline's words (each weighing its IDF) with the
+    /// story's headlines; `None` when either side has none.
+    pub fn headline_similarity(&self, headline: &[u64], idf: &Idf) -> Option<f32> {
+        if headline.is_empty() || self.headlines.is_empty() || self.headline_norm == 0.0 {
+            return None;
+        }
+        let a: Vec<(u64, f32)> = headline.iter().map(|&k| (k, idf.of(k))).collect();
+        let an = norm(&a);
+        Some(dot(&a, &self.headlines, |k| idf.of(k)) / (an * self.headline_norm))
     }
 
     /// Cosine of two stories' centroids.
@@ -220,6 +263,12 @@ impl StoryProfile {
         (self.joins > 0).then(|| self.score_sum / self.joins as f32)
     }
 
+    /// Mean topic-word similarity of the articles that joined by
+    /// similarity.
+    pub fn word_cohesion(&self) -> Option<f32> {
+        (self.joins > 0).then(|| self.words_sum / self.joins as f32)
+    }
+
     /// The profile as bytes, for the store.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = vec![FORMAT];
@@ -237,10 +286,17 @@ impl StoryProfile {
             self.title_score,
             self.term_norm,
             self.entity_norm,
+            self.headline_norm,
+            self.words_sum,
         ] {
             out.extend_from_slice(&x.to_le_bytes());
         }
-        for n in [self.terms.len(), self.entities.len(), self.keys.len()] {
+        for n in [
+            self.terms.len(),
+            self.entities.len(),
+            self.keys.len(),
+            self.headlines.len(),
+        ] {
             out.extend_from_slice(&(n as u32).to_le_bytes());
         }
         out.extend(encode_weights(&self.terms));
@@ -248,13 +304,14 @@ impl StoryProfile {
         for k in &self.keys {
             out.extend_from_slice(&k.to_le_bytes());
         }
+        out.extend(encode_weights(&self.headlines));
         out
     }
 
     /// Reads [`Self::encode`]'s bytes; `None` when they are not a profile.
     pub fn decode(b: &[u8]) -> Option<StoryProfile> {
         let (&format, mut rest) = b.split_first()?;
-        if format != FORMAT {
+        if format != FORMAT && format != 1 {
             return None;
         }
         let mut word = || -> Option<[u8; 4]> {
@@ -271,14 +328,25 @@ impl StoryProfile {
         let title_score = f32::from_le_bytes(word()?);
         let term_norm = f32::from_le_bytes(word()?);
         let entity_norm = f32::from_le_bytes(word()?);
+        let (headline_norm, words_sum) = if format == 1 {
+            (0.0, 0.0)
+        } else {
+            (f32::from_le_bytes(word()?), f32::from_le_bytes(word()?))
+        };
         let nt = u32::from_le_bytes(word()?) as usize;
         let ne = u32::from_le_bytes(word()?) as usize;
         let nk = u32::from_le_bytes(word()?) as usize;
-        if rest.len() != (nt + ne) * 12 + nk * 8 {
+        let nh = if format == 1 {
+            0
+        } else {
+            u32::from_le_bytes(word()?) as usize
+        };
+        if rest.len() != (nt + ne + nh) * 12 + nk * 8 {
             return None;
         }
         let (t, rest) = rest.split_at(nt * 12);
-        let (e, k) = rest.split_at(ne * 12);
+        let (e, rest) = rest.split_at(ne * 12);
+        let (k, h) = rest.split_at(nk * 8);
         Some(StoryProfile {
             terms: decode_weights(t),
             entities: decode_weights(e),
@@ -294,6 +362,9 @@ impl StoryProfile {
                 .chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
                 .collect(),
+            headlines: decode_weights(h),
+            headline_norm,
+            words_sum,
         })
     }
 }
@@ -373,6 +444,8 @@ mod tests {
             lead: Vec::new(),
             day,
             has_title: true,
+            headline: Vec::new(),
+            figures: Vec::new(),
         }
     }
 
@@ -389,6 +462,31 @@ mod tests {
         assert_eq!(back, p);
         assert!(StoryProfile::decode(&[]).is_none());
         assert!(StoryProfile::decode(&p.encode()[..20]).is_none());
+    }
+
+    #[test]
+    fn profiles_stored_before_headlines_still_read() {
+        let idf = Idf::default();
+        let mut f = features(&[(1, 1.0), (5, 2.0)], &[(9, 1.0)], Some(700));
+        f.headline = vec![5];
+        let p = StoryProfile::new(&f, &idf);
+        assert_eq!(p.headlines.len(), 1);
+        // Format 1: no headline norm, no headline count, no headlines.
+        let mut old = vec![1u8];
+        let b = p.encode();
+        old.extend_from_slice(&b[1..33]); // size, joins, days, sums, word and name norms
+        old.extend_from_slice(&b[41..53]); // three counts
+        let (nt, ne, nk) = (p.terms.len(), p.entities.len(), p.keys.len());
+        old.extend_from_slice(&b[57..57 + (nt + ne) * 12 + nk * 8]);
+        let back = StoryProfile::decode(&old).expect("a format 1 profile");
+        assert_eq!(
+            (&back.terms, &back.entities, &back.keys),
+            (&p.terms, &p.entities, &p.keys)
+        );
+        assert!(back.headlines.is_empty());
+        assert_eq!(back.headline_similarity(&[5], &idf), None);
+        assert!(p.headline_similarity(&[5], &idf).unwrap() > 0.99);
+        assert!(p.headline_similarity(&[], &idf).is_none());
     }
 
     #[test]

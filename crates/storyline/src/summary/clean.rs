@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::text::Lang;
+
 /// "WASHINGTON (AP) — ", "BEIJING, China — ", "NEW YORK (Reuters) - ": the
 /// place and agency a wire story opens with say nothing about the news.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -152,6 +154,56 @@ pub fn strip_dateline(sentence: &str) -> &str {
 
 /// Why a sentence cannot stand in a summary, if it cannot.
 pub fn unfit(sentence: &str) -> Option<&'static str> {
+    unfit_in(sentence, Lang::EN)
+}
+
+/// Why a sentence in `lang` cannot stand in a summary, if it cannot. Outside
+/// English a sentence may open with ¿ ¡ « „ ‹ 「 『 or a letter of a script
+/// without case, and end with » “ › 」 』 。！; the words that lean on what
+/// came before are English's only.
+pub fn unfit_in(sentence: &str, lang: Lang) -> Option<&'static str> {
+    if lang == Lang::EN {
+        return unfit_english(sentence);
+    }
+    let s = sentence.trim();
+    let first = s.chars().next()?;
+    let caseless = first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase();
+    if !(first.is_uppercase()
+        || caseless
+        || first.is_ascii_digit()
+        || "\"“‘'¿¡«„‹「『".contains(first))
+    {
+        return Some("starts mid-clause");
+    }
+    let last = s.chars().last()?;
+    if !".!?\"”’'»“›」』。！…".contains(last) {
+        return Some("no closing punctuation");
+    }
+    if s.ends_with(['?', '？', '؟']) {
+        return Some("a question");
+    }
+    if is_boilerplate(s) {
+        return Some("boilerplate");
+    }
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 10
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 2 > letters.len()
+    {
+        return Some("shouted");
+    }
+    let count = |marks: &[char]| s.matches(marks).count();
+    let straight = s.matches('"').count();
+    if straight % 2 == 1
+        || count(&['«']) != count(&['»'])
+        || count(&['「']) != count(&['」'])
+        || count(&['„']) > count(&['“', '”'])
+    {
+        return Some("an unbalanced quotation");
+    }
+    None
+}
+
+fn unfit_english(sentence: &str) -> Option<&'static str> {
     let s = sentence.trim();
     let first = s.chars().next()?;
     if !(first.is_uppercase() || first.is_ascii_digit() || "\"“‘'".contains(first)) {

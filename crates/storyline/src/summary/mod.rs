@@ -34,14 +34,13 @@
 pub mod clean;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::copies::{AlignedPair, Aligner, sentence_bands_of};
-use crate::text::filters::{self, TokenFilter, is_stop_word};
-use crate::text::{AnalyzedText, TextAnalyzer};
+use crate::text::filters::{self, TokenFilter, is_stop_word_in};
+use crate::text::{AnalyzedText, Lang, TextAnalyzer, count_words_in, unspaced_script};
 
 /// Default summary length in words.
 pub const DEFAULT_WORDS: usize = 100;
@@ -70,13 +69,6 @@ const QUOTE_WEIGHT: f64 = 0.5;
 
 /// Tag bit of single-word concepts.
 const UNIGRAM: u64 = 1 << 63;
-
-static LOWER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
-    TextAnalyzer::new()
-        .filter(filters::LongTokenRemover::limit(40))
-        .filter(filters::LowerCaser)
-});
-static STEMMER: LazyLock<filters::Stemmer> = LazyLock::new(filters::Stemmer::english);
 
 /// An article to summarise.
 #[derive(Debug, Clone, Copy)]
@@ -128,8 +120,42 @@ struct Candidate {
 }
 
 /// Summarises articles in about `words` words (the last sentence may run
-/// over; no sentence is cut).
+/// over; no sentence is cut), in one language: that of most of the
+/// articles (of the earliest of them on a tie); articles in another
+/// language are left out (see [`summarize_any_language`]).
 pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySentence> {
+    let lang = main_language(articles);
+    let same: Vec<SummaryInput<'_>> = articles
+        .iter()
+        .filter(|a| a.text.lang == lang)
+        .copied()
+        .collect();
+    if same.len() == articles.len() {
+        return summarize_any_language(articles, words);
+    }
+    summarize_any_language(&same, words)
+}
+
+/// The language of most of the articles (the first one's on a tie).
+pub fn main_language(articles: &[SummaryInput<'_>]) -> Lang {
+    let mut counts: Vec<(Lang, usize)> = Vec::new();
+    for a in articles {
+        match counts.iter_mut().find(|(l, _)| *l == a.text.lang) {
+            Some(c) => c.1 += 1,
+            None => counts.push((a.text.lang, 1)),
+        }
+    }
+    let top = counts.iter().map(|c| c.1).max().unwrap_or(0);
+    counts
+        .into_iter()
+        .find(|c| c.1 == top)
+        .map_or(Lang::UND, |c| c.0)
+}
+
+/// [`summarize`] over every article whatever its language: sentences of
+/// several languages may then stand in one summary, each analysed in its
+/// own language.
+pub fn summarize_any_language(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySentence> {
     let texts: Vec<&AnalyzedText> = articles.iter().map(|a| a.text).collect();
     let mut cands: Vec<Candidate> = Vec::new();
     let mut bands: Vec<Vec<Vec<u64>>> = Vec::with_capacity(articles.len());
@@ -139,10 +165,12 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
             let raw = &a.text.text[s.start..s.end];
             // One pass of tokens and stems serves the copies stage's keys
             // and the concepts.
-            let words = stemmed_words(raw);
+            let lang = a.text.lang;
+            let words = stemmed_words(raw, lang);
             article_bands.push(sentence_bands_of(
                 words.iter().filter(|w| !w.stop).map(|w| w.stem.as_str()),
                 raw,
+                lang,
             ));
             let text = if k == 0 {
                 clean::strip_dateline(raw)
@@ -150,15 +178,19 @@ pub fn summarize(articles: &[SummaryInput<'_>], words: usize) -> Vec<SummarySent
                 raw
             }
             .trim();
-            let skip = words_before(raw, text);
-            let n = text.split_whitespace().count();
+            let skip = words_before(raw, text, lang);
+            let n = word_count(text, lang);
             cands.push(Candidate {
                 article: i,
                 sentence: k,
                 text: text.to_string(),
                 words: n,
-                concepts: concepts(&words[skip.min(words.len())..]),
-                eligible: (MIN_WORDS..=MAX_WORDS).contains(&n) && clean::unfit(text).is_none(),
+                concepts: concepts(&words[skip.min(words.len())..], lang),
+                // A sentence in another language (a tweet or a notice
+                // embedded in the article) is not the story's.
+                eligible: (MIN_WORDS..=MAX_WORDS).contains(&n)
+                    && clean::unfit_in(text, lang).is_none()
+                    && !lang.surely_not(text),
             });
         }
         bands.push(article_bands);
@@ -350,12 +382,21 @@ struct StemmedWord {
     stop: bool,
 }
 
-/// The words of a sentence, lower-cased and stemmed, with the stop-word
-/// test made before stemming (as the copies stage's analyzer makes it).
-fn stemmed_words(sentence: &str) -> Vec<StemmedWord> {
-    let mut tokens = LOWER.tokens(sentence);
-    let stop: Vec<bool> = tokens.iter().map(|t| is_stop_word(&t.text)).collect();
-    STEMMER.filter(&mut tokens);
+/// The words of a sentence in `lang`, lower-cased and stemmed, with the
+/// stop-word test made before stemming (as the copies stage's analyzer
+/// makes it).
+fn stemmed_words(sentence: &str, lang: Lang) -> Vec<StemmedWord> {
+    let lower = TextAnalyzer::for_lang(lang)
+        .filter(filters::LongTokenRemover::limit(40))
+        .filter(filters::LowerCaser);
+    let mut tokens = lower.tokens(sentence);
+    let stop: Vec<bool> = tokens
+        .iter()
+        .map(|t| is_stop_word_in(&t.text, lang))
+        .collect();
+    if let Some(stemmer) = filters::Stemmer::for_lang(lang) {
+        stemmer.filter(&mut tokens);
+    }
     tokens
         .into_iter()
         .zip(stop)
@@ -363,23 +404,33 @@ fn stemmed_words(sentence: &str) -> Vec<StemmedWord> {
         .collect()
 }
 
+/// The words of a summary sentence, as the length limits count them: by
+/// spaces, or for a language written without them, by its words.
+fn word_count(text: &str, lang: Lang) -> usize {
+    if lang != Lang::EN && text.chars().any(unspaced_script) {
+        count_words_in(text, lang)
+    } else {
+        text.split_whitespace().count()
+    }
+}
+
 /// How many words of `raw` come before `text`, a suffix of it (a dateline).
-fn words_before(raw: &str, text: &str) -> usize {
+fn words_before(raw: &str, text: &str, lang: Lang) -> usize {
     let cut = raw.len() - raw.trim_start().len() + (raw.trim().len() - text.len());
     if cut == 0 {
         0
     } else {
-        crate::text::tokenize(&raw[..cut.min(raw.len())]).len()
+        crate::text::tokenize_in(&raw[..cut.min(raw.len())], lang).len()
     }
 }
 
 /// Stemmed word pairs of a sentence, except pairs of two function words,
 /// and (tagged apart) its content words.
-fn concepts(words: &[StemmedWord]) -> Vec<u64> {
+fn concepts(words: &[StemmedWord], lang: Lang) -> Vec<u64> {
     let words: Vec<(u64, bool)> = words
         .iter()
         // The stop test on the stem, as the weights were tuned with.
-        .map(|w| (xxh3_64(w.stem.as_bytes()), is_stop_word(&w.stem)))
+        .map(|w| (xxh3_64(w.stem.as_bytes()), is_stop_word_in(&w.stem, lang)))
         .collect();
     let mut out: Vec<u64> = words
         .windows(2)

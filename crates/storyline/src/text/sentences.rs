@@ -7,6 +7,9 @@
 //! several sentences in one piece with its attribution
 //! (`"We go. We win," he said.`).
 
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::Lang;
 use super::normalize::paragraphs;
 
 /// One sentence: a byte range of the normalised text and its paragraph.
@@ -20,7 +23,7 @@ pub struct SentenceSpan {
     pub paragraph: usize,
 }
 
-/// Titles before a name: a period after them never ends a sentence.
+/// English titles before a name: a period after them never ends a sentence.
 const TITLES: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Cmdr",
     "Adm", "Maj", "Sgt", "Cpl", "Pvt", "Rev", "Hon", "Pres", "Supt", "Insp", "Det", "Atty",
@@ -113,30 +116,435 @@ const STARTERS: &[&str] = &[
 /// the quotation to be kept in the same sentence.
 const QUOTE_REACH: usize = 400;
 
-/// Splits normalised text (see [`super::normalize`]) into sentences.
+/// What the rule-based splitter knows of a language.
+struct Rules {
+    /// Titles before a name: a period after them never ends a sentence.
+    titles: &'static [&'static str],
+    /// Abbreviations (lower case) that may end a sentence, but usually do not.
+    abbreviations: &'static [&'static str],
+    /// Words that commonly open a sentence: after an abbreviation, one of
+    /// these means the abbreviation also ended the sentence.
+    starters: &'static [&'static str],
+    /// A period after a number is an ordinal ("am 3. Oktober") unless a
+    /// sentence opener follows.
+    ordinal_period: bool,
+    /// Quotations open with „ and close with “ (German).
+    low_high_quotes: bool,
+}
+
+const ENGLISH: Rules = Rules {
+    titles: TITLES,
+    abbreviations: ABBREVIATIONS,
+    starters: STARTERS,
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+const SPANISH: Rules = Rules {
+    titles: &[
+        "Sr", "Sra", "Srta", "Sres", "Dr", "Dra", "Lic", "Ing", "Prof", "Profa", "Gral", "Cnel",
+        "Tte", "Cap", "Mons", "Excmo", "Excma", "Ilmo", "Ud", "Uds", "Vd", "Vds", "Dña", "Sto",
+        "Sta", "Pdte", "Arq",
+    ],
+    abbreviations: &[
+        "etc", "pág", "págs", "núm", "art", "arts", "av", "avda", "aprox", "tel", "cía", "apdo",
+        "dpto", "ej", "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "sept", "oct",
+        "nov", "dic", "vol", "cap", "p", "pp", "vs", "cfr", "máx", "mín", "n", "no", "nº", "ss",
+    ],
+    starters: &[
+        "El", "La", "Los", "Las", "Un", "Una", "Unos", "Unas", "Él", "Ella", "Ellos", "Ellas",
+        "Este", "Esta", "Estos", "Estas", "Ese", "Esa", "Eso", "Esto", "Pero", "Y", "O", "Sin",
+        "Con", "En", "Por", "Para", "Según", "Tras", "Después", "Antes", "Cuando", "Mientras",
+        "Si", "Como", "Aunque", "Además", "También", "Ya", "No", "Hoy", "Ayer", "Desde", "Durante",
+        "Entre", "Al", "Del", "Lo", "Le", "Les", "Se", "Su", "Sus", "Hay", "Es", "Fue", "Son",
+        "Así", "Otro", "Otra", "Todos", "Muchos", "Algunos", "De", "A",
+    ],
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+const FRENCH: Rules = Rules {
+    titles: &[
+        "M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Dr", "Pr", "Me", "Mgr", "St", "Ste", "Gal",
+        "Cdt", "Col", "Lt",
+    ],
+    abbreviations: &[
+        "etc", "av", "bd", "boul", "apr", "env", "cf", "p", "pp", "vol", "no", "janv", "févr",
+        "fév", "avr", "juil", "sept", "oct", "nov", "déc", "lun", "mar", "mer", "jeu", "ven",
+        "sam", "dim", "éd", "chap", "min", "max", "hab", "tél", "ex", "art",
+    ],
+    starters: &[
+        "Le",
+        "La",
+        "Les",
+        "L",
+        "Un",
+        "Une",
+        "Des",
+        "Il",
+        "Elle",
+        "Ils",
+        "Elles",
+        "On",
+        "Nous",
+        "Vous",
+        "Je",
+        "Ce",
+        "Cet",
+        "Cette",
+        "Ces",
+        "Mais",
+        "Et",
+        "Ou",
+        "Donc",
+        "Or",
+        "Car",
+        "En",
+        "Dans",
+        "Pour",
+        "Par",
+        "Sur",
+        "Avec",
+        "Sans",
+        "Selon",
+        "Après",
+        "Avant",
+        "Depuis",
+        "Pendant",
+        "Lorsque",
+        "Quand",
+        "Si",
+        "Comme",
+        "Alors",
+        "Ainsi",
+        "Puis",
+        "Aujourd",
+        "Hier",
+        "Cependant",
+        "Pourtant",
+        "Toutefois",
+        "Enfin",
+        "Aussi",
+        "Son",
+        "Sa",
+        "Ses",
+        "Leur",
+        "Leurs",
+        "Au",
+        "Aux",
+        "Du",
+        "De",
+        "C",
+        "Cela",
+        "Tous",
+        "Plusieurs",
+        "Certains",
+        "A",
+    ],
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+const GERMAN: Rules = Rules {
+    titles: &[
+        "Dr", "Prof", "Hr", "Hrn", "Fr", "Frl", "Dipl", "Ing", "St", "Hl", "Gen", "Mag",
+    ],
+    abbreviations: &[
+        "bzw", "ca", "usw", "etc", "evtl", "ggf", "inkl", "vgl", "nr", "str", "jh", "jhd", "mio",
+        "mrd", "bd", "abs", "art", "tel", "zit", "sog", "ebd", "u", "z", "d", "v", "s", "jan",
+        "feb", "mrz", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "mo", "di",
+        "mi", "do", "fr", "sa", "so", "geb", "gest", "max", "min", "rd", "tsd",
+    ],
+    starters: &[
+        "Der",
+        "Die",
+        "Das",
+        "Den",
+        "Dem",
+        "Des",
+        "Ein",
+        "Eine",
+        "Einen",
+        "Er",
+        "Sie",
+        "Es",
+        "Wir",
+        "Ich",
+        "Ihr",
+        "Man",
+        "Aber",
+        "Und",
+        "Oder",
+        "Doch",
+        "Denn",
+        "Dann",
+        "Danach",
+        "Als",
+        "Wenn",
+        "Wie",
+        "Im",
+        "In",
+        "Am",
+        "An",
+        "Auf",
+        "Bei",
+        "Mit",
+        "Nach",
+        "Vor",
+        "Seit",
+        "Laut",
+        "Zudem",
+        "Auch",
+        "Dies",
+        "Diese",
+        "Dieser",
+        "Dieses",
+        "Damit",
+        "Dabei",
+        "Deshalb",
+        "Trotzdem",
+        "Jedoch",
+        "Allerdings",
+        "So",
+        "Nun",
+        "Heute",
+        "Gestern",
+        "Zum",
+        "Zur",
+        "Vom",
+        "Beim",
+        "Für",
+        "Um",
+        "Über",
+        "Unter",
+        "Gegen",
+        "Seine",
+        "Sein",
+        "Ihre",
+        "Alle",
+        "Viele",
+        "Einige",
+        "Bereits",
+        "Noch",
+    ],
+    ordinal_period: true,
+    low_high_quotes: true,
+};
+
+const ITALIAN: Rules = Rules {
+    titles: &[
+        "Sig", "Sigg", "Sigra", "Dott", "Dr", "Prof", "Ing", "Avv", "On", "Sen", "Gen", "Col",
+        "Mons", "Geom", "Rag", "S", "Ss", "Sant",
+    ],
+    abbreviations: &[
+        "ecc", "pag", "pagg", "art", "artt", "n", "nr", "tel", "cap", "vol", "gen", "feb", "mar",
+        "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic", "ca", "cfr", "es", "fig",
+        "max", "min", "dott", "prof", "sig",
+    ],
+    starters: &[
+        "Il", "Lo", "La", "I", "Gli", "Le", "L", "Un", "Uno", "Una", "Lui", "Lei", "Loro", "Noi",
+        "Io", "Ma", "E", "O", "Però", "Quindi", "Poi", "In", "Nel", "Nella", "Per", "Con", "Su",
+        "Da", "Dopo", "Prima", "Secondo", "Quando", "Mentre", "Se", "Come", "Anche", "Questo",
+        "Questa", "Questi", "Queste", "Non", "Oggi", "Ieri", "Già", "Intanto", "Inoltre",
+        "Tuttavia", "Infatti", "Così", "Tutti", "Molti", "Alcuni", "Del", "Della", "Al", "Alla",
+        "A",
+    ],
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+const PORTUGUESE: Rules = Rules {
+    titles: &[
+        "Sr", "Sra", "Srta", "Dr", "Dra", "Prof", "Profa", "Exmo", "Exma", "Gen", "Cel", "Ten",
+        "Cap", "Sto", "Sta", "Eng", "D",
+    ],
+    abbreviations: &[
+        "etc", "pág", "págs", "nº", "n", "art", "arts", "av", "tel", "cia", "aprox", "jan", "fev",
+        "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez", "vol", "cap", "p",
+        "pp", "ex",
+    ],
+    starters: &[
+        "O",
+        "A",
+        "Os",
+        "As",
+        "Um",
+        "Uma",
+        "Uns",
+        "Umas",
+        "Ele",
+        "Ela",
+        "Eles",
+        "Elas",
+        "Nós",
+        "Eu",
+        "Mas",
+        "E",
+        "Ou",
+        "Porém",
+        "Contudo",
+        "Entretanto",
+        "No",
+        "Na",
+        "Nos",
+        "Nas",
+        "Em",
+        "Para",
+        "Por",
+        "Com",
+        "Sem",
+        "Segundo",
+        "Após",
+        "Depois",
+        "Antes",
+        "Quando",
+        "Enquanto",
+        "Se",
+        "Como",
+        "Também",
+        "Já",
+        "Não",
+        "Hoje",
+        "Ontem",
+        "Este",
+        "Esta",
+        "Esse",
+        "Essa",
+        "Isso",
+        "Isto",
+        "Ainda",
+        "Assim",
+        "Além",
+        "Todos",
+        "Muitos",
+        "Alguns",
+        "Do",
+        "Da",
+        "Ao",
+    ],
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+const DUTCH: Rules = Rules {
+    titles: &[
+        "Dhr", "Mevr", "Mw", "Dr", "Prof", "Ir", "Drs", "Mr", "Ing", "St", "Mgr",
+    ],
+    abbreviations: &[
+        "bijv", "bv", "enz", "ca", "nr", "blz", "jl", "etc", "resp", "evt", "vgl", "incl", "excl",
+        "max", "min", "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
+        "dec", "ma", "di", "wo", "do", "vr", "za", "zo", "tel", "mln", "mld",
+    ],
+    starters: &[
+        "De", "Het", "Een", "Hij", "Zij", "Ze", "Wij", "We", "Ik", "Jij", "U", "Maar", "En", "Of",
+        "Want", "Dus", "Toen", "Als", "Wanneer", "In", "Op", "Aan", "Bij", "Met", "Na", "Voor",
+        "Volgens", "Tijdens", "Sinds", "Ook", "Dat", "Dit", "Deze", "Die", "Er", "Daar", "Hier",
+        "Nu", "Vandaag", "Gisteren", "Daarna", "Daarom", "Toch", "Echter", "Alle", "Veel",
+        "Sommige", "Zijn", "Haar", "Hun",
+    ],
+    ordinal_period: false,
+    low_high_quotes: false,
+};
+
+/// The rules of a language, for the languages that have them.
+fn rules(lang: Lang) -> Option<&'static Rules> {
+    Some(match lang.code() {
+        "en" => &ENGLISH,
+        "es" => &SPANISH,
+        "fr" => &FRENCH,
+        "de" => &GERMAN,
+        "it" => &ITALIAN,
+        "pt" => &PORTUGUESE,
+        "nl" => &DUTCH,
+        _ => return None,
+    })
+}
+
+/// Splits normalised English text (see [`super::normalize`]) into
+/// sentences.
 pub fn split_sentences(normalized: &str) -> Vec<SentenceSpan> {
+    split_sentences_in(normalized, Lang::EN)
+}
+
+/// Splits normalised text in `lang` into sentences: by the rules above
+/// for English, Spanish, French, German, Italian, Portuguese and Dutch,
+/// by the Unicode sentence boundaries of UAX #29 (which end sentences at
+/// 。！？ too) for every other language.
+pub fn split_sentences_in(normalized: &str, lang: Lang) -> Vec<SentenceSpan> {
     let mut out = Vec::new();
+    let rules = rules(lang);
     for (paragraph, (start, end)) in paragraphs(normalized).enumerate() {
-        split_paragraph(&normalized[start..end], start, paragraph, &mut out);
+        let p = &normalized[start..end];
+        match rules {
+            Some(r) => split_paragraph(p, start, paragraph, r, &mut out),
+            None => split_paragraph_unicode(p, start, paragraph, &mut out),
+        }
     }
     out
 }
 
-fn split_paragraph(p: &str, base: usize, paragraph: usize, out: &mut Vec<SentenceSpan>) {
-    let chars: Vec<(usize, char)> = p.char_indices().collect();
-    let quotes = quotation_spans(&chars);
-    let mut push = |from: usize, to: usize| {
-        let s = &p[from..to];
-        let lead = s.len() - s.trim_start().len();
-        let trimmed = s.trim();
-        if !trimmed.is_empty() {
-            out.push(SentenceSpan {
-                start: base + from + lead,
-                end: base + from + lead + trimmed.len(),
-                paragraph,
-            });
+/// Pushes the trimmed sentence `p[from..to]`, if it is not blank.
+fn push_trimmed(
+    p: &str,
+    (from, to): (usize, usize),
+    base: usize,
+    paragraph: usize,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let s = &p[from..to];
+    let lead = s.len() - s.trim_start().len();
+    let trimmed = s.trim();
+    if !trimmed.is_empty() {
+        out.push(SentenceSpan {
+            start: base + from + lead,
+            end: base + from + lead + trimmed.len(),
+            paragraph,
+        });
+    }
+}
+
+/// UAX #29 sentences; a piece without a letter or digit (a closing quote
+/// or bracket left alone) goes with the sentence before it.
+fn split_paragraph_unicode(p: &str, base: usize, paragraph: usize, out: &mut Vec<SentenceSpan>) {
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    for (at, piece) in p.split_sentence_bound_indices() {
+        let mut range = (at, at + piece.len());
+        // UAX #29 counts an opening mark after a full stop as closing the
+        // sentence ("。「"): it opens the next one.
+        if let Some(last) = pieces.last_mut() {
+            let opener = p[..last.1].trim_end().len();
+            let kept = p[last.0..opener].trim_end_matches(is_opening_mark).len();
+            if kept > 0 && last.0 + kept < opener {
+                range.0 = last.0 + kept;
+                last.1 = range.0;
+            }
         }
-    };
+        match pieces.last_mut() {
+            Some(last) if !piece.chars().any(char::is_alphanumeric) => last.1 = range.1,
+            _ => pieces.push(range),
+        }
+    }
+    for range in pieces {
+        push_trimmed(p, range, base, paragraph, out);
+    }
+}
+
+fn is_opening_mark(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『' | '（' | '(' | '[' | '“' | '«' | '„' | '‹' | '〈' | '《' | '【' | '〔' | '"'
+    )
+}
+
+fn split_paragraph(
+    p: &str,
+    base: usize,
+    paragraph: usize,
+    rules: &Rules,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let chars: Vec<(usize, char)> = p.char_indices().collect();
+    let quotes = quotation_spans(&chars, rules);
     let mut start = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -148,18 +556,18 @@ fn split_paragraph(p: &str, base: usize, paragraph: usize, out: &mut Vec<Sentenc
         while j < chars.len() && is_terminator(chars[j].1) {
             j += 1;
         }
-        while j < chars.len() && is_closer(&chars, j) {
+        while j < chars.len() && is_closer(&chars, j, rules) {
             j += 1;
         }
         let end = chars.get(j).map_or(p.len(), |c| c.0);
-        if j >= chars.len() || ends_sentence(p, &chars, &quotes, i, j) {
-            push(start, end);
+        if j >= chars.len() || ends_sentence(p, &chars, &quotes, i, j, rules) {
+            push_trimmed(p, (start, end), base, paragraph, out);
             start = end;
         }
         i = j.max(i + 1);
     }
     if start < p.len() {
-        push(start, p.len());
+        push_trimmed(p, (start, p.len()), base, paragraph, out);
     }
 }
 
@@ -167,9 +575,10 @@ fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '\u{2026}')
 }
 
-fn is_closer(chars: &[(usize, char)], j: usize) -> bool {
+fn is_closer(chars: &[(usize, char)], j: usize, rules: &Rules) -> bool {
     match chars[j].1 {
-        '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{00BB}' => true,
+        '\u{201D}' | '\u{2019}' | ')' | ']' | '\u{00BB}' | '\u{203A}' => true,
+        '\u{201C}' | '\u{2018}' => rules.low_high_quotes,
         '"' | '\'' => !is_opening_straight_quote(chars, j),
         _ => false,
     }
@@ -188,12 +597,14 @@ fn is_opening_straight_quote(chars: &[(usize, char)], j: usize) -> bool {
 }
 
 /// Byte ranges (opening quote, closing quote) of double quotations.
-fn quotation_spans(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
+fn quotation_spans(chars: &[(usize, char)], rules: &Rules) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
     for (k, &(b, c)) in chars.iter().enumerate() {
         let opening = match c {
-            '\u{201C}' | '\u{00AB}' => Some(true),
+            '\u{201E}' => Some(true),
+            '\u{201C}' => Some(!rules.low_high_quotes),
+            '\u{00AB}' => Some(true),
             '\u{201D}' | '\u{00BB}' => Some(false),
             '"' => Some(is_opening_straight_quote(chars, k)),
             _ => None,
@@ -245,8 +656,21 @@ fn is_initials(word: &str) -> bool {
     parts > 1 || word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() == 1
 }
 
-fn is_abbreviation(word: &str) -> bool {
-    TITLES.contains(&word) || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+fn is_abbreviation(word: &str, rules: &Rules) -> bool {
+    rules.titles.contains(&word) || rules.abbreviations.contains(&word.to_lowercase().as_str())
+}
+
+/// Whether `rest` (the text after a period and a space) is a calibre's
+/// number: ". 357 caliber", ". 38-caliber", as tokenized text such as ECB+
+/// writes ".357 caliber". Its period is the number's, not a sentence's end.
+fn is_calibre(rest: &str) -> bool {
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let unit = rest[digits..].trim_start_matches([' ', '-']);
+    (2..=3).contains(&digits)
+        && ["caliber", "calibre"].iter().any(|w| {
+            unit.get(..w.len())
+                .is_some_and(|u| u.eq_ignore_ascii_case(w))
+        })
 }
 
 fn ends_sentence(
@@ -255,6 +679,7 @@ fn ends_sentence(
     quotes: &[(usize, usize)],
     i: usize,
     j: usize,
+    rules: &Rules,
 ) -> bool {
     let at = chars[i].0;
     let end = chars[j].0;
@@ -279,7 +704,7 @@ fn ends_sentence(
         return prev.chars().count() >= 2
             && prev.chars().all(char::is_alphabetic)
             && prev.chars().last().is_some_and(char::is_lowercase)
-            && !is_abbreviation(prev);
+            && !is_abbreviation(prev, rules);
     }
     let mut k = j;
     while k < chars.len() && chars[k].1.is_whitespace() {
@@ -287,6 +712,9 @@ fn ends_sentence(
     }
     if k >= chars.len() {
         return true;
+    }
+    if period && is_calibre(&p[chars[k].0..]) {
+        return false;
     }
     let next = word_at(p, chars, k);
     let Some(first) = next.chars().next() else {
@@ -297,11 +725,17 @@ fn ends_sentence(
         return false;
     }
     if period {
-        if TITLES.contains(&prev) {
+        if rules.titles.contains(&prev) {
             return false;
         }
-        if is_initials(prev) || is_abbreviation(prev) {
-            return STARTERS.contains(&next);
+        if is_initials(prev) || is_abbreviation(prev, rules) {
+            return rules.starters.contains(&next);
+        }
+        if rules.ordinal_period
+            && (1..=3).contains(&prev.len())
+            && prev.bytes().all(|b| b.is_ascii_digit())
+        {
+            return rules.starters.contains(&next);
         }
     }
     true
@@ -369,6 +803,30 @@ mod tests {
     }
 
     #[test]
+    fn a_calibre_split_from_its_number_ends_nothing() {
+        // As ECB+ writes ".357" and ".38": the dot split from the number.
+        assert_eq!(
+            split(
+                "He pointed a. 357 caliber revolver at them. A loaded. 38-caliber gun was found."
+            ),
+            [
+                "He pointed a. 357 caliber revolver at them.",
+                "A loaded. 38-caliber gun was found."
+            ]
+        );
+        // A sentence that opens on a number still starts there.
+        assert_eq!(
+            split("He was 35. 12 people were hurt. Police found 9. 357 rounds"),
+            [
+                "He was 35.",
+                "12 people were hurt.",
+                "Police found 9.",
+                "357 rounds"
+            ]
+        );
+    }
+
+    #[test]
     fn question_and_exclamation_marks_split() {
         assert_eq!(
             split("All-time low, you say? This has built for a long time! Yes..."),
@@ -378,6 +836,86 @@ mod tests {
                 "Yes..."
             ]
         );
+    }
+
+    fn split_in<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+        split_sentences_in(text, Lang::parse(lang).unwrap())
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_of_each_language() {
+        assert_eq!(
+            split_in(
+                "El Sr. García llegó a EE.UU. ayer. La reunión terminó.",
+                "es"
+            ),
+            ["El Sr. García llegó a EE.UU. ayer.", "La reunión terminó."]
+        );
+        assert_eq!(
+            split_in("M. Macron a parlé avec Mme Borne. Il est parti.", "fr"),
+            ["M. Macron a parlé avec Mme Borne.", "Il est parti."]
+        );
+        assert_eq!(
+            split_in(
+                "„Wir schaffen das. Ganz sicher“, sagte Dr. Merkel am 3. Oktober. Danach ging sie, d.h. sie ging.",
+                "de"
+            ),
+            [
+                "„Wir schaffen das. Ganz sicher“, sagte Dr. Merkel am 3. Oktober.",
+                "Danach ging sie, d.h. sie ging."
+            ]
+        );
+        assert_eq!(
+            split_in(
+                "Il Sig. Rossi e il dott. Bianchi sono arrivati. Poi è iniziato.",
+                "it"
+            ),
+            [
+                "Il Sig. Rossi e il dott. Bianchi sono arrivati.",
+                "Poi è iniziato."
+            ]
+        );
+        assert_eq!(
+            split_in("O Sr. Silva chegou. Ele falou.", "pt"),
+            ["O Sr. Silva chegou.", "Ele falou."]
+        );
+        assert_eq!(
+            split_in("Dhr. Jansen kwam bijv. gisteren. Hij bleef.", "nl"),
+            ["Dhr. Jansen kwam bijv. gisteren.", "Hij bleef."]
+        );
+    }
+
+    #[test]
+    fn unicode_rules_elsewhere() {
+        assert_eq!(
+            split_in("中国外交部发言人周三表示。双方将继续磋商！真的吗？", "zh"),
+            ["中国外交部发言人周三表示。", "双方将继续磋商！", "真的吗？"]
+        );
+        assert_eq!(
+            split_in(
+                "東京都は水曜日、対策を発表した。「感染を防ぐ」と述べた。",
+                "ja"
+            ),
+            [
+                "東京都は水曜日、対策を発表した。",
+                "「感染を防ぐ」と述べた。"
+            ]
+        );
+        assert_eq!(
+            split_in(
+                "Путин заявил об этом в среду. Переговоры продолжатся.",
+                "ru"
+            ),
+            ["Путин заявил об этом в среду.", "Переговоры продолжатся."]
+        );
+        assert_eq!(
+            split_in("قال الرئيس ذلك؟ نعم.", "ar"),
+            ["قال الرئيس ذلك؟", "نعم."]
+        );
+        assert_eq!(split_in("no stop at all", "und"), ["no stop at all"]);
     }
 
     #[test]

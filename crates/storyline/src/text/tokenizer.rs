@@ -5,7 +5,11 @@
 //! between letters does not break a word. Both are glued text missing a space,
 //! so they are cut in two.
 
+use std::sync::LazyLock;
+
 use unicode_segmentation::UnicodeSegmentation;
+
+use super::Lang;
 
 /// One word of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +24,19 @@ pub struct Token {
     pub position: usize,
 }
 
-/// Splits text into word tokens.
+/// Splits text into word tokens (Unicode word boundaries; see
+/// [`tokenize_in`] for text in a given language).
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_in(text, Lang::EN)
+}
+
+/// Splits text in language `lang` into word tokens: Chinese, Japanese,
+/// Thai, Lao, Khmer and Burmese (and text of unknown language written in
+/// them) by a dictionary, since they do not put spaces between words;
+/// every other language by Unicode word boundaries.
+pub fn tokenize_in(text: &str, lang: Lang) -> Vec<Token> {
     let mut tokens = Vec::new();
-    each_word(text, |offset, word| {
+    each_word_in(text, lang, |offset, word| {
         let position = tokens.len();
         tokens.push(Token {
             text: word.to_string(),
@@ -37,9 +50,95 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// The number of words [`tokenize`] finds, without making them.
 pub fn count_words(text: &str) -> usize {
+    count_words_in(text, Lang::EN)
+}
+
+/// The number of words [`tokenize_in`] finds, without making them.
+pub fn count_words_in(text: &str, lang: Lang) -> usize {
     let mut n = 0;
-    each_word(text, |_, _| n += 1);
+    each_word_in(text, lang, |_, _| n += 1);
     n
+}
+
+/// Whether `c` is a letter of a script written without spaces between
+/// words (Chinese, Japanese, Thai, Lao, Burmese, Khmer).
+pub fn unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK Compatibility Ideographs
+        | '\u{20000}'..='\u{2FA1F}' // CJK Extensions B-F, supplement
+        | '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+    )
+}
+
+/// Whether words of `text` in `lang` are found by a dictionary.
+fn by_dictionary(text: &str, lang: Lang) -> bool {
+    match lang.code() {
+        "zh" | "ja" | "th" | "lo" | "km" | "my" => true,
+        "en" => false,
+        _ => text.chars().any(unspaced_script),
+    }
+}
+
+/// ICU4X's word segmenter: UAX #29 everywhere, with its dictionaries for
+/// Chinese and Japanese and its models for Thai, Lao, Khmer and Burmese.
+static SEGMENTER: LazyLock<icu_segmenter::WordSegmenterBorrowed<'static>> = LazyLock::new(|| {
+    icu_segmenter::WordSegmenter::new_auto(
+        icu_segmenter::options::WordBreakInvariantOptions::default(),
+    )
+});
+
+/// The text as the full-text index reads it: for a language whose words
+/// are found by dictionary, a zero-width space (a separator to SQLite's
+/// `unicode61` tokenizer, invisible in a snippet) between two words that
+/// touch; `None` when that is the text itself.
+pub fn search_form(text: &str, lang: Lang) -> Option<String> {
+    if !by_dictionary(text, lang) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut from = 0;
+    for at in SEGMENTER.segment_str(text) {
+        if at <= from {
+            continue;
+        }
+        let touches = text[..from]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && text[from..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if touches {
+            out.push(ZERO_WIDTH_SPACE);
+        }
+        out.push_str(&text[from..at]);
+        from = at;
+    }
+    Some(out)
+}
+
+/// What [`search_form`] puts between words.
+pub const ZERO_WIDTH_SPACE: char = '\u{200B}';
+
+/// Calls `f` with the byte offset and text of every word of `text` in `lang`.
+fn each_word_in(text: &str, lang: Lang, mut f: impl FnMut(usize, &str)) {
+    if !by_dictionary(text, lang) {
+        return each_word(text, f);
+    }
+    let mut breaks = SEGMENTER.segment_str(text).iter_with_word_type();
+    let mut from = breaks.next().map_or(0, |(b, _)| b);
+    for (to, kind) in breaks {
+        if kind.is_word_like() {
+            emit(&text[from..to], from, &mut f);
+        }
+        from = to;
+    }
 }
 
 /// Calls `f` with the byte offset and text of every word.
@@ -135,6 +234,40 @@ mod tests {
                 "example.com"
             ]
         );
+    }
+
+    fn words_in<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+        tokenize_in(text, Lang::parse(lang).unwrap())
+            .iter()
+            .map(|t| &text[t.offset_from..t.offset_to])
+            .collect()
+    }
+
+    #[test]
+    fn languages_without_spaces_are_segmented_by_dictionary() {
+        let zh = words_in("中国外交部发言人周三表示，双方将继续磋商。", "zh");
+        assert_eq!(zh[..3], ["中国", "外交部", "发言"], "{zh:?}");
+        assert!(zh.contains(&"周三") && zh.contains(&"磋商"), "{zh:?}");
+        let ja = words_in("東京都の知事は水曜日に発表した。", "ja");
+        assert!(ja.contains(&"水曜日") && ja.contains(&"知事"), "{ja:?}");
+        let th = words_in("ทุกสองสัปดาห์", "th");
+        assert_eq!(th, ["ทุก", "สอง", "สัปดาห์"]);
+        // Unknown language: the dictionary where the script needs it.
+        assert_eq!(
+            words_in("Xi 中国外交部 said", "und"),
+            ["Xi", "中国", "外交部", "said"]
+        );
+        assert_eq!(count_words_in("中国外交部", Lang::parse("zh").unwrap()), 2);
+    }
+
+    #[test]
+    fn search_form_separates_words_without_spaces() {
+        let zh = Lang::parse("zh").unwrap();
+        assert_eq!(
+            search_form("中国外交部说, OK", zh).as_deref(),
+            Some("中国\u{200B}外交部\u{200B}说, OK")
+        );
+        assert_eq!(search_form("plain words", Lang::EN), None);
     }
 
     #[test]

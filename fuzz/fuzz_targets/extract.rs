@@ -1,0 +1,7 @@
+//! Main-text extraction of a page.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    storyline::fuzz::extract(data);
+});

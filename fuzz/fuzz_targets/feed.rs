@@ -1,0 +1,7 @@
+//! The RSS/Atom reader.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    storyline::fuzz::feed(data);
+});

@@ -1,0 +1,7 @@
+//! The WARC reader.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    storyline::fuzz::warc(data);
+});
