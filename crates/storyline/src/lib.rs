@@ -49,6 +49,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod ingest;
+pub mod memory;
 pub mod pipeline;
 pub mod quotes;
 pub mod store;

@@ -20,6 +20,7 @@
 
 pub mod align;
 pub mod diff;
+pub mod index;
 mod lexicon;
 pub mod minhash;
 pub mod paraphrase;

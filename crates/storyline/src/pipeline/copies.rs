@@ -1,6 +1,7 @@
 //! Runs the copies stage on newly stored articles, inside the transaction
-//! that stored them: find their near-duplicates and reused sentences in
-//! the store, then judge them and the articles they were matched with.
+//! that stored them: find their near-duplicates and reused sentences
+//! through the copies index ([`crate::copies::index`]), then judge them and
+//! the articles they were matched with.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
@@ -8,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::article::NewArticle;
 use crate::copies;
 use crate::copies::Fingerprint;
+use crate::copies::index::{ARTICLE, ArticleKeys, GENERATION, Key};
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
@@ -20,6 +22,16 @@ use crate::text::{AnalyzedText, fingerprint_text};
 /// carried by thousands of articles (a boilerplate footer) must not make
 /// each new article cost thousands of comparisons.
 const MAX_CANDIDATES_PER_SENTENCE: usize = 32;
+/// At most this many articles are checked as near-duplicates of a new one.
+/// A story syndicated a thousand times puts a thousand copies in the same
+/// buckets; linking a new copy to a few hundred of them keeps the group
+/// connected without making each arrival cost the whole group.
+const MAX_NEAR_CANDIDATES: usize = 256;
+/// At most this many (article, sentence) candidates are read per sentence.
+const MAX_SENTENCE_CANDIDATES: usize = 128;
+/// At most this many articles found in the archive are aligned with in
+/// full per arrival, those with the most sentences found first.
+const MAX_ARCHIVED_ALIGNED: usize = 8;
 /// Articles at least this similar (Jaccard of shingles) are close copies:
 /// a new article's sentences are settled against the closest one.
 const FAMILY_THRESHOLD: f64 = 0.8;
@@ -65,191 +77,405 @@ impl<'a> Arrival<'a> {
 }
 
 /// Finds the copies of `changed` articles (already stored in `batch`) and
-/// updates the verdicts of every article whose evidence changed.
+/// updates the verdicts of every article whose evidence changed. Each
+/// arrival goes through the steps below, one function each.
 pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
-    let mut texts = Texts::default();
-    let mut theirs_cache: HashMap<(i64, usize), (String, SentenceProfile)> = HashMap::new();
-    let mut affected: BTreeSet<i64> = BTreeSet::new();
+    if batch.copy_index_needs_rebuild()? {
+        reindex(batch)?;
+    }
+    let mut work = Work::default();
     for article in changed {
         let (id, fp) = (article.id, article.fingerprint);
-        let first_copy = batch.exact_duplicate_of(id, fp.text_hash)?;
-        batch.save_fingerprint(id, fp, first_copy.is_none())?;
-        affected.insert(id);
-        // A verbatim reprint is linked to the first copy of its text, and
-        // its sentences to that copy's: the rest follows from there. This
-        // keeps a text reprinted a thousand times linear in the store.
-        if let Some(first) = first_copy {
-            batch.save_near_duplicate(id, first, 1.0, true)?;
-            for i in 0..article.analyzed.sentences.len() {
-                batch.save_reuse(
-                    id,
-                    &SentenceMatch {
-                        sentence: i,
-                        other_article: first,
-                        other_sentence: i,
-                        score: 1.0,
-                        verbatim: true,
-                    },
-                )?;
-            }
-            let first_date = texts.get(batch, first)?.and_then(|t| t.date.clone());
-            if earlier((id, article.date), (first, first_date.as_deref())) {
-                affected.insert(first);
-            }
+        batch.save_fingerprint(id, fp)?;
+        work.affected.insert(id);
+        if let Some(first) = batch.exact_duplicate_of(id, fp.text_hash)? {
+            link_reprint(batch, article, first, &mut work)?;
             continue;
         }
-        // Exact copies of one text are one source for sentence matching:
-        // only the first of each is compared sentence by sentence.
-        let mut first_of_text: HashMap<u64, i64> = HashMap::new();
-        let mut skip: BTreeSet<i64> = BTreeSet::new();
-        let mut base: Option<(i64, f64)> = None;
-        for NearCandidate {
-            id: other,
-            text_hash: hash,
-            shingles,
-        } in batch.near_duplicate_candidates(id, &fp.bands)?
-        {
-            if let Some(j) = jaccard_at_least(&fp.shingles, &shingles, MIN_THRESHOLD) {
-                batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
-                if j >= FAMILY_THRESHOLD {
-                    // A close copy of an earlier article: its sentences are
-                    // that article's, and its other copies add nothing.
-                    skip.insert(other);
-                    if base.is_none_or(|(b, bj)| j > bj || (j == bj && other < b)) {
-                        base = Some((other, j));
-                    }
-                }
-            }
-            let first = first_of_text.entry(hash).or_insert(other);
-            if *first != other {
-                skip.insert(other.max(*first));
-                *first = other.min(*first);
-            }
-        }
-        // Sentences the closest copy carries word for word are linked to it
-        // and settled; only the rest are indexed and matched, so a story
-        // syndicated a thousand times costs each copy its own changes.
-        let mut settled: BTreeSet<usize> = BTreeSet::new();
-        if let Some((b, _)) = base {
-            // The closest copy stays a candidate for the sentences it does
-            // not carry word for word: they are where a rewrite shows.
-            skip.remove(&b);
-            if let Some(base_text) = texts.get(batch, b)? {
-                let by_words: HashMap<String, usize> = (0..base_text.sentences.len())
-                    .map(|k| (fingerprint_text(base_text.sentence(k)), k))
-                    .collect();
-                for (i, s) in article.analyzed.sentences.iter().enumerate() {
-                    let key = fingerprint_text(&article.analyzed.text[s.start..s.end]);
-                    if let Some(&k) = by_words.get(&key) {
-                        settled.insert(i);
-                        batch.save_reuse(
-                            id,
-                            &SentenceMatch {
-                                sentence: i,
-                                other_article: b,
-                                other_sentence: k,
-                                score: 1.0,
-                                verbatim: true,
-                            },
-                        )?;
-                    }
-                }
-            }
-        }
-        let unsettled: Vec<Vec<u64>> = fp
-            .sentence_bands
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                if settled.contains(&i) {
-                    Vec::new()
-                } else {
-                    b.clone()
-                }
-            })
-            .collect();
-        let text = article.analyzed;
-        let me_date = article.date;
-        let mut per_sentence: HashMap<usize, usize> = HashMap::new();
-        let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
-        let candidates = batch.sentence_candidates(id, &unsettled)?;
-        // Indexed after the lookup: the lookup skips the article's own
-        // rows, and with them in the index a long article whose sentences
-        // share keys would scan its own rows for each of them (quadratic).
-        batch.index_sentences(
-            id,
-            fp.sentence_bands
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !settled.contains(i)),
-        )?;
-        for SentenceCandidate {
-            sentence: i,
-            other_article: other,
-            other_sentence: j,
-        } in candidates
-        {
-            if skip.contains(&other) {
-                continue;
-            }
-            let seen = per_sentence.entry(i).or_default();
-            if *seen >= MAX_CANDIDATES_PER_SENTENCE {
-                continue;
-            }
-            *seen += 1;
-            if let Entry::Vacant(e) = theirs_cache.entry((other, j)) {
-                let Some(other_text) = texts.get(batch, other)? else {
-                    continue;
-                };
-                let sentence = other_text.sentence(j);
-                let profile = SentenceProfile::new_in(sentence, other_text.lang);
-                e.insert((fingerprint_text(sentence), profile));
-            }
-            let (their_key, their_profile) = &theirs_cache[&(other, j)];
-            let (our_key, our_profile) = mine.entry(i).or_insert_with(|| {
-                let s = text.sentences[i];
-                let ours = &text.text[s.start..s.end];
-                (
-                    fingerprint_text(ours),
-                    SentenceProfile::new_in(ours, text.lang),
-                )
-            });
-            let verbatim = our_key == their_key;
-            let score = if verbatim {
-                1.0
-            } else {
-                let s = text.sentences[i];
-                let ours = &text.text[s.start..s.end];
-                let theirs = texts
-                    .get(batch, other)?
-                    .map(|t| t.sentence(j).to_string())
-                    .unwrap_or_default();
-                copies::reuse_score(ours, our_profile, &theirs, their_profile, text.lang)
-            };
-            if score >= PARAPHRASE_THRESHOLD {
-                batch.save_reuse(
-                    id,
-                    &SentenceMatch {
-                        sentence: i,
-                        other_article: other,
-                        other_sentence: j,
-                        score,
-                        verbatim,
-                    },
-                )?;
-                // The other article's evidence changes only if this one
-                // could be its source.
-                let other_date = texts.get(batch, other)?.and_then(|t| t.date.clone());
-                if earlier((id, me_date), (other, other_date.as_deref())) {
-                    affected.insert(other);
-                }
-            }
-        }
+        let found = look_up(batch, article)?;
+        let near = match_near_duplicates(batch, article, &found)?;
+        let settled = settle_against_closest(batch, article, near.closest, &mut work)?;
+        // Indexed after the lookup: with its own rows in the index, a long
+        // article whose sentences share keys would meet itself.
+        batch.with_copy_index(|index, storage| {
+            index.add(storage, &ArticleKeys::of(id, fp, |i| !settled.contains(&i)))
+        })?;
+        let candidates = sentence_candidates(batch, article, &found, &settled, &mut work)?;
+        score_sentences(batch, article, candidates, &near.skip, &mut work)?;
     }
-    for id in affected {
-        judge(batch, id, &mut texts)?;
+    for id in std::mem::take(&mut work.affected) {
+        judge(batch, id, &mut work.texts)?;
+    }
+    batch.with_copy_index(|index, storage| index.maintain(storage))?;
+    Ok(())
+}
+
+/// What one call of [`update`] carries from article to article.
+#[derive(Default)]
+struct Work {
+    texts: Texts,
+    /// Other articles' sentences, normalised and profiled once.
+    theirs: HashMap<(i64, usize), (String, SentenceProfile)>,
+    /// Articles to judge again at the end.
+    affected: BTreeSet<i64>,
+}
+
+/// Step 1, for a verbatim reprint: it is linked to the first copy of its
+/// text, and its sentences to that copy's: the rest follows from there.
+/// This keeps a text reprinted a thousand times linear in the store, and
+/// a reprint is not indexed (the first copy answers for it).
+fn link_reprint(
+    batch: &Batch<'_>,
+    article: &Arrival<'_>,
+    first: i64,
+    work: &mut Work,
+) -> Result<()> {
+    let id = article.id;
+    batch.save_near_duplicate(id, first, 1.0, true)?;
+    for i in 0..article.analyzed.sentences.len() {
+        batch.save_reuse(
+            id,
+            &SentenceMatch {
+                sentence: i,
+                other_article: first,
+                other_sentence: i,
+                score: 1.0,
+                verbatim: true,
+            },
+        )?;
+    }
+    let first_date = work.texts.get(batch, first)?.and_then(|t| t.date.clone());
+    if earlier((id, article.date), (first, first_date.as_deref())) {
+        work.affected.insert(first);
     }
     Ok(())
+}
+
+/// What the index holds for an arrival's keys.
+struct Found {
+    /// Articles sharing an article-level key, in id order.
+    articles: Vec<i64>,
+    /// Per sentence of the arrival, the (article, sentence) pairs sharing
+    /// one of its keys, in order, without repeats.
+    sentences: Vec<Vec<(i64, usize)>>,
+    /// Older articles found in the archive, most hits first: aligned with
+    /// in full, since the archive keeps only some of their keys.
+    archived: Vec<i64>,
+}
+
+/// Step 2: one lookup of every key of the arrival.
+fn look_up(batch: &Batch<'_>, article: &Arrival<'_>) -> Result<Found> {
+    let id = article.id;
+    let keys = ArticleKeys::of(id, article.fingerprint, |_| true);
+    let all: Vec<Key> = keys.entries().map(|(k, _)| k).collect();
+    let archive: Vec<Key> = keys.archive_entries().map(|(k, _)| k).collect();
+    let (hits, recent_from) = batch.with_copy_index(|index, storage| {
+        Ok((index.lookup(storage, &all, &archive)?, index.recent_from()))
+    })?;
+    let is_archived = |a: i64| recent_from.is_none_or(|r| a < r);
+    let mut articles = BTreeSet::new();
+    let mut archived: HashMap<i64, usize> = HashMap::new();
+    for k in &keys.bands {
+        for p in hits.get(k).into_iter().flatten() {
+            if p.sentence == ARTICLE && p.article != id {
+                articles.insert(p.article);
+            }
+        }
+    }
+    let mut sentences = vec![Vec::new(); article.analyzed.sentences.len()];
+    for s in &keys.sentences {
+        let mut mine: BTreeSet<(i64, usize)> = BTreeSet::new();
+        for k in s.bands.iter().chain(&s.quotes) {
+            for p in hits.get(k).into_iter().flatten() {
+                if p.sentence != ARTICLE && p.article != id {
+                    mine.insert((p.article, p.sentence as usize));
+                }
+            }
+        }
+        for &(a, _) in &mine {
+            if is_archived(a) {
+                *archived.entry(a).or_default() += 1;
+            }
+        }
+        if let Some(slot) = sentences.get_mut(s.sentence as usize) {
+            *slot = mine.into_iter().take(MAX_SENTENCE_CANDIDATES).collect();
+        }
+    }
+    let mut archived: Vec<(i64, usize)> = archived.into_iter().collect();
+    archived.sort_by_key(|&(a, n)| (std::cmp::Reverse(n), a));
+    Ok(Found {
+        articles: articles.into_iter().collect(),
+        sentences,
+        archived: archived
+            .into_iter()
+            .take(MAX_ARCHIVED_ALIGNED)
+            .map(|(a, _)| a)
+            .collect(),
+    })
+}
+
+/// What step 3 decided.
+struct NearDuplicates {
+    /// The closest copy at least [`FAMILY_THRESHOLD`] similar.
+    closest: Option<i64>,
+    /// Articles whose sentences add nothing: close copies other than the
+    /// closest, and exact copies of one text but the first.
+    skip: BTreeSet<i64>,
+}
+
+/// Step 3: near-duplicates, verified on the shingles.
+fn match_near_duplicates(
+    batch: &Batch<'_>,
+    article: &Arrival<'_>,
+    found: &Found,
+) -> Result<NearDuplicates> {
+    let (id, fp) = (article.id, article.fingerprint);
+    let mut ids: Vec<i64> = found
+        .articles
+        .iter()
+        .copied()
+        .take(MAX_NEAR_CANDIDATES)
+        .collect();
+    ids.extend(
+        found
+            .archived
+            .iter()
+            .filter(|a| !found.articles.contains(a)),
+    );
+    // Exact copies of one text are one source for sentence matching:
+    // only the first of each is compared sentence by sentence.
+    let mut first_of_text: HashMap<u64, i64> = HashMap::new();
+    let mut skip: BTreeSet<i64> = BTreeSet::new();
+    let mut base: Option<(i64, f64)> = None;
+    for NearCandidate {
+        id: other,
+        text_hash: hash,
+        shingles,
+    } in batch.near_duplicate_candidates(&ids)?
+    {
+        if let Some(j) = jaccard_at_least(&fp.shingles, &shingles, MIN_THRESHOLD) {
+            batch.save_near_duplicate(id, other, j, hash == fp.text_hash)?;
+            if j >= FAMILY_THRESHOLD {
+                // A close copy of an earlier article: its sentences are
+                // that article's, and its other copies add nothing.
+                skip.insert(other);
+                if base.is_none_or(|(b, bj)| j > bj || (j == bj && other < b)) {
+                    base = Some((other, j));
+                }
+            }
+        }
+        let first = first_of_text.entry(hash).or_insert(other);
+        if *first != other {
+            skip.insert(other.max(*first));
+            *first = other.min(*first);
+        }
+    }
+    // The closest copy stays a candidate for the sentences it does not
+    // carry word for word: they are where a rewrite shows.
+    if let Some((b, _)) = base {
+        skip.remove(&b);
+    }
+    Ok(NearDuplicates {
+        closest: base.map(|(b, _)| b),
+        skip,
+    })
+}
+
+/// Step 4: sentences the closest copy carries word for word are linked to
+/// it and settled; only the rest are indexed and matched, so a story
+/// syndicated a thousand times costs each copy its own changes.
+fn settle_against_closest(
+    batch: &Batch<'_>,
+    article: &Arrival<'_>,
+    closest: Option<i64>,
+    work: &mut Work,
+) -> Result<BTreeSet<usize>> {
+    let mut settled = BTreeSet::new();
+    let Some(b) = closest else {
+        return Ok(settled);
+    };
+    let Some(base_text) = work.texts.get(batch, b)? else {
+        return Ok(settled);
+    };
+    let by_words: HashMap<String, usize> = (0..base_text.sentences.len())
+        .map(|k| (fingerprint_text(base_text.sentence(k)), k))
+        .collect();
+    for (i, s) in article.analyzed.sentences.iter().enumerate() {
+        let key = fingerprint_text(&article.analyzed.text[s.start..s.end]);
+        if let Some(&k) = by_words.get(&key) {
+            settled.insert(i);
+            batch.save_reuse(
+                article.id,
+                &SentenceMatch {
+                    sentence: i,
+                    other_article: b,
+                    other_sentence: k,
+                    score: 1.0,
+                    verbatim: true,
+                },
+            )?;
+        }
+    }
+    Ok(settled)
+}
+
+/// Step 5: the sentence pairs worth scoring. The index's pairs, and for
+/// an article found in the archive, every pair that shares a key once its
+/// keys are computed again from its text: the archive finds the article,
+/// this finds its sentences as a full index would.
+fn sentence_candidates(
+    batch: &Batch<'_>,
+    article: &Arrival<'_>,
+    found: &Found,
+    settled: &BTreeSet<usize>,
+    work: &mut Work,
+) -> Result<Vec<SentenceCandidate>> {
+    let mut pairs: Vec<BTreeSet<(i64, usize)>> = found
+        .sentences
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if settled.contains(&i) {
+                BTreeSet::new()
+            } else {
+                c.iter().copied().collect()
+            }
+        })
+        .collect();
+    for &other in &found.archived {
+        let Some(text) = work.texts.get(batch, other)? else {
+            continue;
+        };
+        let theirs = copies::fingerprint(&text.analyzed());
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (j, keys) in theirs.sentence_bands.iter().enumerate() {
+            for &k in keys {
+                by_key.entry(k).or_default().push(j);
+            }
+        }
+        for (i, keys) in article.fingerprint.sentence_bands.iter().enumerate() {
+            if settled.contains(&i) {
+                continue;
+            }
+            for k in keys {
+                for &j in by_key.get(k).into_iter().flatten() {
+                    pairs[i].insert((other, j));
+                }
+            }
+        }
+    }
+    Ok(pairs
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, set)| {
+            set.into_iter().map(move |(a, j)| SentenceCandidate {
+                sentence: i,
+                other_article: a,
+                other_sentence: j,
+            })
+        })
+        .collect())
+}
+
+/// Step 6: scores each candidate pair and keeps those that pass, marking
+/// the other article for judging when this one could be its source.
+fn score_sentences(
+    batch: &Batch<'_>,
+    article: &Arrival<'_>,
+    candidates: Vec<SentenceCandidate>,
+    skip: &BTreeSet<i64>,
+    work: &mut Work,
+) -> Result<()> {
+    let (id, text, me_date) = (article.id, article.analyzed, article.date);
+    let mut per_sentence: HashMap<usize, usize> = HashMap::new();
+    let mut mine: HashMap<usize, (String, SentenceProfile)> = HashMap::new();
+    for SentenceCandidate {
+        sentence: i,
+        other_article: other,
+        other_sentence: j,
+    } in candidates
+    {
+        if skip.contains(&other) {
+            continue;
+        }
+        let seen = per_sentence.entry(i).or_default();
+        if *seen >= MAX_CANDIDATES_PER_SENTENCE {
+            continue;
+        }
+        *seen += 1;
+        if let Entry::Vacant(e) = work.theirs.entry((other, j)) {
+            let Some(other_text) = work.texts.get(batch, other)? else {
+                continue;
+            };
+            let sentence = other_text.sentence(j);
+            let profile = SentenceProfile::new_in(sentence, other_text.lang);
+            e.insert((fingerprint_text(sentence), profile));
+        }
+        let (their_key, their_profile) = &work.theirs[&(other, j)];
+        let (our_key, our_profile) = mine.entry(i).or_insert_with(|| {
+            let s = text.sentences[i];
+            let ours = &text.text[s.start..s.end];
+            (
+                fingerprint_text(ours),
+                SentenceProfile::new_in(ours, text.lang),
+            )
+        });
+        let verbatim = our_key == their_key;
+        let score = if verbatim {
+            1.0
+        } else {
+            let s = text.sentences[i];
+            let ours = &text.text[s.start..s.end];
+            let theirs = work
+                .texts
+                .get(batch, other)?
+                .map(|t| t.sentence(j).to_string())
+                .unwrap_or_default();
+            copies::reuse_score(ours, our_profile, &theirs, their_profile, text.lang)
+        };
+        if score >= PARAPHRASE_THRESHOLD {
+            batch.save_reuse(
+                id,
+                &SentenceMatch {
+                    sentence: i,
+                    other_article: other,
+                    other_sentence: j,
+                    score,
+                    verbatim,
+                },
+            )?;
+            // The other article's evidence changes only if this one
+            // could be its source.
+            let other_date = work.texts.get(batch, other)?.and_then(|t| t.date.clone());
+            if earlier((id, me_date), (other, other_date.as_deref())) {
+                work.affected.insert(other);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Indexes every stored article again from its text (a store made before
+/// the index had tiers): the first copy of each text, every sentence.
+fn reindex(batch: &Batch<'_>) -> Result<()> {
+    let mut first_of_text: BTreeSet<u64> = BTreeSet::new();
+    for (n, (id, hash)) in batch.fingerprinted_articles()?.into_iter().enumerate() {
+        if !first_of_text.insert(hash) {
+            continue;
+        }
+        let Some(stored) = batch.stored_text(id)? else {
+            continue;
+        };
+        let fp = copies::fingerprint(&stored.analyzed());
+        batch.with_copy_index(|index, storage| {
+            index.add(storage, &ArticleKeys::of(id, &fp, |_| true))?;
+            if n % GENERATION == GENERATION - 1 {
+                index.maintain(storage)?;
+            }
+            Ok(())
+        })?;
+    }
+    batch.copy_index_rebuilt()
 }
 
 /// Recomputes the spin and stitch verdicts of one article from what the

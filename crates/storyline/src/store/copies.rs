@@ -1,6 +1,7 @@
-//! Persistence of the copies stage: the LSH index of articles and
-//! sentences, near-duplicate pairs, reused sentences and verdicts. The
-//! reports built from them are in [`crate::view`].
+//! Persistence of the copies stage: fingerprints, near-duplicate pairs,
+//! reused sentences and verdicts (the index of keys is in
+//! [`super::copy_index`]). The reports built from them are in
+//! [`crate::view`].
 
 use std::rc::Rc;
 
@@ -134,14 +135,6 @@ pub struct VerdictScores {
 fn ids_array(ids: impl IntoIterator<Item = i64>) -> Rc<Vec<Value>> {
     Rc::new(ids.into_iter().map(Value::Integer).collect())
 }
-
-/// At most this many articles are checked as near-duplicates of a new one.
-/// A story syndicated a thousand times puts a thousand copies in the same
-/// buckets; linking a new copy to a few hundred of them keeps the group
-/// connected without making each arrival cost the whole group.
-const MAX_NEAR_CANDIDATES: i64 = 256;
-/// At most this many (article, sentence) candidates are read per sentence.
-const MAX_SENTENCE_CANDIDATES: i64 = 128;
 
 /// `a` came before `b`: by date where both have one, else by arrival.
 ///
@@ -435,86 +428,45 @@ impl Reader {
             .map(|h| h as u64))
     }
 
-    /// Articles sharing an LSH bucket with `bands`, with their text hash
-    /// and shingle set, for exact verification.
-    pub fn near_duplicate_candidates(&self, id: i64, bands: &[u64]) -> Result<Vec<NearCandidate>> {
+    /// The text hash and shingle set of each of `ids` that has a
+    /// fingerprint, in id order, for exact verification.
+    pub fn near_duplicate_candidates(&self, ids: &[i64]) -> Result<Vec<NearCandidate>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.article_id, f.text_hash, f.shingles FROM copy_fingerprints f
-             WHERE f.article_id IN (SELECT DISTINCT article_id FROM lsh_buckets
-                                    WHERE bucket IN rarray(?1) AND article_id != ?2
-                                    LIMIT ?3)",
+            "SELECT article_id, text_hash, shingles FROM copy_fingerprints
+             WHERE article_id IN rarray(?1) ORDER BY article_id",
         )?;
-        let rows = stmt.query_map(
-            params![
-                ids_array(bands.iter().map(|&b| b as i64)),
-                id,
-                MAX_NEAR_CANDIDATES
-            ],
-            |r| {
-                let blob: Vec<u8> = r.get(2)?;
-                let shingles = blob
-                    .chunks_exact(4)
-                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect();
-                Ok(NearCandidate {
-                    id: r.get(0)?,
-                    text_hash: r.get::<_, i64>(1)? as u64,
-                    shingles,
-                })
-            },
-        )?;
+        let rows = stmt.query_map(params![ids_array(ids.iter().copied())], |r| {
+            let blob: Vec<u8> = r.get(2)?;
+            let shingles = blob
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            Ok(NearCandidate {
+                id: r.get(0)?,
+                text_hash: r.get::<_, i64>(1)? as u64,
+                shingles,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Sentences of other articles sharing a bucket with a sentence of this
-    /// one.
-    pub fn sentence_candidates(
-        &self,
-        id: i64,
-        sentence_bands: &[Vec<u64>],
-    ) -> Result<Vec<SentenceCandidate>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT article_id, sentence FROM sentence_buckets
-             WHERE bucket IN rarray(?1) AND article_id != ?2 LIMIT ?3",
-        )?;
-        let mut out = Vec::new();
-        for (i, bands) in sentence_bands.iter().enumerate() {
-            if bands.is_empty() {
-                continue;
-            }
-            let rows = stmt.query_map(
-                params![
-                    ids_array(bands.iter().map(|&b| b as i64)),
-                    id,
-                    MAX_SENTENCE_CANDIDATES
-                ],
-                |r| {
-                    Ok(SentenceCandidate {
-                        sentence: i,
-                        other_article: r.get(0)?,
-                        other_sentence: r.get::<_, i64>(1)? as usize,
-                    })
-                },
-            )?;
-            for row in rows {
-                out.push(row?);
-            }
-        }
-        Ok(out)
+    /// Every article with a fingerprint, with its text hash, in id order.
+    pub fn fingerprinted_articles(&self) -> Result<Vec<(i64, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT article_id, text_hash FROM copy_fingerprints ORDER BY article_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
 impl Batch<'_> {
-    /// Stores an article's fingerprint and, when `indexed`, its LSH
-    /// buckets, replacing any earlier ones, its sentence index and the
-    /// matches found with them. A verbatim reprint is not indexed: the
-    /// first copy of its text answers for it.
-    pub fn save_fingerprint(&self, id: i64, fp: &Fingerprint, indexed: bool) -> Result<()> {
+    /// Stores an article's fingerprint, replacing any earlier one and the
+    /// matches found with it.
+    pub fn save_fingerprint(&self, id: i64, fp: &Fingerprint) -> Result<()> {
         let tx = &self.tx;
-        for table in ["lsh_buckets", "sentence_buckets", "copy_fingerprints"] {
-            tx.prepare_cached(&format!("DELETE FROM {table} WHERE article_id = ?1"))?
-                .execute([id])?;
-        }
+        tx.prepare_cached("DELETE FROM copy_fingerprints WHERE article_id = ?1")?
+            .execute([id])?;
         tx.prepare_cached("DELETE FROM near_duplicates WHERE a = ?1 OR b = ?1")?
             .execute([id])?;
         tx.prepare_cached("DELETE FROM sentence_reuse WHERE article_id = ?1 OR other_id = ?1")?
@@ -524,33 +476,6 @@ impl Batch<'_> {
             "INSERT INTO copy_fingerprints (article_id, text_hash, shingles) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![id, fp.text_hash as i64, blob])?;
-        if !indexed {
-            return Ok(());
-        }
-        let mut band = tx.prepare_cached(
-            "INSERT OR IGNORE INTO lsh_buckets (bucket, article_id) VALUES (?1, ?2)",
-        )?;
-        for &b in &fp.bands {
-            band.execute(params![b as i64, id])?;
-        }
-        Ok(())
-    }
-
-    /// Indexes the given sentences of an article (index, LSH keys) for
-    /// sentence-reuse lookups.
-    pub fn index_sentences<'k>(
-        &self,
-        id: i64,
-        sentences: impl IntoIterator<Item = (usize, &'k Vec<u64>)>,
-    ) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO sentence_buckets (bucket, article_id, sentence) VALUES (?1, ?2, ?3)",
-        )?;
-        for (i, bands) in sentences {
-            for &b in bands {
-                stmt.execute(params![b as i64, id, i as i64])?;
-            }
-        }
         Ok(())
     }
 

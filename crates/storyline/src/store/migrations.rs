@@ -274,4 +274,44 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source_id, url)
     ) WITHOUT ROWID;
     "#,
+    // 9: a year of news. The copies index moves out of the row-per-key
+    // tables (about 250 rows an article under random keys, most of the
+    // store and of the time per article at 100k) into a two-tier index:
+    // the recent tier's keys logged per article, older articles in sorted
+    // runs of blocks with fewer keys (see store/copy_index.rs). Stored
+    // articles are indexed again from their text by the next ingest
+    // ('reindex'). Articles whose text was pruned keep when it was.
+    r#"
+    DROP TABLE sentence_buckets;
+    DROP TABLE lsh_buckets;
+    CREATE TABLE copy_recent (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        keys BLOB NOT NULL
+    );
+    CREATE TABLE copy_runs (
+        id INTEGER PRIMARY KEY,
+        level INTEGER NOT NULL,
+        first_block INTEGER NOT NULL,
+        entries INTEGER NOT NULL,
+        first_article INTEGER NOT NULL,
+        last_article INTEGER NOT NULL,
+        fences BLOB NOT NULL
+    );
+    CREATE TABLE copy_blocks (
+        id INTEGER PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE copy_deleted (
+        article_id INTEGER PRIMARY KEY
+    );
+    CREATE TABLE copy_meta (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    CREATE TRIGGER copy_index_forget AFTER DELETE ON articles BEGIN
+        INSERT OR IGNORE INTO copy_deleted (article_id) VALUES (old.id);
+    END;
+    INSERT INTO copy_meta (name, value) SELECT 'reindex', 1 WHERE EXISTS (SELECT 1 FROM articles);
+    ALTER TABLE articles ADD COLUMN text_pruned_at TEXT;
+    "#,
 ];
