@@ -32,6 +32,12 @@ pub struct Cli {
     /// written.
     #[arg(long, global = true, env = "STORYLINE_READ_ONLY")]
     pub read_only: bool,
+    /// Memory for caches, in MiB: a quarter for SQLite's page cache, the
+    /// rest for the copies index's recent tier (articles older than it
+    /// holds are matched through the archive). Default: 64 MiB of page
+    /// cache and 256 MiB of index.
+    #[arg(long, global = true, env = "STORYLINE_CACHE_MB", value_name = "MB")]
+    pub cache_mb: Option<u64>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -157,6 +163,34 @@ sound, 2 when damage was found, 1 when it could not be checked.\n\nExample:\n  s
 news.db check"
     )]
     Check(CheckArgs),
+    /// Checkpoint, merge the copies index into one run, optimise and vacuum.
+    #[command(
+        after_help = "Writes the log into the file, merges the copies index's runs (dropping \
+deleted and pruned articles' keys), optimises the full-text index and rewrites the file \
+without its free pages. Takes a write lock for its duration.\n\nJSON: {\"bytes_before\", \
+\"bytes_after\", \"bytes_saved\", \"index_runs_merged\"}.\n\nExample:\n  storyline --db \
+news.db compact --json"
+    )]
+    Compact(JsonArgs),
+    /// Drop the text of articles dated before a day, keeping what was found in it.
+    #[command(
+        after_help = "The articles keep their headline, date, source, stories, summaries, \
+quotes, copy evidence and citations, and are marked \"text pruned\" (\"text_pruned\": true in \
+JSON); their text, sentences, full-text rows (the headline stays searchable), fingerprints and \
+copies index keys go. Undated articles are kept. Run `compact` after it to give the space \
+back.\n\nJSON: {\"before\", \"pruned\", \"already_pruned\"}.\n\nExample:\n  storyline --db \
+news.db prune --before 2025-01-01"
+    )]
+    Prune(PruneArgs),
+    /// Write a consistent copy of the database while it is in use.
+    #[command(
+        after_help = "SQLite's online backup, in one read transaction: an ingest in another \
+process goes on meanwhile, and the copy is the store as it was when the backup started. The \
+copy is checked (quick_check) before it takes its name; an existing file is never \
+overwritten. To restore, use the file as --db.\n\nJSON: {\"path\", \"bytes\", \
+\"articles\"}.\n\nExample:\n  storyline --db news.db backup news-backup.db"
+    )]
+    Backup(BackupArgs),
     /// Serve the JSON API and the web pages over HTTP.
     #[command(
         after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
@@ -532,6 +566,35 @@ pub struct SummarizeArgs {
 /// Arguments of `storyline stats`.
 #[derive(Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of a command whose only option is `--json`.
+#[derive(Args)]
+pub struct JsonArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline prune`.
+#[derive(Args)]
+pub struct PruneArgs {
+    /// Prune articles dated before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline backup`.
+#[derive(Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist).
+    pub file: std::path::PathBuf,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -37,6 +37,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = &commands::Db {
         path: cli.db,
         read_only: cli.read_only,
+        cache_mb: cli.cache_mb,
     };
     match cli.command {
         Command::Ingest(args) => commands::ingest::run(db, args),
@@ -53,6 +54,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Summarize(args) => commands::summarize::run(db, args),
         Command::Stats(args) => commands::stats::run(db, args),
         Command::Check(args) => commands::check::run(db, args),
+        Command::Compact(args) => commands::upkeep::compact(db, args),
+        Command::Prune(args) => commands::upkeep::prune(db, args),
+        Command::Backup(args) => commands::upkeep::backup(db, args),
         Command::Serve(args) => commands::serve::run(db, args),
         Command::Sources(command) => commands::sources::run(db, command),
         Command::Watch(args) => commands::watch::run(db, args),

@@ -103,6 +103,9 @@ pub struct Article {
     pub sentences: Vec<Sentence>,
     /// Language (ISO 639-1, `und` when unknown or mixed).
     pub lang: Lang,
+    /// Its text was pruned (`storyline prune`): `text` is empty, and what
+    /// was found in it (stories, summaries, quotes, copies) stays.
+    pub text_pruned: bool,
 }
 
 /// A sentence of a stored article.

@@ -15,6 +15,7 @@ pub mod stats;
 pub mod stories;
 pub mod story;
 pub mod summarize;
+pub mod upkeep;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ pub struct Db {
     pub path: PathBuf,
     /// `--read-only`: never write to it, nor to its journal.
     pub read_only: bool,
+    /// `--cache-mb`: memory for caches.
+    pub cache_mb: Option<u64>,
 }
 
 impl std::ops::Deref for Db {
@@ -47,7 +50,16 @@ impl Db {
                 "this command writes to the database, and --read-only says not to: run it without --read-only"
             );
         }
-        Store::open(&self.path).map_err(|e| opening(e, &self.path))
+        let mut store = Store::open(&self.path).map_err(|e| opening(e, &self.path))?;
+        self.budget(&mut store)?;
+        Ok(store)
+    }
+
+    fn budget(&self, store: &mut Store) -> Result<()> {
+        if let Some(mb) = self.cache_mb {
+            store.set_cache_budget(mb)?;
+        }
+        Ok(())
     }
 
     /// Opens the database for a command that only reads: read-only when
@@ -59,7 +71,9 @@ impl Db {
         } else {
             Store::open_for_reading(&self.path)
         };
-        store.map_err(|e| opening(e, &self.path))
+        let mut store = store.map_err(|e| opening(e, &self.path))?;
+        self.budget(&mut store)?;
+        Ok(store)
     }
 }
 

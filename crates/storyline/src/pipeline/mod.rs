@@ -83,6 +83,10 @@ pub struct IngestReport {
     /// Seconds the writer spent in each stage: `store` (articles, sentences,
     /// full-text index, commit), `copies`, `stories`, `summary`.
     pub stage_seconds: BTreeMap<String, f64>,
+    /// The process's memory at the end: SQLite's heap, anonymous memory
+    /// (both heaps) apart from the file pages SQLite maps, and the peak
+    /// resident set.
+    pub memory: crate::memory::MemoryUse,
 }
 
 /// Progress of a running ingest, for a progress bar.
@@ -208,6 +212,7 @@ pub fn ingest_inputs(
         Ok(())
     })?;
     report.seconds = started.elapsed().as_secs_f64();
+    report.memory = crate::memory::MemoryUse::now(None);
     Ok(report)
 }
 

@@ -11,6 +11,8 @@
 //! same query serves a page read and a stage inside a write transaction.
 
 pub mod copies;
+pub mod copy_index;
+pub mod maintenance;
 mod migrations;
 pub mod quotes;
 pub mod sources;
@@ -56,6 +58,9 @@ pub struct SearchHit {
 /// deref to it: inside a batch, a read sees the batch's own writes.
 pub struct Reader {
     conn: Connection,
+    /// The copies index's recent tier and run list, as this process's
+    /// writer holds them ([`copy_index`]).
+    copy_index: std::cell::RefCell<crate::copies::index::CopyIndex>,
 }
 
 /// A write transaction on the store (see [`Store::begin`]). Its reads are
@@ -63,6 +68,7 @@ pub struct Reader {
 pub struct Batch<'a> {
     reader: &'a Reader,
     tx: rusqlite::Transaction<'a>,
+    index_guard: copy_index::RollbackGuard<'a>,
 }
 
 impl Deref for Batch<'_> {
@@ -227,8 +233,10 @@ impl Batch<'_> {
     }
 
     /// Makes the batch's writes permanent.
-    pub fn commit(self) -> Result<()> {
-        Ok(self.tx.commit()?)
+    pub fn commit(mut self) -> Result<()> {
+        self.tx.commit()?;
+        self.index_guard.committed();
+        Ok(())
     }
 }
 
@@ -333,6 +341,7 @@ fn file_uri(path: &Path, query: &str) -> String {
     uri
 }
 
+pub use maintenance::sqlite_heap;
 pub use stories::StoryQuery;
 
 impl Store {
@@ -413,7 +422,7 @@ impl Store {
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
         let store = Store {
-            reader: Reader { conn },
+            reader: Reader::new(conn),
             read_only: true,
         };
         let version = store.schema_version()?;
@@ -442,7 +451,7 @@ impl Store {
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store {
-            reader: Reader { conn },
+            reader: Reader::new(conn),
             read_only: false,
         };
         store.migrate()?;
@@ -485,7 +494,11 @@ impl Store {
             &reader.conn,
             rusqlite::TransactionBehavior::Immediate,
         )?;
-        Ok(Batch { reader, tx })
+        Ok(Batch {
+            reader,
+            tx,
+            index_guard: copy_index::RollbackGuard::new(&reader.copy_index),
+        })
     }
 
     /// Stores a batch of articles in one transaction.
@@ -512,6 +525,13 @@ impl Store {
 }
 
 impl Reader {
+    fn new(conn: Connection) -> Self {
+        Reader {
+            conn,
+            copy_index: Default::default(),
+        }
+    }
+
     /// The schema version in force.
     pub fn schema_version(&self) -> Result<u32> {
         Ok(self
@@ -583,7 +603,8 @@ impl Reader {
         let found = self
             .conn
             .query_row(
-                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text, lang
+                "SELECT id, key, title, source, url, author, date, words, format, origin, ingested_at, metadata, text, lang,
+                        text_pruned_at IS NOT NULL
                  FROM articles WHERE id = ?1",
                 [id],
                 |r| {
@@ -605,6 +626,7 @@ impl Reader {
                         text: r.get(12)?,
                         sentences: Vec::new(),
                         lang: stored_lang(r.get(13)?),
+                        text_pruned: r.get(14)?,
                     })
                 },
             )

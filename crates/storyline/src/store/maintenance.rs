@@ -1,0 +1,251 @@
+//! Keeping a store that grows for a year in shape: its size by table,
+//! compaction, pruning old articles' text, an online backup, and how much
+//! memory SQLite may take.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{Reader, Store, now};
+use crate::copies::index::IndexBudget;
+use crate::error::{Error, Result};
+
+/// How big the store is on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreSize {
+    /// The database file and its write-ahead log.
+    pub bytes: u64,
+    /// The write-ahead log alone.
+    pub wal_bytes: u64,
+    /// Free pages inside the file (reused by later writes, or given back
+    /// by `compact`).
+    pub free_bytes: u64,
+    /// Bytes of each table with its indexes (SQLite's `dbstat`; the
+    /// full-text index's shadow tables each under their own name).
+    pub tables: BTreeMap<String, u64>,
+}
+
+/// What [`Store::compact`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CompactReport {
+    /// Size before (file and log).
+    pub bytes_before: u64,
+    /// Size after.
+    pub bytes_after: u64,
+    /// `bytes_before - bytes_after` (0 when it grew).
+    pub bytes_saved: u64,
+    /// Runs of the copies index before the merge; after it there is one
+    /// (or none).
+    pub index_runs_merged: u64,
+}
+
+/// What [`Store::prune_text`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PruneReport {
+    /// The cut-off: articles dated before it lost their text.
+    pub before: String,
+    /// Articles whose text was pruned now.
+    pub pruned: u64,
+    /// Articles pruned before, left alone.
+    pub already_pruned: u64,
+}
+
+/// What [`Store::backup_to`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BackupReport {
+    /// The backup file.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Articles in it.
+    pub articles: u64,
+}
+
+/// SQLite's own heap now and at its highest (page caches, statements),
+/// in bytes.
+pub fn sqlite_heap() -> (u64, u64) {
+    // SAFETY: both only read SQLite's global memory counters.
+    unsafe {
+        (
+            rusqlite::ffi::sqlite3_memory_used() as u64,
+            rusqlite::ffi::sqlite3_memory_highwater(0) as u64,
+        )
+    }
+}
+
+impl Reader {
+    /// The store's size on disk, by table.
+    pub fn size(&self) -> Result<StoreSize> {
+        let pragma = |name: &str| -> Result<u64> {
+            Ok(self
+                .conn
+                .pragma_query_value(None, name, |r| r.get::<_, i64>(0))? as u64)
+        };
+        let page = pragma("page_size")?;
+        let file = pragma("page_count")? * page;
+        let wal_bytes = self
+            .conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| std::fs::metadata(format!("{p}-wal")).ok())
+            .map_or(0, |m| m.len());
+        let mut tables = BTreeMap::new();
+        // dbstat names indexes apart: each is counted with its table.
+        let rows: rusqlite::Result<Vec<(String, i64)>> = self
+            .conn
+            .prepare(
+                "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d
+                 LEFT JOIN sqlite_schema m ON m.name = d.name GROUP BY 1",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect());
+        // A build without dbstat still reports the totals.
+        for (name, bytes) in rows.unwrap_or_default() {
+            tables.insert(name, bytes as u64);
+        }
+        Ok(StoreSize {
+            bytes: file + wal_bytes,
+            wal_bytes,
+            free_bytes: pragma("freelist_count")? * page,
+            tables,
+        })
+    }
+}
+
+impl Store {
+    /// Sets the memory SQLite's page cache and the copies index's recent
+    /// tier may take, `mb` MiB in all: a quarter for the page cache, the
+    /// rest for the index (whose recent tier is what keeps the cost of an
+    /// arrival flat).
+    pub fn set_cache_budget(&mut self, mb: u64) -> Result<()> {
+        let bytes = mb.max(4) << 20;
+        self.reader
+            .conn
+            .pragma_update(None, "cache_size", -((bytes / 4 / 1024) as i64))?;
+        self.set_copy_index_budget(IndexBudget {
+            recent_bytes: (bytes - bytes / 4) as usize,
+        });
+        Ok(())
+    }
+
+    /// Checkpoints the log, merges the copies index's runs into one
+    /// (dropping deleted and pruned articles' postings), optimises the
+    /// full-text index and rewrites the file without free pages.
+    pub fn compact(&mut self) -> Result<CompactReport> {
+        let bytes_before = self.size()?.bytes;
+        let runs = self.compact_copy_index()? as u64;
+        let conn = &self.reader.conn;
+        conn.execute_batch(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('optimize');
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )?;
+        conn.execute_batch("VACUUM")?;
+        conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        let bytes_after = self.size()?.bytes;
+        Ok(CompactReport {
+            bytes_before,
+            bytes_after,
+            bytes_saved: bytes_before.saturating_sub(bytes_after),
+            index_runs_merged: runs,
+        })
+    }
+
+    /// Drops the text of the articles dated before `before` (a date,
+    /// `YYYY-MM-DD`), with their sentences, full-text rows (the headline
+    /// stays searchable), fingerprints and index keys. Their stories,
+    /// summaries, quotes, copy evidence and citations stay, and the article
+    /// is marked "text pruned". Undated articles are kept.
+    pub fn prune_text(&mut self, before: &str) -> Result<PruneReport> {
+        let day = chrono::NaiveDate::parse_from_str(before, "%Y-%m-%d").map_err(|_| {
+            Error::invalid(format!("--before {before:?}: expected a date, YYYY-MM-DD"))
+        })?;
+        let cutoff = day.format("%Y-%m-%d").to_string();
+        let batch = self.begin()?;
+        let tx = &batch.tx;
+        let already_pruned: i64 = tx.query_row(
+            "SELECT count(*) FROM articles WHERE date < ?1 AND text_pruned_at IS NOT NULL",
+            [&cutoff],
+            |r| r.get(0),
+        )?;
+        let ids: Vec<i64> = tx
+            .prepare(
+                "SELECT id FROM articles WHERE date < ?1 AND text_pruned_at IS NULL ORDER BY id",
+            )?
+            .query_map([&cutoff], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let stamp = now();
+        for &id in &ids {
+            tx.prepare_cached(
+                "INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                 SELECT 'delete', id, coalesce(search_title, title), coalesce(search_text, text)
+                 FROM articles WHERE id = ?1",
+            )?
+            .execute([id])?;
+            tx.prepare_cached(
+                "UPDATE articles SET text = '', search_text = NULL, text_pruned_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, stamp])?;
+            tx.prepare_cached(
+                "INSERT INTO articles_fts(rowid, title, text)
+                 SELECT id, coalesce(search_title, title), '' FROM articles WHERE id = ?1",
+            )?
+            .execute([id])?;
+            for table in ["sentences", "copy_fingerprints", "copy_recent"] {
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE article_id = ?1"))?
+                    .execute([id])?;
+            }
+            tx.prepare_cached("INSERT OR IGNORE INTO copy_deleted (article_id) VALUES (?1)")?
+                .execute([id])?;
+        }
+        batch.commit()?;
+        Ok(PruneReport {
+            before: cutoff,
+            pruned: ids.len() as u64,
+            already_pruned: already_pruned as u64,
+        })
+    }
+
+    /// Writes a consistent copy of the store to `path` with SQLite's online
+    /// backup, in one step under one read transaction: writers (another
+    /// process ingesting) go on meanwhile, and the copy is the store as of
+    /// the moment it started. Refuses to overwrite a file.
+    pub fn backup_to(&self, path: &Path) -> Result<BackupReport> {
+        if path.exists() {
+            return Err(
+                Error::invalid("the backup file exists already; choose a new name").with_path(path),
+            );
+        }
+        let partial = path.with_extension("partial");
+        let run = || -> Result<()> {
+            let mut dest = Connection::open(&partial)?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.reader.conn, &mut dest)?;
+                backup.run_to_completion(-1, Duration::ZERO, None)?;
+            }
+            // A single file, with no log beside it.
+            dest.pragma_update(None, "journal_mode", "DELETE")?;
+            let ok: String = dest.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(Error::invalid(format!(
+                    "the backup does not check out: {ok}"
+                )));
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.with_path(path));
+        }
+        std::fs::rename(&partial, path).map_err(|e| Error::from(e).with_path(path))?;
+        let copy = Store::open_read_only(path)?;
+        Ok(BackupReport {
+            path: path.display().to_string(),
+            bytes: std::fs::metadata(path)
+                .map_err(|e| Error::from(e).with_path(path))?
+                .len(),
+            articles: copy.stats()?.articles,
+        })
+    }
+}
