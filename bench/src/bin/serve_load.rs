@@ -2,10 +2,11 @@
 //! while an ingest of many articles goes in through `POST /api/articles`.
 //!
 //!   cargo run --release -p storyline-bench --bin serve_load -- [--articles 10000]
-//!       [--readers 50] [--seconds 30] [--batch 250] [--data DIR]
+//!       [--readers 50] [--seconds 30] [--batch 250] [--data DIR] [--db FILE]
 //!
 //! The server runs in this process on its own runtime, over a temp database
-//! that starts with the bundled corpus (`corpus/`). The articles are made at
+//! that starts with the bundled corpus (`corpus/`), or over `--db` (a big
+//! store, as bench/year.sh runs it). The articles are made at
 //! run time from the shared data sets' `*/articles.jsonl` (research use: read,
 //! never copied): each text is used again with its own id and URL and a last
 //! sentence of its own, so every article is new to the store. Readers run
@@ -37,6 +38,10 @@ struct Args {
     /// How long the readers run, in seconds.
     #[arg(long, default_value_t = 30)]
     seconds: u64,
+    /// Run against this existing store (written to: use a copy) instead of
+    /// a temp one seeded with the bundled corpus.
+    #[arg(long)]
+    db: Option<PathBuf>,
     /// Articles per POST.
     #[arg(long, default_value_t = 250)]
     batch: usize,
@@ -135,8 +140,13 @@ fn main() -> Result<()> {
     let posts = articles(&data, args.articles)?;
 
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("load.db");
-    let seeded = {
+    let db = args
+        .db
+        .clone()
+        .unwrap_or_else(|| dir.path().join("load.db"));
+    let seeded = if args.db.is_some() {
+        storyline::store::Store::open(&db)?.stats()?.articles
+    } else {
         let mut store = storyline::store::Store::open(&db)?;
         let r = storyline::pipeline::ingest(
             &mut store,
