@@ -419,6 +419,9 @@ pub fn article_body(v: &ArticleView) -> Markup {
                     span.badge.reused { (reused.len()) " of " (a.sentences.len()) " sentences found elsewhere" }
                 }
             }
+            @if a.text_pruned {
+                p.pruned { "text pruned: this article's text was dropped by the retention policy (storyline prune); its stories, summaries, quotes and copies stay" }
+            }
             div.text {
                 @for sentences in paragraphs.values() {
                     p {

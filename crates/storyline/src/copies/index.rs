@@ -287,12 +287,16 @@ pub trait IndexStorage {
 pub struct IndexBudget {
     /// Bytes of the recent tier.
     pub recent_bytes: usize,
+    /// Articles per generation of the recent tier (the unit that moves to
+    /// the archive), at most [`GENERATION`].
+    pub generation: usize,
 }
 
 impl Default for IndexBudget {
     fn default() -> Self {
         IndexBudget {
             recent_bytes: 256 << 20,
+            generation: GENERATION,
         }
     }
 }
@@ -339,9 +343,9 @@ impl Generation {
         }
     }
 
-    fn takes(&self, article: i64) -> bool {
+    fn takes(&self, article: i64, size: usize) -> bool {
         !self.is_sealed
-            && self.articles < GENERATION
+            && self.articles < size.clamp(1, GENERATION)
             && article >= self.first
             && article - self.first <= u16::MAX as i64
     }
@@ -474,7 +478,7 @@ impl CopyIndex {
         if !self
             .generations
             .last()
-            .is_some_and(|g| g.takes(keys.article))
+            .is_some_and(|g| g.takes(keys.article, self.budget.generation))
         {
             if let Some(g) = self.generations.last_mut()
                 && !g.is_sealed
@@ -982,6 +986,7 @@ mod tests {
         // A budget that holds about one generation.
         let mut index = CopyIndex::new(IndexBudget {
             recent_bytes: 6 << 20,
+            ..IndexBudget::default()
         });
         index.sync(&storage).unwrap();
         let n = 5 * GENERATION as i64;
@@ -1000,7 +1005,11 @@ mod tests {
         let kept = old.sentences[5].bands[0];
         let dropped = old.sentences[5].bands[5];
         let hits = index
-            .lookup(&storage, &[kept, dropped, old.bands[0], old.bands[30]])
+            .lookup(
+                &storage,
+                &[kept, dropped, old.bands[0], old.bands[30]],
+                &[kept, dropped, old.bands[0], old.bands[30]],
+            )
             .unwrap();
         let posting = Posting {
             article: 3,
@@ -1013,7 +1022,11 @@ mod tests {
         // A recent article: every key.
         let new = article(n - 3);
         let hits = index
-            .lookup(&storage, &[new.sentences[2].bands[9]])
+            .lookup(
+                &storage,
+                &[new.sentences[2].bands[9]],
+                &[new.sentences[2].bands[9]],
+            )
             .unwrap();
         assert_eq!(hits.values().next().unwrap()[0].article, n - 3);
         // The key every article shares: capped, oldest kept in the archive.
@@ -1022,6 +1035,7 @@ mod tests {
         // A fresh index over the same storage sees the same.
         let mut again = CopyIndex::new(IndexBudget {
             recent_bytes: 6 << 20,
+            ..IndexBudget::default()
         });
         again.sync(&storage).unwrap();
         assert_eq!(again.shape(), index.shape());
@@ -1034,7 +1048,10 @@ mod tests {
     #[test]
     fn compaction_merges_runs_and_drops_deleted_articles() {
         let storage = MemoryIndexStorage::default();
-        let mut index = CopyIndex::new(IndexBudget { recent_bytes: 1 });
+        let mut index = CopyIndex::new(IndexBudget {
+            recent_bytes: 1,
+            ..IndexBudget::default()
+        });
         index.sync(&storage).unwrap();
         for id in 1..=(3 * GENERATION as i64 + 10) {
             index.add(&storage, &article(id)).unwrap();

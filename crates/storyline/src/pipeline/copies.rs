@@ -600,3 +600,162 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
     batch.commit()?;
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use crate::copies::index::IndexBudget;
+    use crate::ingest::{IngestOptions, Input};
+    use crate::store::Store;
+
+    fn corpus_lines() -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Ingests the lines a few at a time, as a stream arrives, so the
+    /// index's upkeep runs between arrivals.
+    fn ingest_in_steps(store: &mut Store, lines: &[String]) {
+        for chunk in lines.chunks(6) {
+            let input = Input::Memory {
+                name: "stream.jsonl".into(),
+                bytes: chunk.join("\n").into_bytes().into(),
+            };
+            let r = crate::pipeline::ingest_inputs(
+                store,
+                &[input],
+                Vec::new(),
+                &IngestOptions::default(),
+                &|_| {},
+            )
+            .unwrap();
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+        }
+    }
+
+    /// Every (article, other article) pair the store links, by input id.
+    fn links(store: &Store) -> BTreeSet<(String, String)> {
+        let name = |id: i64| store.article(id).unwrap().unwrap().ref_id.unwrap();
+        let mut out = BTreeSet::new();
+        for r in store.reuse_rows(usize::MAX).unwrap() {
+            out.insert((name(r.article), name(r.found.other_article)));
+        }
+        for p in store.near_duplicate_pairs(0.0).unwrap() {
+            out.insert((name(p.a), name(p.b)));
+        }
+        out
+    }
+
+    /// A rewrite of an early article, arriving last: its first paragraph
+    /// dropped, its verbs of saying swapped.
+    fn rewrite_of(line: &str) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let rest = text.split_once("\n\n").map_or(text, |(_, r)| r);
+        v["text"] = rest
+            .replace(" said ", " stated ")
+            .replace(" has ", " had ")
+            .into();
+        v["id"] = "rewrite".into();
+        v.to_string()
+    }
+
+    #[test]
+    fn the_archive_finds_what_the_full_index_finds() {
+        let mut lines = corpus_lines();
+        let source = lines
+            .iter()
+            .find(|l| l.contains("\"1_11ecb\""))
+            .unwrap()
+            .clone();
+        lines.push(rewrite_of(&source));
+
+        let mut full = Store::open_in_memory().unwrap();
+        ingest_in_steps(&mut full, &lines);
+        // Generations of four articles, and no room for more than one:
+        // all but the last few articles are matched through the archive.
+        let mut tiered = Store::open_in_memory().unwrap();
+        tiered.set_copy_index_budget(IndexBudget {
+            recent_bytes: 1,
+            generation: 4,
+        });
+        ingest_in_steps(&mut tiered, &lines);
+        let stats = tiered.copy_index_stats().unwrap();
+        assert!(stats.runs >= 1 && stats.archive_entries > 0, "{stats:?}");
+        assert!(stats.recent_articles < 12, "{stats:?}");
+
+        let (want, got) = (links(&full), links(&tiered));
+        assert!(want.len() > 20, "{}", want.len());
+        let kept = want.intersection(&got).count();
+        assert!(
+            kept * 100 >= want.len() * 95,
+            "{kept} of {}: missed {:?}",
+            want.len(),
+            want.difference(&got).collect::<Vec<_>>()
+        );
+        // The rewrite of an article long gone to the archive is still
+        // matched sentence by sentence.
+        let id = |s: &Store, r: &str| s.resolve(r).unwrap().unwrap();
+        let (rewrite, source) = (id(&tiered, "rewrite"), id(&tiered, "1_11ecb"));
+        let sentences = tiered.article(rewrite).unwrap().unwrap().sentences.len();
+        let matched: BTreeSet<usize> = tiered
+            .reuse_of(rewrite)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.other_article == source)
+            .map(|m| m.sentence)
+            .collect();
+        assert!(
+            sentences >= 4 && matched.len() * 2 >= sentences,
+            "{} of {sentences}",
+            matched.len()
+        );
+    }
+
+    #[test]
+    fn a_rolled_back_batch_leaves_nothing_in_the_index() {
+        let lines = corpus_lines();
+        let mut store = Store::open_in_memory().unwrap();
+        ingest_in_steps(&mut store, &lines[..6]);
+        // An article indexed in a batch that rolls back: its id is given
+        // again to the next article.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rolled-back.jsonl");
+        std::fs::write(&file, &lines[40]).unwrap();
+        let (articles, _) = crate::pipeline::read_articles(&[file], &IngestOptions::default());
+        let rolled_back =
+            crate::pipeline::store_batch(&mut store, &articles, &crate::Cancel::new(), |_, _| {
+                Err(crate::Error::invalid("roll back"))
+            });
+        assert!(rolled_back.is_err());
+        assert_eq!(store.stats().unwrap().articles, 6);
+        ingest_in_steps(&mut store, &lines[8..9]);
+        let original = store.resolve(&ref_of(&lines[8])).unwrap().unwrap();
+        // A light edit of it (its last paragraph gone) finds it.
+        let mut v: serde_json::Value = serde_json::from_str(&lines[8]).unwrap();
+        let text = v["text"].as_str().unwrap().to_string();
+        let cut = text.trim_end().rfind("\n\n").unwrap();
+        v["text"] = text[..cut].into();
+        v["id"] = "edited".into();
+        ingest_in_steps(&mut store, &[v.to_string()]);
+        let edited = store.resolve("edited").unwrap().unwrap();
+        let near: Vec<i64> = store
+            .near_duplicates_of(edited)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.other)
+            .collect();
+        assert!(near.contains(&original), "{near:?}");
+    }
+
+    fn ref_of(line: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    }
+}

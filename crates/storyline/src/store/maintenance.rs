@@ -126,6 +126,7 @@ impl Store {
             .pragma_update(None, "cache_size", -((bytes / 4 / 1024) as i64))?;
         self.set_copy_index_budget(IndexBudget {
             recent_bytes: (bytes - bytes / 4) as usize,
+            ..IndexBudget::default()
         });
         Ok(())
     }
@@ -222,7 +223,20 @@ impl Store {
             let mut dest = Connection::open(&partial)?;
             {
                 let backup = rusqlite::backup::Backup::new(&self.reader.conn, &mut dest)?;
-                backup.run_to_completion(-1, Duration::ZERO, None)?;
+                // Every page in one step: one read transaction, so the
+                // copy is one moment of the store however writers go on.
+                let mut waits = 0;
+                loop {
+                    match backup.step(-1)? {
+                        rusqlite::backup::StepResult::Done => break,
+                        rusqlite::backup::StepResult::More => {}
+                        _ if waits < 1200 => {
+                            waits += 1;
+                            std::thread::sleep(Duration::from_millis(50));
+                        }
+                        _ => return Err(Error::invalid("the store stayed locked for a minute")),
+                    }
+                }
             }
             // A single file, with no log beside it.
             dest.pragma_update(None, "journal_mode", "DELETE")?;
@@ -247,5 +261,128 @@ impl Store {
                 .len(),
             articles: copy.stats()?.articles,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::ingest::{IngestOptions, Input};
+
+    fn ingest(store: &mut Store, lines: &[&str]) {
+        let input = Input::Memory {
+            name: "lines.jsonl".into(),
+            bytes: lines.join("\n").into_bytes().into(),
+        };
+        let r = crate::pipeline::ingest_inputs(
+            store,
+            &[input],
+            Vec::new(),
+            &IngestOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+    }
+
+    fn corpus() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn a_backup_is_the_store_as_it_was_when_it_started_and_restores() {
+        let corpus = corpus();
+        let lines: Vec<&str> = corpus.lines().take(30).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("news.db");
+        let mut store = Store::open(&db).unwrap();
+        ingest(&mut store, &lines);
+        // Another process is writing: its transaction is open, uncommitted.
+        let mut other = Store::open(&db).unwrap();
+        let batch = other.begin().unwrap();
+        batch
+            .tx
+            .execute("DELETE FROM articles WHERE id <= 10", [])
+            .unwrap();
+        let copy = dir.path().join("copy.db");
+        let report = store.backup_to(&copy).unwrap();
+        assert_eq!(report.articles, 30);
+        assert!(store.backup_to(&copy).is_err(), "an existing file is kept");
+        batch.commit().unwrap();
+        let later = store.backup_to(&dir.path().join("later.db")).unwrap();
+        assert_eq!(later.articles, 20);
+
+        // Restored: the copy is a sound, whole store that takes new articles.
+        let mut restored = Store::open(&copy).unwrap();
+        assert!(restored.check().unwrap().ok);
+        assert_eq!(restored.stats().unwrap().articles, 30);
+        let id = restored.resolve("1_11ecb").unwrap().unwrap();
+        assert!(restored.story_of(id).unwrap().is_some());
+        assert!(!restored.search("Reid", 5, 0).unwrap().is_empty());
+        let more: Vec<&str> = corpus.lines().skip(30).take(5).collect();
+        ingest(&mut restored, &more);
+        assert_eq!(restored.stats().unwrap().articles, 35);
+    }
+
+    #[test]
+    fn pruned_articles_keep_their_stories_summaries_and_evidence() {
+        let corpus = corpus();
+        let lines: Vec<&str> = corpus.lines().collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("news.db")).unwrap();
+        ingest(&mut store, &lines);
+        let id = store.resolve("1_2ecbplus").unwrap().unwrap();
+        let before = store.article(id).unwrap().unwrap();
+        assert_eq!(before.date.as_deref(), Some("2013-05-02"));
+        let story = store.story_of(id).unwrap().unwrap();
+        let summary = store.summary(story).unwrap();
+        let reuse = store.reuse_of(id).unwrap();
+        let near = store.near_duplicates_of(id).unwrap();
+        let undated = store.resolve("1_11ecb").unwrap().unwrap();
+
+        let report = store.prune_text("2013-05-03").unwrap();
+        assert!(report.pruned >= 4, "{report:?}");
+        let after = store.article(id).unwrap().unwrap();
+        assert!(after.text_pruned && after.text.is_empty() && after.sentences.is_empty());
+        assert_eq!(after.title, before.title);
+        assert_eq!(store.story_of(id).unwrap(), Some(story));
+        assert_eq!(store.summary(story).unwrap(), summary);
+        assert_eq!(store.reuse_of(id).unwrap(), reuse);
+        assert_eq!(store.near_duplicates_of(id).unwrap(), near);
+        let kept = store.article(undated).unwrap().unwrap();
+        assert!(!kept.text_pruned && !kept.text.is_empty());
+        // The headline is still searched; the text is not.
+        let title_hits = store
+            .search("Lohan checks into rehab facility", 20, 0)
+            .unwrap();
+        assert!(title_hits.iter().any(|h| h.article.id == id));
+        assert_eq!(
+            store.prune_text("2013-05-03").unwrap().already_pruned,
+            report.pruned
+        );
+        assert!(store.prune_text("May 3rd").is_err());
+
+        // A reprint of a pruned text still goes in, and the store checks out
+        // after compaction.
+        let reprint = lines
+            .iter()
+            .find(|l| l.contains("\"1_2ecbplus\""))
+            .unwrap()
+            .replace("\"1_2ecbplus\"", "\"reprint\"");
+        ingest(&mut store, &[&reprint]);
+        let compacted = store.compact().unwrap();
+        assert_eq!(
+            compacted.bytes_saved,
+            compacted.bytes_before.saturating_sub(compacted.bytes_after)
+        );
+        assert!(store.check().unwrap().ok);
+        let size = store.size().unwrap();
+        assert!(
+            size.bytes > 0 && size.tables.contains_key("articles"),
+            "{size:?}"
+        );
     }
 }
