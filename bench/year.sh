@@ -19,7 +19,8 @@
 # Prints a markdown table and writes every figure to $YEAR_OUT/results-LABEL.json.
 # Environment: STORYLINE_BIN (measure this binary, e.g. main's build, instead of building the
 # working tree's), LABEL (names the results, default "tree"), APPEND (default 10000), CACHE_MB
-# (passed as --cache-mb when set), SERVE_SECONDS (default 30; 0 skips serve_load),
+# (passed as --cache-mb when set), STREAM_N (use the stream of this many articles, made before, for
+# every size), SERVE_SECONDS (default 30; 0 skips serve_load),
 # SERVE_ARTICLES (default 2000), YEAR_OUT (default target/year), KEEP_DB (1 keeps the stores),
 # STORYLINE_SHARED (bench/shared.sh), QUIET_WAIT (bench/lib.sh).
 # The data sets have research licences: the streams are written under $YEAR_OUT only.
@@ -44,7 +45,9 @@ if [ -n "${STORYLINE_BIN:-}" ]; then
     cp "$STORYLINE_BIN" "$RUNS/storyline"
 else
     log "building storyline-cli and serve_load (release)"
-    cargo build --release -p storyline-cli -p storyline-bench --bin serve_load >&2
+    # Two builds: `--bin serve_load` would restrict the first package to that bin too.
+    cargo build --release -p storyline-cli >&2
+    cargo build --release -p storyline-bench --bin serve_load >&2
     cp "$ROOT/target/release/storyline" "$RUNS/storyline"
 fi
 BIN="$RUNS/storyline"
@@ -57,7 +60,8 @@ fresh_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 LARGEST=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
 GEN_STAMP="$(md5sum "$ROOT/bench/year/make_stream.py" | cut -c1-12)"
 for N in $SIZES; do
-    TOTAL=$((N + APPEND))
+    # STREAM_N: read the first N + APPEND articles of a longer stream already made.
+    TOTAL="${STREAM_N:-$((N + APPEND))}"
     STREAM="$OUT/stream-$TOTAL.jsonl.gz"
     TRUTH="$OUT/truth-$TOTAL.jsonl.gz"
     if [ ! -f "$STREAM" ] || [ "$(cat "$STREAM.stamp" 2>/dev/null)" != "$GEN_STAMP" ]; then
@@ -65,8 +69,15 @@ for N in $SIZES; do
         python3 "$ROOT/bench/year/make_stream.py" "$TOTAL" "$STREAM" "$TRUTH"
         echo "$GEN_STAMP" > "$STREAM.stamp"
     fi
-    zcat "$STREAM" | head -n "$N" > "$RUNS/head.jsonl"
-    zcat "$STREAM" | tail -n +"$((N + 1))" > "$RUNS/tail.jsonl"
+    python3 - "$STREAM" "$N" "$APPEND" "$RUNS" <<'EOF'
+import gzip, itertools, sys
+stream, n, append, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+with gzip.open(stream, "rt", encoding="utf-8") as f:
+    with open(f"{runs}/head.jsonl", "w", encoding="utf-8") as head:
+        head.writelines(itertools.islice(f, n))
+    with open(f"{runs}/tail.jsonl", "w", encoding="utf-8") as tail:
+        tail.writelines(itertools.islice(f, append))
+EOF
     DB="$OUT/year-$LABEL-$N.db"
     fresh_db "$DB"
     log "N=$N: ingest of $N articles into a fresh store"
