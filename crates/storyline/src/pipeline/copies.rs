@@ -607,7 +607,7 @@ mod tests {
     use std::path::Path;
 
     use crate::copies::index::IndexBudget;
-    use crate::ingest::{IngestOptions, Input};
+    use crate::ingest::IngestOptions;
     use crate::store::Store;
 
     fn corpus_lines() -> Vec<String> {
@@ -623,18 +623,8 @@ mod tests {
     /// index's upkeep runs between arrivals.
     fn ingest_in_steps(store: &mut Store, lines: &[String]) {
         for chunk in lines.chunks(6) {
-            let input = Input::Memory {
-                name: "stream.jsonl".into(),
-                bytes: chunk.join("\n").into_bytes().into(),
-            };
-            let r = crate::pipeline::ingest_inputs(
-                store,
-                &[input],
-                Vec::new(),
-                &IngestOptions::default(),
-                &|_| {},
-            )
-            .unwrap();
+            let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let r = crate::pipeline::tests::ingest_lines(store, &chunk);
             assert!(r.errors.is_empty(), "{:?}", r.errors);
         }
     }

@@ -518,7 +518,7 @@ fn truncate_words(s: &str, n: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Panics when one of `articles` carries `marker`: a stand-in for a
@@ -530,7 +530,8 @@ mod tests {
         );
     }
 
-    fn ingest_lines(store: &mut Store, lines: &[&str]) -> IngestReport {
+    /// Ingests JSON lines from memory, as one input.
+    pub(crate) fn ingest_lines(store: &mut Store, lines: &[&str]) -> IngestReport {
         let input = ingest::Input::Memory {
             name: "lines.jsonl".into(),
             bytes: lines.join("\n").into_bytes().into(),

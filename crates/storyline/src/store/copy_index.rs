@@ -176,18 +176,7 @@ impl IndexStorage for Batch<'_> {
     }
 
     fn recent_keys(&self, after: i64) -> Result<Vec<ArticleKeys>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT article_id, keys FROM copy_recent WHERE article_id > ?1 ORDER BY article_id",
-        )?;
-        let rows = stmt.query_map([after], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, blob) = row?;
-            out.push(ArticleKeys::decode(id, &blob)?);
-        }
-        Ok(out)
+        self.logged_range(after.saturating_add(1), i64::MAX)
     }
 
     fn log_keys(&self, keys: &ArticleKeys) -> Result<()> {

@@ -269,21 +269,9 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::ingest::{IngestOptions, Input};
 
     fn ingest(store: &mut Store, lines: &[&str]) {
-        let input = Input::Memory {
-            name: "lines.jsonl".into(),
-            bytes: lines.join("\n").into_bytes().into(),
-        };
-        let r = crate::pipeline::ingest_inputs(
-            store,
-            &[input],
-            Vec::new(),
-            &IngestOptions::default(),
-            &|_| {},
-        )
-        .unwrap();
+        let r = crate::pipeline::tests::ingest_lines(store, lines);
         assert!(r.errors.is_empty(), "{:?}", r.errors);
     }
 
