@@ -955,7 +955,11 @@ async fn a_write_while_another_process_writes_is_busy() {
     let body: Value = res.json().await.unwrap();
     error_of(StatusCode::SERVICE_UNAVAILABLE, &body);
     let (status, _, _) = get(&c, server.url("/api/stats")).await;
-    assert_eq!(status, StatusCode::OK, "reads go on beside the other writer");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "reads go on beside the other writer"
+    );
     drop(held);
     drop(other);
     let res = c

@@ -373,8 +373,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("locked.db");
         let holder = rusqlite::Connection::open(&path).unwrap();
-        holder.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);").unwrap();
-        holder.execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (1);").unwrap();
+        holder
+            .execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);")
+            .unwrap();
+        holder
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
+            .unwrap();
         let other = rusqlite::Connection::open(&path).unwrap();
         other.busy_timeout(std::time::Duration::ZERO).unwrap();
         let err = Error::from(other.execute("INSERT INTO t VALUES (2)", []).unwrap_err());
@@ -382,12 +386,18 @@ mod tests {
         assert!(err.to_string().contains("try again"), "{err}");
         // Reading goes on beside the writer (WAL), and once the writer
         // commits the same write succeeds.
-        let n: i64 = other.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+        let n: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0);
         holder.execute_batch("COMMIT").unwrap();
         other.execute("INSERT INTO t VALUES (2)", []).unwrap();
         // Other database failures keep their own kind.
-        let err = Error::from(other.execute("INSERT INTO nowhere VALUES (1)", []).unwrap_err());
+        let err = Error::from(
+            other
+                .execute("INSERT INTO nowhere VALUES (1)", [])
+                .unwrap_err(),
+        );
         assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
     }
 }

@@ -114,7 +114,10 @@ fn check_in_place(id: &str, text: &str, found: &Attributions) {
             assert!(text.contains(cue.as_str()), "{id}: cue {cue:?}");
         }
         if let Some(s) = &q.speaker {
-            assert!(text.contains(s.as_str()), "{id}: speaker {s:?} is not in the text");
+            assert!(
+                text.contains(s.as_str()),
+                "{id}: speaker {s:?} is not in the text"
+            );
         }
     }
 }
@@ -170,10 +173,7 @@ fn a_quote_carried_by_two_articles_is_joined() {
         .find(|q| q.text.contains("We have received around 50 people"))
         .expect("the doctor's quote");
     let sources: Vec<i64> = q.sources.iter().map(|s| s.article).collect();
-    assert!(
-        sources.contains(&1) && sources.contains(&2),
-        "{sources:?}"
-    );
+    assert!(sources.contains(&1) && sources.contains(&2), "{sources:?}");
     assert!(q.wording_differs, "{q:#?}");
 
     // Paul Ferguson's "run, not walk" in two Microsoft patch reports.
@@ -186,7 +186,11 @@ fn a_quote_carried_by_two_articles_is_joined() {
     assert_eq!(q.sources.len(), 2, "{q:#?}");
     assert!(q.wording_differs, "one adds \"When the patch is released\"");
     assert!(!q.speakers_differ, "{q:#?}");
-    assert!(q.sources.iter().all(|s| s.speaker == q.speaker && q.speaker.is_some()));
+    assert!(
+        q.sources
+            .iter()
+            .all(|s| s.speaker == q.speaker && q.speaker.is_some())
+    );
 }
 
 /// The crisis articles (Spanish, French, Italian) of the shared data.
@@ -235,7 +239,10 @@ fn quotes_in_other_languages_hold_together() {
             eprintln!("{code}: {articles} articles, {quotes} quotes, {speakers} with a speaker");
             // Measured when written: 4.4, 4.0 and 2.7 quotes an article, 65%, 72% and
             // 63% with a speaker (es, fr, it).
-            assert!(quotes >= articles * 2, "{code}: {quotes} quotes in {articles} articles");
+            assert!(
+                quotes >= articles * 2,
+                "{code}: {quotes} quotes in {articles} articles"
+            );
             assert!(
                 speakers * 20 >= quotes * 11,
                 "{code}: {speakers} of {quotes} with a speaker"

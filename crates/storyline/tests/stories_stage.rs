@@ -73,7 +73,11 @@ fn pairwise(found: &HashMap<String, i64>, gold: &HashMap<String, String>) -> (f6
 fn majority(found: &HashMap<String, i64>, gold: &HashMap<String, String>) -> HashMap<String, i64> {
     let mut counts: HashMap<&String, HashMap<i64, u32>> = HashMap::new();
     for (id, event) in gold {
-        *counts.entry(event).or_default().entry(found[id]).or_default() += 1;
+        *counts
+            .entry(event)
+            .or_default()
+            .entry(found[id])
+            .or_default() += 1;
     }
     counts
         .into_iter()
@@ -95,7 +99,12 @@ fn cluster_all(c: &Clusterer, articles: &[EcbArticle]) -> (MemoryIndex, HashMap<
     let mut found = HashMap::new();
     for (i, a) in articles.iter().enumerate() {
         let placed = c
-            .assign(&mut index, i as i64 + 1, &features(a), &CopyEvidence::default())
+            .assign(
+                &mut index,
+                i as i64 + 1,
+                &features(a),
+                &CopyEvidence::default(),
+            )
             .unwrap();
         found.insert(a.id.clone(), placed.story);
     }
@@ -167,7 +176,10 @@ fn the_two_events_of_a_topic_get_stories_of_their_own() {
     assert_eq!(paired, 9, "topics with both events in the file");
     // Measured when written: only topic 12 (Indian Navy and Somali pirates,
     // December 2008 and another capture) shares a story.
-    assert!(together.len() <= 1, "the two events share a story in {together:?}");
+    assert!(
+        together.len() <= 1,
+        "the two events share a story in {together:?}"
+    );
 }
 
 /// A near-duplicate joins the story of the article it copies, whatever its
@@ -242,7 +254,12 @@ fn one_event_told_twice_merges_into_the_older_id_when_merges_are_on() {
         ..StoryParams::default()
     };
     let (index, older, younger, _) = run(merging);
-    assert_eq!(index.aliases.get(&younger), Some(&older), "{:?}", index.aliases);
+    assert_eq!(
+        index.aliases.get(&younger),
+        Some(&older),
+        "{:?}",
+        index.aliases
+    );
     assert!(!index.stories.contains_key(&younger));
     assert_eq!(index.stories[&older].members.len(), lohan.len());
 
@@ -255,9 +272,13 @@ fn one_event_told_twice_merges_into_the_older_id_when_merges_are_on() {
 fn ingested(dir: &Path) -> (PathBuf, Store) {
     let path = dir.join("stories.db");
     let mut store = Store::open(&path).unwrap();
-    let report =
-        pipeline::ingest(&mut store, &[corpus_jsonl()], &IngestOptions::default(), &|_| {})
-            .unwrap();
+    let report = pipeline::ingest(
+        &mut store,
+        &[corpus_jsonl()],
+        &IngestOptions::default(),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(report.records, 106);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     (path, store)
@@ -316,8 +337,14 @@ fn stored_stories_persist_and_resolve() {
     for a in articles.iter().step_by(7) {
         let article = store.resolve(&a.id).unwrap().unwrap();
         let story = store.story_of(article).unwrap().unwrap();
-        assert_eq!(store.story_ref(&format!("article:{}", a.id)).unwrap(), story);
-        assert_eq!(store.story_ref(&format!("article:{article}")).unwrap(), story);
+        assert_eq!(
+            store.story_ref(&format!("article:{}", a.id)).unwrap(),
+            story
+        );
+        assert_eq!(
+            store.story_ref(&format!("article:{article}")).unwrap(),
+            story
+        );
         assert_eq!(store.story_ref(&story.to_string()).unwrap(), story);
         assert_eq!(store.resolve_story(story).unwrap(), Some(story));
     }
@@ -325,7 +352,10 @@ fn stored_stories_persist_and_resolve() {
         store.story_ref("article:no-such-article"),
         Err(Error::NotFound(_))
     ));
-    assert!(matches!(store.story_ref("story 4"), Err(Error::BadArgument(_))));
+    assert!(matches!(
+        store.story_ref("story 4"),
+        Err(Error::BadArgument(_))
+    ));
     assert_eq!(store.resolve_story(1 << 40).unwrap(), None);
 
     drop(store);
@@ -348,7 +378,12 @@ fn recluster_keeps_every_old_id_resolvable() {
     let after = store.story_assignments().unwrap();
     let old: HashSet<i64> = before.members.values().copied().collect();
     let new: HashSet<i64> = after.members.values().copied().collect();
-    assert!(new.len() < old.len(), "{} -> {} stories", old.len(), new.len());
+    assert!(
+        new.len() < old.len(),
+        "{} -> {} stories",
+        old.len(),
+        new.len()
+    );
     assert!(!after.aliases.is_empty(), "fewer stories leave aliases");
     for &id in &old {
         let now = store
@@ -399,5 +434,9 @@ fn catch_up_places_articles_stored_before_the_stage() {
     assert!(with_quotes >= 30, "{with_quotes} articles with quotes");
 
     pipeline::catch_up(&mut store).unwrap();
-    assert_eq!(store.story_assignments().unwrap(), placed, "a second catch-up changes nothing");
+    assert_eq!(
+        store.story_assignments().unwrap(),
+        placed,
+        "a second catch-up changes nothing"
+    );
 }

@@ -85,7 +85,8 @@ pub fn tokenize(text: &str, lang: Lang) -> Vec<Tok> {
                     break;
                 }
             }
-            if chars.get(j).is_some_and(|n| n.1 == '.') && keeps_period(&text[b..byte_end(j)], lang) {
+            if chars.get(j).is_some_and(|n| n.1 == '.') && keeps_period(&text[b..byte_end(j)], lang)
+            {
                 j += 1;
             }
             push(&mut out, j, TokKind::Word);
@@ -174,7 +175,12 @@ pub fn quotations(text: &str, toks: &[Tok]) -> Vec<Quotation> {
 /// several paragraphs, is one sentence with its attribution), or between a
 /// quotation that ends with a full stop and the attribution after it
 /// (`"We go." Trump said.`).
-pub fn sentences(text: &str, toks: &[Tok], quotes: &[Quotation], lang: Lang) -> Vec<(usize, usize)> {
+pub fn sentences(
+    text: &str,
+    toks: &[Tok],
+    quotes: &[Quotation],
+    lang: Lang,
+) -> Vec<(usize, usize)> {
     let mut quotation = vec![None; toks.len()];
     let mut closes = vec![false; toks.len()];
     for (qi, q) in quotes.iter().enumerate() {
@@ -244,7 +250,10 @@ mod tests {
         // ends the sentence, a title never does.
         assert_eq!(
             split("Troops left the U.S. The president said Mr. Smith stays."),
-            ["Troops left the U.S.", "The president said Mr. Smith stays."]
+            [
+                "Troops left the U.S.",
+                "The president said Mr. Smith stays."
+            ]
         );
         // A quotation of several sentences is one with its attribution.
         assert_eq!(
