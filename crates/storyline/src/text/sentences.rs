@@ -122,9 +122,11 @@ struct Rules {
     titles: &'static [&'static str],
     /// Abbreviations (lower case) that may end a sentence, but usually do not.
     abbreviations: &'static [&'static str],
-    /// Abbreviations that are also words, matched with their case only
-    /// ("Calif", "Wash", "Miss" in a dateline, not "miss").
-    proper_abbreviations: &'static [&'static str],
+    /// Abbreviations matched with their case only ("Calif", "Wash", not
+    /// "wash") that keep their period as words ([`keeps_period`]) but end a
+    /// sentence before any capital: in running text one is more often last
+    /// in its sentence ("Nvidia of Santa Clara, Calif. Apart from ATI, …").
+    dotted_names: &'static [&'static str],
     /// Words that commonly open a sentence: after an abbreviation, one of
     /// these means the abbreviation also ended the sentence.
     starters: &'static [&'static str],
@@ -145,7 +147,7 @@ const US_STATES: &[&str] = &[
 const ENGLISH: Rules = Rules {
     titles: TITLES,
     abbreviations: ABBREVIATIONS,
-    proper_abbreviations: US_STATES,
+    dotted_names: US_STATES,
     starters: STARTERS,
     ordinal_period: false,
     low_high_quotes: false,
@@ -162,7 +164,7 @@ const SPANISH: Rules = Rules {
         "dpto", "ej", "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "sept", "oct",
         "nov", "dic", "vol", "cap", "p", "pp", "vs", "cfr", "máx", "mín", "n", "no", "nº", "ss",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "El", "La", "Los", "Las", "Un", "Una", "Unos", "Unas", "Él", "Ella", "Ellos", "Ellas",
         "Este", "Esta", "Estos", "Estas", "Ese", "Esa", "Eso", "Esto", "Pero", "Y", "O", "Sin",
@@ -185,7 +187,7 @@ const FRENCH: Rules = Rules {
         "fév", "avr", "juil", "sept", "oct", "nov", "déc", "lun", "mar", "mer", "jeu", "ven",
         "sam", "dim", "éd", "chap", "min", "max", "hab", "tél", "ex", "art",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "Le",
         "La",
@@ -268,7 +270,7 @@ const GERMAN: Rules = Rules {
         "feb", "mrz", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "mo", "di",
         "mi", "do", "fr", "sa", "so", "geb", "gest", "max", "min", "rd", "tsd",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "Der",
         "Die",
@@ -355,7 +357,7 @@ const ITALIAN: Rules = Rules {
         "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic", "ca", "cfr", "es", "fig",
         "max", "min", "dott", "prof", "sig",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "Il", "Lo", "La", "I", "Gli", "Le", "L", "Un", "Uno", "Una", "Lui", "Lei", "Loro", "Noi",
         "Io", "Ma", "E", "O", "Però", "Quindi", "Poi", "In", "Nel", "Nella", "Per", "Con", "Su",
@@ -378,7 +380,7 @@ const PORTUGUESE: Rules = Rules {
         "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez", "vol", "cap", "p",
         "pp", "ex",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "O",
         "A",
@@ -451,7 +453,7 @@ const DUTCH: Rules = Rules {
         "max", "min", "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
         "dec", "ma", "di", "wo", "do", "vr", "za", "zo", "tel", "mln", "mld",
     ],
-    proper_abbreviations: &[],
+    dotted_names: &[],
     starters: &[
         "De", "Het", "Een", "Hij", "Zij", "Ze", "Wij", "We", "Ik", "Jij", "U", "Maar", "En", "Of",
         "Want", "Dus", "Toen", "Als", "Wanneer", "In", "Op", "Aan", "Bij", "Met", "Na", "Voor",
@@ -674,16 +676,14 @@ fn is_initials(word: &str) -> bool {
 }
 
 fn is_abbreviation(word: &str, rules: &Rules) -> bool {
-    rules.titles.contains(&word)
-        || rules.proper_abbreviations.contains(&word)
-        || rules.abbreviations.contains(&word.to_lowercase().as_str())
+    rules.titles.contains(&word) || rules.abbreviations.contains(&word.to_lowercase().as_str())
 }
 
 /// Whether the period after `word` belongs to it in `lang`: a title
 /// ("Mr.", "Sen."), a capitalised abbreviation ("Inc.", "Jan.", "Calif.")
 /// or initials ("J.", "U.S."). What a tokenizer that keeps such words whole
-/// asks; a lower-case word ("no.", "est.") keeps no period, since it may
-/// end a sentence.
+/// asks (the period may still end the sentence too); a lower-case word
+/// ("no.", "est.") keeps no period.
 pub fn keeps_period(word: &str, lang: Lang) -> bool {
     let capital = word.chars().next().is_some_and(char::is_uppercase);
     if !capital {
@@ -692,7 +692,8 @@ pub fn keeps_period(word: &str, lang: Lang) -> bool {
     if is_initials(word) {
         return true;
     }
-    is_abbreviation(word, rules(lang).unwrap_or(&ENGLISH))
+    let rules = rules(lang).unwrap_or(&ENGLISH);
+    is_abbreviation(word, rules) || rules.dotted_names.contains(&word)
 }
 
 /// Whether `rest` (the text after a period and a space) is a calibre's
@@ -862,14 +863,10 @@ mod tests {
     }
 
     #[test]
-    fn us_states_are_abbreviations_with_their_case_only() {
+    fn us_states_keep_their_period_and_end_sentences() {
         assert_eq!(
-            split("He was born in Wichita, Kan. Doctors there said so."),
-            ["He was born in Wichita, Kan. Doctors there said so."]
-        );
-        assert_eq!(
-            split("He was born in Wichita, Kan. The family moved."),
-            ["He was born in Wichita, Kan.", "The family moved."]
+            split("It competes with Nvidia of Santa Clara, Calif. Apart from ATI, AMD buys."),
+            ["It competes with Nvidia of Santa Clara, Calif.", "Apart from ATI, AMD buys."]
         );
         // "ill" is a word, not Illinois.
         assert_eq!(
