@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn words_keep_the_periods_the_text_stage_keeps() {
-        let text = "Sen. Feinstein, D-Calif., and J. Smith of Acme Inc. said no.";
+        let text = "Sen. Feinstein of Calif., and J. Smith of Acme Inc. said no.";
         let words: Vec<&str> = tokenize(text, Lang::EN)
             .iter()
             .map(|t| &text[t.start..t.end])
