@@ -866,7 +866,10 @@ mod tests {
     fn us_states_keep_their_period_and_end_sentences() {
         assert_eq!(
             split("It competes with Nvidia of Santa Clara, Calif. Apart from ATI, AMD buys."),
-            ["It competes with Nvidia of Santa Clara, Calif.", "Apart from ATI, AMD buys."]
+            [
+                "It competes with Nvidia of Santa Clara, Calif.",
+                "Apart from ATI, AMD buys."
+            ]
         );
         // "ill" is a word, not Illinois.
         assert_eq!(
