@@ -15,6 +15,8 @@ pub mod stats;
 pub mod stories;
 pub mod story;
 pub mod summarize;
+pub mod thread;
+pub mod threads;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
