@@ -545,6 +545,14 @@ pub struct ReclusterArgs {
     /// shared_bonus, shared_full).
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
+    /// The thread stage's tuning, whole or in part, as JSON (`bar`,
+    /// `min_names`, `words_weight`, `move_margin`), for this rebuild and
+    /// every later ingest.
+    #[arg(long, value_name = "JSON")]
+    pub thread_params: Option<String>,
+    /// Rebuild the threads only, from the stories as they are.
+    #[arg(long)]
+    pub threads_only: bool,
 }
 
 /// Arguments of `storyline summarize`.

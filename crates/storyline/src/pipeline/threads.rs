@@ -9,7 +9,7 @@ use super::stories::{CarriedIds, carry_ids};
 use crate::error::Result;
 use crate::store::threads::SqlThreadIndex;
 use crate::store::{Batch, Store};
-use crate::threads::Threader;
+use crate::threads::{ThreadParams, Threader};
 
 /// Places stories that are new or have changed in threads, and takes the
 /// stories that are gone out of theirs. Returns the threads they are in.
@@ -43,6 +43,19 @@ pub fn backfill(store: &mut Store) -> Result<usize> {
     update(&batch, &missing)?;
     batch.commit()?;
     Ok(missing.len())
+}
+
+/// Rebuilds every thread (and nothing else) from the stories as they are,
+/// with `params` when given (kept for later ingests).
+pub fn rethread(store: &mut Store, params: Option<ThreadParams>) -> Result<ThreadRebuild> {
+    let batch = store.begin()?;
+    if let Some(p) = params {
+        batch.save_thread_params(&p)?;
+    }
+    let before = batch.article_threads()?;
+    let report = rebuild(&batch, &before)?;
+    batch.commit()?;
+    Ok(report)
 }
 
 /// What a thread rebuild changed.

@@ -198,6 +198,18 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Keeps the thread stage's tuning for later ingests.
+    pub fn save_thread_params(&self, params: &ThreadParams) -> Result<()> {
+        let json = serde_json::to_string(params)
+            .map_err(|e| crate::Error::BadArgument(format!("thread params: {e}")))?;
+        self.tx.execute(
+            "INSERT INTO story_meta (name, value) VALUES ('thread_params', ?1)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [json],
+        )?;
+        Ok(())
+    }
+
     /// Stories deleted (or merged into another) since the threads last
     /// looked; the list is emptied.
     pub fn take_thread_orphans(&self) -> Result<Vec<i64>> {

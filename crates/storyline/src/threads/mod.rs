@@ -56,6 +56,7 @@ const CANDIDATES: usize = 12;
 
 /// The thread stage's tuning.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ThreadParams {
     /// Score a story needs to join a thread.
     pub bar: f32,
