@@ -250,7 +250,9 @@ impl Batch<'_> {
     /// Renumbers a rebuilt thread to the id it carries over, and records
     /// the old ids that now resolve to another thread.
     pub fn renumber_threads(&self, ids: &[(i64, i64)], aliases: &[(i64, i64)]) -> Result<()> {
-        // Through negative ids first, so no two threads ever share one.
+        // Through negative ids first, so no two threads ever share one;
+        // the references are checked once all are renumbered.
+        self.tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         for (from, to) in ids {
             self.tx.execute(
                 "UPDATE threads SET id = ?2 WHERE id = ?1",
