@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import sqlite3
 import sys
 import time
 from collections import Counter, defaultdict
@@ -35,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "stories"))
 import common  # noqa: E402
 import metrics  # noqa: E402
-from run_storyline import Storyline, write_jsonl, refs_of  # noqa: E402
+from run_storyline import Storyline, write_jsonl  # noqa: E402
 
 OUT = common.ROOT / "target" / "threads"
 
@@ -85,27 +86,30 @@ def runs():
     return named
 
 
-def read(sl, rows, workers=2):
-    threads = sl.json("threads")
-    with ThreadPoolExecutor(workers) as pool:
-        views = list(pool.map(lambda t: sl.json("thread", str(t["id"])), threads))
-    ref_thread, ref_story, art_thread, art_story = {}, {}, {}, {}
-    for v in views:
-        for a in v["articles"]:
-            art_thread[a["id"]], art_story[a["id"]] = v["id"], a["story"]
-            if a.get("ref") is not None:
-                ref_thread[a["ref"]], ref_story[a["ref"]] = v["id"], a["story"]
-    for r in rows:
-        if r["id"] in ref_thread:
-            continue
-        p = sl.run("article", f"ref:{r['id']}", "--json", check=False)
-        if p.returncode == 0:
-            a = json.loads(p.stdout)
-            if a.get("thread") is not None:
-                ref_thread[r["id"]], ref_story[r["id"]] = a["thread"], a["story"]
+def read(sl, rows):
+    """Thread and story of every input id.  Read from the store file directly (sqlite3,
+    read-only): one query instead of a process per thread, which the tuning grid needs;
+    the contract (`threads`, `thread ID --json`) is exercised by timelines() and the
+    tests."""
+    con = sqlite3.connect(f"file:{sl.db}?mode=ro", uri=True)
+    got = con.execute(
+        "SELECT r.ref_id, ts.thread_id, sa.story_id FROM article_refs r "
+        "JOIN story_articles sa ON sa.article_id = r.article_id "
+        "JOIN thread_stories ts ON ts.story_id = sa.story_id").fetchall()
+    con.close()
+    ref_thread = {ref: t for ref, t, _ in got}
+    ref_story = {ref: s for ref, _, s in got}
     tp = [("t", ref_thread[r["id"]]) if r["id"] in ref_thread else ("single", r["id"]) for r in rows]
     sp = [("s", ref_story[r["id"]]) if r["id"] in ref_story else ("single", r["id"]) for r in rows]
-    return tp, sp, views
+    return tp, sp
+
+
+def timelines(sl, rows, tp):
+    """`thread ID --json` of the threads holding the most crisis articles."""
+    ids = Counter(t for (kind, t), r in zip(tp, rows) if kind == "t" and r.get("set") == "crisis")
+    wanted = [t for t, _ in ids.most_common(24)]
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(lambda t: sl.json("thread", str(t)), wanted))
 
 
 def ingest(binary, name, rows):
@@ -256,7 +260,7 @@ def tune(binary):
         row = {"params": params}
         for n, rows in train.items():
             sls[n].run("recluster", "--threads-only", "--thread-params", json.dumps(params))
-            tp, _, _ = read(sls[n], rows)
+            tp, _ = read(sls[n], rows)
             row[n] = metrics.score(tp, [r["story"] for r in rows])
         table.append(row)
         print(json.dumps({"params": params, **{n: {k: round(row[n][k], 3) for k in ("bcubed_p", "bcubed_r", "bcubed_f1")} for n in train}}), file=sys.stderr)
@@ -286,13 +290,13 @@ def main():
         sl, info = ingest(args.bin, name, rows)
         if params:
             sl.run("recluster", "--threads-only", "--thread-params", json.dumps(params))
-        tp, sp, views = read(sl, rows)
+        tp, sp = read(sl, rows)
         res = {**score(rows, tp, sp), **info}
         if any(r.get("set") == "crisis" for r in rows):
-            res["timeline"] = timeline_scores(rows, views)
+            res["timeline"] = timeline_scores(rows, timelines(sl, rows, tp))
         t0 = time.perf_counter()
         rep = sl.json("recluster")
-        rtp, rsp, _ = read(sl, rows)
+        rtp, rsp = read(sl, rows)
         res["recluster"] = {**score(rows, rtp, rsp), "seconds": time.perf_counter() - t0,
                             "threads_report": rep.get("threads")}
         results[name] = res

@@ -432,6 +432,7 @@ impl Reader {
                     score: r.get::<_, f64>(1)? as f32,
                     words: r.get::<_, f64>(2)? as f32,
                     names: r.get::<_, f64>(3)? as f32,
+                    gap_days: None,
                 },
                 contribution: StoryProfile::decode(&r.get::<_, Vec<u8>>(4)?),
             })

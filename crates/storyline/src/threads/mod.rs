@@ -69,6 +69,11 @@ pub struct ThreadParams {
     /// How much better another thread must match before a story leaves
     /// the one it is in.
     pub move_margin: f32,
+    /// Days of silence a thread bridges: a dated story further than this
+    /// from every dated story of a thread is news of another time (a
+    /// company's second takeover, the next earthquake in one country),
+    /// not the same subject running on. Undated stories are not held to it.
+    pub max_gap_days: i32,
 }
 
 impl Default for ThreadParams {
@@ -78,6 +83,7 @@ impl Default for ThreadParams {
             min_names: 0.25,
             words_weight: 0.5,
             move_margin: 0.05,
+            max_gap_days: 365,
         }
     }
 }
@@ -91,12 +97,18 @@ pub struct ThreadMatch {
     pub words: f32,
     /// Cosine of the names.
     pub names: f32,
+    /// Days between the story's span and the thread's, when both are
+    /// dated (0 when they meet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_days: Option<i32>,
 }
 
 impl ThreadMatch {
     /// Whether the match clears both the bar and the names guard.
     pub fn joins(&self, p: &ThreadParams) -> bool {
-        self.score >= p.bar && self.names >= p.min_names
+        self.score >= p.bar
+            && self.names >= p.min_names
+            && self.gap_days.is_none_or(|g| g <= p.max_gap_days)
     }
 }
 
@@ -113,10 +125,15 @@ fn judge_with(
     p: &ThreadParams,
 ) -> ThreadMatch {
     let (words, names) = story.similarity_to(thread, idf);
+    let gap_days = match (story.first_day, story.last_day, thread.first_day, thread.last_day) {
+        (Some(a), Some(b), Some(c), Some(d)) => Some((c - b).max(a - d).max(0)),
+        _ => None,
+    };
     ThreadMatch {
         score: p.words_weight * words + (1.0 - p.words_weight) * names,
         words,
         names,
+        gap_days,
     }
 }
 
