@@ -266,11 +266,16 @@ impl Batch<'_> {
                 "UPDATE thread_keys SET thread_id = ?2 WHERE thread_id = ?1",
                 params![from, -to],
             )?;
+            self.tx.execute(
+                "UPDATE thread_aliases SET thread_id = ?2 WHERE thread_id = ?1",
+                params![from, -to],
+            )?;
         }
         self.tx.execute_batch(
             "UPDATE threads SET id = -id WHERE id < 0;
              UPDATE thread_stories SET thread_id = -thread_id WHERE thread_id < 0;
-             UPDATE thread_keys SET thread_id = -thread_id WHERE thread_id < 0;",
+             UPDATE thread_keys SET thread_id = -thread_id WHERE thread_id < 0;
+             UPDATE thread_aliases SET thread_id = -thread_id WHERE thread_id < 0;",
         )?;
         let mut add = self.tx.prepare(
             "INSERT OR REPLACE INTO thread_aliases (alias, thread_id) VALUES (?1, ?2)",
