@@ -246,7 +246,8 @@ def timeline_scores(rows, views):
 
 # ---- tuning ----------------------------------------------------------------------------
 
-GRID = [{"bar": b, "min_names": m} for b in (0.30, 0.40, 0.50) for m in (0.20, 0.30, 0.40)]
+GRID = [{"bar": b, "min_names": m} for b in (0.10, 0.15, 0.20, 0.30, 0.40, 0.50)
+        for m in (0.05, 0.10, 0.20, 0.30, 0.40)]
 
 
 def tune(binary):
