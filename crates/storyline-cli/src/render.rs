@@ -527,7 +527,11 @@ pub fn print_thread(t: &storyline::threads::Thread) -> Result<()> {
         }
     )?;
     for e in &t.timeline {
-        let cited: Vec<String> = e.citations.iter().map(|c| format!("#{}", c.article)).collect();
+        let cited: Vec<String> = e
+            .citations
+            .iter()
+            .map(|c| format!("#{}", c.article))
+            .collect();
         writeln!(
             out,
             "  {}{}  {} [{}]",

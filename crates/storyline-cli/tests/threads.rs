@@ -85,9 +85,17 @@ fn threads_keep_sister_events_apart_and_cite_their_timeline() {
         let topics: BTreeSet<String> = events
             .iter()
             .filter(|(_, n)| **n >= 2)
-            .map(|(e, _)| e.trim_end_matches("plus").trim_end_matches("ecb").to_string())
+            .map(|(e, _)| {
+                e.trim_end_matches("plus")
+                    .trim_end_matches("ecb")
+                    .to_string()
+            })
             .collect();
-        let big: Vec<&String> = events.iter().filter(|(_, n)| **n >= 2).map(|e| e.0).collect();
+        let big: Vec<&String> = events
+            .iter()
+            .filter(|(_, n)| **n >= 2)
+            .map(|e| e.0)
+            .collect();
         if big.len() > topics.len() {
             glued.push(big.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         }
@@ -100,7 +108,14 @@ fn threads_keep_sister_events_apart_and_cite_their_timeline() {
             .collect();
         let stories: BTreeSet<i64> = ids(&t["stories"]).into_iter().collect();
         for s in t["stories"].as_array().unwrap() {
-            for k in ["id", "title", "articles", "first_seen", "last_seen", "evidence"] {
+            for k in [
+                "id",
+                "title",
+                "articles",
+                "first_seen",
+                "last_seen",
+                "evidence",
+            ] {
                 assert!(s.get(k).is_some(), "a thread's story has {k}");
             }
         }
@@ -137,7 +152,11 @@ fn threads_keep_sister_events_apart_and_cite_their_timeline() {
                     // Offsets count characters.
                     let shown: String = text.chars().skip(start).take(end - start).collect();
                     assert_eq!(shown, c["text"].as_str().unwrap());
-                    assert_eq!(a["thread"].as_i64(), Some(id), "article --json names its thread");
+                    assert_eq!(
+                        a["thread"].as_i64(),
+                        Some(id),
+                        "article --json names its thread"
+                    );
                 }
                 checked_timeline = true;
             }
@@ -161,14 +180,20 @@ fn threads_keep_sister_events_apart_and_cite_their_timeline() {
     // A rebuild keeps every thread id that still names its articles, and
     // no id stops resolving.
     let before = ids(&run_json(&db, &["threads"]));
-    let out = storyline(&db).args(["recluster", "--json"]).output().unwrap();
+    let out = storyline(&db)
+        .args(["recluster", "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     for id in before {
         let out = storyline(&db)
             .args(["thread", &id.to_string(), "--json"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "thread {id} still resolves after recluster");
+        assert!(
+            out.status.success(),
+            "thread {id} still resolves after recluster"
+        );
     }
     let out = storyline(&db).args(["thread", "story:x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));

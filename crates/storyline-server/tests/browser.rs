@@ -404,7 +404,10 @@ async fn run(
     // carrying their sentence, as the API says, and each cited sentence is
     // the one the article page shows under that number.
     c.goto(story_url.as_str()).await?;
-    c.find(Locator::Css("p.meta a.thread")).await?.click().await?;
+    c.find(Locator::Css("p.meta a.thread"))
+        .await?
+        .click()
+        .await?;
     let thread_url = wait_for_path(c, "/threads/").await;
     let thread_id: i64 = thread_url
         .path()
@@ -426,7 +429,10 @@ async fn run(
         .iter()
         .map(|a| a["id"].as_i64().unwrap())
         .collect();
-    assert!(members.is_subset(&in_thread), "the story's articles are the thread's");
+    assert!(
+        members.is_subset(&in_thread),
+        "the story's articles are the thread's"
+    );
     let entries = thread["timeline"].as_array().unwrap();
     assert!(!entries.is_empty(), "the thread has a timeline");
     let shown = c.find_all(Locator::Css("ol.timeline li.entry")).await?;
@@ -438,8 +444,14 @@ async fn run(
         .collect();
     assert_eq!(markers.len(), cited.len());
     for (m, cite) in markers.iter().zip(&cited) {
-        let (article, sentence) = (cite["article"].as_i64().unwrap(), cite["sentence"].as_u64().unwrap());
-        assert!(in_thread.contains(&article), "cited article {article} is in the thread");
+        let (article, sentence) = (
+            cite["article"].as_i64().unwrap(),
+            cite["sentence"].as_u64().unwrap(),
+        );
+        assert!(
+            in_thread.contains(&article),
+            "cited article {article} is in the thread"
+        );
         let href = m.attr("href").await?.unwrap_or_default();
         assert_eq!(href, format!("/articles/{article}#s{sentence}"));
         let title = m.attr("title").await?.unwrap_or_default();

@@ -139,7 +139,8 @@ pub fn thread(store: &Reader, id: i64) -> Result<Option<Thread>> {
             let Some(s) = store.story_line(m.story)? else {
                 continue;
             };
-            let mine: Vec<&ThreadArticle> = articles.iter().filter(|a| a.story == m.story).collect();
+            let mine: Vec<&ThreadArticle> =
+                articles.iter().filter(|a| a.story == m.story).collect();
             let mut evidence = shared_words(store, &profile, m, &mine, &idf)?;
             evidence.score = m.how.score;
             evidence.words = m.how.words;
@@ -235,7 +236,11 @@ fn shared_sentences(
             let Some(&other_story) = story_of.get(&other) else {
                 continue;
             };
-            if other_story == story || out.iter().any(|s: &SharedSentence| s.article == a.id && s.sentence == sentence as usize) {
+            if other_story == story
+                || out
+                    .iter()
+                    .any(|s: &SharedSentence| s.article == a.id && s.sentence == sentence as usize)
+            {
                 continue;
             }
             if text.is_none() {

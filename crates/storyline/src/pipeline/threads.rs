@@ -80,7 +80,7 @@ pub struct ThreadRebuild {
 /// gets a new one), and every other old id becomes an alias of the thread
 /// holding most of its articles.
 pub fn rebuild(batch: &Batch<'_>, before: &HashMap<i64, i64>) -> Result<ThreadRebuild> {
-    let (_, old_aliases) = batch.thread_assignments()?;
+    let old_aliases = batch.thread_alias_pairs()?;
     batch.clear_threads()?;
     let threader = Threader::new(batch.thread_params()?);
     let mut index = SqlThreadIndex::new(batch);

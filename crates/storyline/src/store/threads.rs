@@ -104,8 +104,8 @@ impl ThreadIndex for SqlThreadIndex<'_, '_> {
             .execute(params![thread, profile.encode(), self.now])?;
         tx.prepare_cached("DELETE FROM thread_keys WHERE thread_id = ?1")?
             .execute([thread])?;
-        let mut add =
-            tx.prepare_cached("INSERT OR IGNORE INTO thread_keys (key, thread_id) VALUES (?1, ?2)")?;
+        let mut add = tx
+            .prepare_cached("INSERT OR IGNORE INTO thread_keys (key, thread_id) VALUES (?1, ?2)")?;
         for k in keys {
             add.execute(params![*k as i64, thread])?;
         }
@@ -222,20 +222,14 @@ impl Batch<'_> {
         Ok(ids)
     }
 
-    /// Every thread's membership, as `(story, thread)`, and the aliases:
-    /// what a rebuild carries ids over from.
-    pub fn thread_assignments(&self) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)>)> {
-        let members = self
-            .tx
-            .prepare("SELECT story_id, thread_id FROM thread_stories")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let aliases = self
+    /// Every merged thread id, with the thread it resolves to: what a
+    /// rebuild carries over.
+    pub fn thread_alias_pairs(&self) -> Result<Vec<(i64, i64)>> {
+        Ok(self
             .tx
             .prepare("SELECT alias, thread_id FROM thread_aliases")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok((members, aliases))
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// Forgets every thread (before a rebuild).
@@ -277,9 +271,9 @@ impl Batch<'_> {
              UPDATE thread_keys SET thread_id = -thread_id WHERE thread_id < 0;
              UPDATE thread_aliases SET thread_id = -thread_id WHERE thread_id < 0;",
         )?;
-        let mut add = self.tx.prepare(
-            "INSERT OR REPLACE INTO thread_aliases (alias, thread_id) VALUES (?1, ?2)",
-        )?;
+        let mut add = self
+            .tx
+            .prepare("INSERT OR REPLACE INTO thread_aliases (alias, thread_id) VALUES (?1, ?2)")?;
         for (alias, thread) in aliases {
             add.execute(params![alias, thread])?;
         }

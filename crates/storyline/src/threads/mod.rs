@@ -125,7 +125,12 @@ fn judge_with(
     p: &ThreadParams,
 ) -> ThreadMatch {
     let (words, names) = story.similarity_to(thread, idf);
-    let gap_days = match (story.first_day, story.last_day, thread.first_day, thread.last_day) {
+    let gap_days = match (
+        story.first_day,
+        story.last_day,
+        thread.first_day,
+        thread.last_day,
+    ) {
         (Some(a), Some(b), Some(c), Some(d)) => Some((c - b).max(a - d).max(0)),
         _ => None,
     };
@@ -179,12 +184,7 @@ pub trait ThreadIndex {
     /// Saves a thread's profile and re-indexes it.
     fn save_thread(&mut self, thread: i64, profile: &StoryProfile, keys: &[u64]) -> Result<()>;
     /// Puts a story in a thread (moving it from any other).
-    fn set_membership(
-        &mut self,
-        story: i64,
-        m: &Membership,
-        how: &ThreadMatch,
-    ) -> Result<()>;
+    fn set_membership(&mut self, story: i64, m: &Membership, how: &ThreadMatch) -> Result<()>;
     /// Takes a story out of its thread.
     fn remove_membership(&mut self, story: i64) -> Result<()>;
     /// Moves every story of `from` into `into` and makes `from` an alias

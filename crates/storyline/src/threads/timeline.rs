@@ -59,9 +59,7 @@ pub fn entry(day: &Day<'_>) -> Option<TimelineEntry> {
 /// Orders entries: dated ones by day, then those dated only by when they
 /// were stored (which says nothing of when the news happened).
 pub fn order(entries: &mut [TimelineEntry]) {
-    entries.sort_by(|a, b| {
-        (!a.dated, &a.date, a.story).cmp(&(!b.dated, &b.date, b.story))
-    });
+    entries.sort_by(|a, b| (!a.dated, &a.date, a.story).cmp(&(!b.dated, &b.date, b.story)));
 }
 
 #[cfg(test)]
@@ -115,7 +113,11 @@ mod tests {
             citations: vec![],
             articles: 1,
         };
-        let mut v = vec![e("2026-12-07", false), e("2014-03-01", true), e("2011-01-25", true)];
+        let mut v = vec![
+            e("2026-12-07", false),
+            e("2014-03-01", true),
+            e("2011-01-25", true),
+        ];
         order(&mut v);
         let dates: Vec<&str> = v.iter().map(|e| e.date.as_str()).collect();
         assert_eq!(dates, ["2011-01-25", "2014-03-01", "2026-12-07"]);
