@@ -251,8 +251,8 @@ GRID = [{"bar": b, "min_names": m} for b in (0.10, 0.15, 0.20, 0.30, 0.40, 0.50)
 
 
 def tune(binary):
-    """Grid on the training side: ECB+ (thread BCubed precision must stay >= .95) and
-    crisis Spanish (thread BCubed F1, the objective)."""
+    """Grid on the training side: ECB+ (events, precision) and crisis Spanish (running
+    subjects, recall); the best mean thread BCubed F1 of the two."""
     named = dict(runs())
     train = {"ecbplus": named["ecbplus"], "crisis-es": named["crisis-es"]}
     # REUSE=1: the stores of an earlier tuning run (their stories do not depend on the
@@ -269,8 +269,9 @@ def tune(binary):
             row[n] = metrics.score(tp, [r["story"] for r in rows])
         table.append(row)
         print(json.dumps({"params": params, **{n: {k: round(row[n][k], 3) for k in ("bcubed_p", "bcubed_r", "bcubed_f1")} for n in train}}), file=sys.stderr)
-    ok = [t for t in table if t["ecbplus"]["bcubed_p"] >= 0.95] or table
-    best = max(ok, key=lambda t: (t["crisis-es"]["bcubed_f1"], t["ecbplus"]["bcubed_p"]))
+    # No point reaches ECB+ thread precision .95 (the stories' own is .91), so: the best
+    # mean of the two training sides' thread BCubed F1.
+    best = max(table, key=lambda t: (t["ecbplus"]["bcubed_f1"] + t["crisis-es"]["bcubed_f1"]))
     return best["params"], table
 
 
