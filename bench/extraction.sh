@@ -7,7 +7,7 @@
 # PEERS=0 skips trafilatura (its run takes minutes on 2 cores).
 # BASE=<commit> (e.g. BASE=main) also scores the extractor of that commit, side by side: it is
 # built from a temporary git worktree (this checkout's benchmark binary over that commit's
-# library) into this checkout's target dir, and the worktree is removed afterwards.
+# library, see bench/base.sh) into this checkout's target dir.
 # extraction_web is scored on a tuning part and a report part (bench/extraction/report.py:
 # sha256 of the page id, even = tune): rules are changed by looking at tuning pages only
 # (bench/extraction/errors.py), the report part is scored and never inspected.
@@ -44,15 +44,8 @@ BIN="$OUT/extraction-storyline"
 cp "$ROOT/target/release/extraction" "$BIN"
 
 if [ -n "$BASE" ]; then
-    BASE_SRC="$ROOT/target/extraction-base-src"
-    git worktree remove --force "$BASE_SRC" 2>/dev/null || rm -rf "$BASE_SRC"
-    git worktree add --detach "$BASE_SRC" "$BASE" >&2
-    git -C "$BASE_SRC" checkout "$(git rev-parse HEAD)" -- bench/src/bin/extraction.rs
-    echo "== building the extractor of $BASE ($(git -C "$BASE_SRC" rev-parse --short HEAD))" >&2
-    (cd "$BASE_SRC" && CARGO_TARGET_DIR="$ROOT/target" \
-        cargo build --release -p storyline-bench --bin extraction >&2)
-    cp "$ROOT/target/release/extraction" "$OUT/extraction-base"
-    git worktree remove --force "$BASE_SRC"
+    source bench/base.sh
+    build_base "$BASE" extraction "$OUT/extraction-base"
 fi
 
 echo "== storyline, scrapinghub" >&2

@@ -30,6 +30,8 @@ pub struct ApiError {
     pub detail: Option<serde_json::Map<String, serde_json::Value>>,
     /// For the server log only.
     cause: Option<String>,
+    /// When to try again, sent as `Retry-After` (with a 503).
+    retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -40,6 +42,17 @@ impl ApiError {
             message: message.into(),
             detail: None,
             cause: None,
+            retry_after: None,
+        }
+    }
+
+    /// 503 Service Unavailable with `Retry-After`: the server cannot take
+    /// the request now (every read connection taken, the writer held), and
+    /// the same request may succeed after `retry_after`.
+    pub fn busy(message: impl Into<String>, retry_after: std::time::Duration) -> Self {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
         }
     }
 
@@ -64,21 +77,36 @@ impl ApiError {
         }
     }
 
-    fn with_cause(self, mut res: Response) -> Response {
+    /// Adds what rides with the body: the cause for the log, the
+    /// `Retry-After` header (whole seconds, at least 1).
+    fn finish(self, mut res: Response) -> Response {
         if let Some(cause) = self.cause {
             res.extensions_mut().insert(InternalCause(cause));
+        }
+        if let Some(after) = self.retry_after {
+            let secs = after.as_secs_f64().ceil().max(1.0) as u64;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
 }
 
+/// How long a client told the store is busy waits before it tries again:
+/// about as long as a batch of an ingest holds the writer.
+pub const BUSY_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl From<storyline::Error> for ApiError {
     /// The error's kind picks the status: what is not there is a 404, a bad
-    /// argument a 400, anything else the server's own failure.
+    /// argument a 400, a busy store a 503 to retry, anything else the
+    /// server's own failure.
     fn from(e: storyline::Error) -> Self {
         match e {
             storyline::Error::NotFound(m) => ApiError::not_found(m),
             storyline::Error::BadArgument(m) => ApiError::bad_request(m),
+            e if matches!(e.root(), storyline::Error::Busy(_)) => {
+                ApiError::busy(e.message(), BUSY_RETRY_AFTER)
+            }
             e => ApiError::internal(e),
         }
     }
@@ -87,7 +115,7 @@ impl From<storyline::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {
         let res = json_error(self.status, &self.message, self.detail.take());
-        self.with_cause(res)
+        self.finish(res)
     }
 }
 
@@ -124,7 +152,7 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let res = html_error(self.0.status, &self.0.message);
-        self.0.with_cause(res)
+        self.0.finish(res)
     }
 }
 

@@ -30,6 +30,12 @@ pub struct Config {
     pub max_body: usize,
     /// How long a read may take before the client gets 408.
     pub read_timeout: Duration,
+    /// How long a read waits for a free read connection before the client
+    /// gets 503 with `Retry-After` (every connection taken by slow reads).
+    pub read_wait: Duration,
+    /// How long a write waits for the one writer (held by an earlier write
+    /// or by the watcher) before the client gets 503 with `Retry-After`.
+    pub write_wait: Duration,
     /// How long a write (an ingest) may take before the client gets 408.
     /// The ingest then stops (between records, between stages and inside
     /// extraction) and the writer is free for the next write; the batches
@@ -70,6 +76,8 @@ impl Config {
             readers: (2 * cores).max(4),
             max_body: 16 << 20,
             read_timeout: Duration::from_secs(30),
+            read_wait: Duration::from_secs(10),
+            write_wait: Duration::from_secs(60),
             write_timeout: Duration::from_secs(300),
             write_rate: 2.0,
             write_burst: 10,
@@ -100,6 +108,10 @@ pub(crate) struct Inner {
     pub(crate) limiter: RateLimiter<()>,
     /// Writes without a valid token, per client address.
     pub(crate) unauthenticated: RateLimiter<std::net::IpAddr>,
+}
+
+fn busy(what: &str) -> storyline::Error {
+    storyline::Error::Busy(what.into())
 }
 
 /// Hands a connection back to the pool even when the call panics.
@@ -182,13 +194,11 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Reader) -> storyline::Result<T> + Send + 'static,
     {
-        let permit = self
-            .inner
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)?;
+        let waiting = self.inner.permits.clone().acquire_owned();
+        let permit = match tokio::time::timeout(self.inner.config.read_wait, waiting).await {
+            Ok(permit) => permit.map_err(ApiError::internal)?,
+            Err(_) => return Err(busy("every read connection is taken").into()),
+        };
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             // The permit travels with the call: when a timeout drops the
@@ -206,7 +216,7 @@ impl AppState {
             };
             match &lease.store {
                 Some(store) => store.snapshot(f),
-                None => Err(storyline::Error::invalid("no free read connection")),
+                None => Err(busy("no free read connection")),
             }
         })
         .await;
@@ -240,7 +250,14 @@ impl AppState {
         };
         let cancel = Cancel::new();
         let on_drop = cancel.on_drop();
-        let mut guard = writer.clone().lock_owned().await;
+        let waiting = writer.clone().lock_owned();
+        let mut guard = match tokio::time::timeout(self.inner.config.write_wait, waiting).await {
+            Ok(guard) => guard,
+            Err(_) => {
+                on_drop.disarm();
+                return Err(busy("the writer is taken by earlier writes").into());
+            }
+        };
         let joined = tokio::task::spawn_blocking(move || f(&mut guard, cancel)).await;
         on_drop.disarm();
         match joined {
@@ -256,5 +273,54 @@ impl AppState {
     /// Whether writes are refused because the database is read-only.
     pub fn is_read_only(&self) -> bool {
         self.inner.writer.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+
+    /// With every read connection taken, a read waits `read_wait`, then
+    /// gets 503 with `Retry-After`; once a connection is free, reads go on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_with_every_connection_taken_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("busy.db"));
+        config.readers = 1;
+        config.read_wait = Duration::from_millis(100);
+        let state = AppState::open(config).unwrap();
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
+        let slow = tokio::spawn({
+            let state = state.clone();
+            async move {
+                state
+                    .read(move |r| {
+                        let _ = started.send(());
+                        let _ = held.recv();
+                        r.stats()
+                    })
+                    .await
+            }
+        });
+        running.await.unwrap();
+        let err = match state.read(|r| r.stats()).await {
+            Err(e) => e,
+            Ok(_) => panic!("a read got a connection the slow read holds"),
+        };
+        assert_eq!(err.status, StatusCode::SERVICE_UNAVAILABLE);
+        let res = err.into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let after: u64 = res.headers()[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(after >= 1);
+        release.send(()).unwrap();
+        assert!(slow.await.unwrap().is_ok());
+        assert!(state.read(|r| r.stats()).await.is_ok());
     }
 }

@@ -27,6 +27,15 @@ async fn get(c: &reqwest::Client, url: String) -> (StatusCode, reqwest::header::
 }
 
 /// The error object of an error answer, after checking its shape.
+/// The seconds of a response's `Retry-After`.
+fn retry_after(res: &reqwest::Response) -> u64 {
+    res.headers()["retry-after"]
+        .to_str()
+        .expect("Retry-After is text")
+        .parse()
+        .expect("Retry-After is seconds")
+}
+
 fn error_of(status: StatusCode, body: &Value) -> &Value {
     let e = &body["error"];
     assert_eq!(e["status"], status.as_u16(), "{body}");
@@ -790,12 +799,7 @@ async fn timeouts_and_rate_limits_answer_in_json() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(wait >= 1);
+    assert!(retry_after(&res) >= 1);
     error_of(StatusCode::TOO_MANY_REQUESTS, &res.json().await.unwrap());
     server.stop().await;
 }
@@ -926,5 +930,45 @@ async fn sources_in_json_and_on_a_page() {
     assert!(html.contains("the host asks to wait 120s"));
     assert!(html.contains("&lt;script&gt;"), "the name is escaped");
     assert!(!html.contains("<script>alert"));
+    server.stop().await;
+}
+
+/// While another process holds the database for writing (a CLI `ingest`
+/// beside the server), a write gets 503 with `Retry-After` once SQLite's busy
+/// timeout runs out, reads go on, and the same write succeeds after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_while_another_process_writes_is_busy() {
+    let server = Server::start(|c| c.token = Some("t".into())).await;
+    let c = client();
+    let article = json!({"title": "Busy harbour", "text": "Dock workers in the harbour went on strike on Monday over pay."});
+    let mut other = storyline::store::Store::open(&server.db).unwrap();
+    let held = other.begin().unwrap();
+    let res = c
+        .post(server.url("/api/articles"))
+        .bearer_auth("t")
+        .json(&article)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(retry_after(&res) >= 1);
+    let body: Value = res.json().await.unwrap();
+    error_of(StatusCode::SERVICE_UNAVAILABLE, &body);
+    let (status, _, _) = get(&c, server.url("/api/stats")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "reads go on beside the other writer"
+    );
+    drop(held);
+    drop(other);
+    let res = c
+        .post(server.url("/api/articles"))
+        .bearer_auth("t")
+        .json(&article)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
     server.stop().await;
 }

@@ -136,6 +136,11 @@ pub enum Error {
     /// A value could not be written as JSON for the store.
     #[error("cannot encode as JSON: {0}")]
     Encode(serde_json::Error),
+    /// The store cannot take the work now: another writer holds the
+    /// database past the busy timeout, or every connection is taken. Nothing
+    /// was changed; the same call may succeed later.
+    #[error("busy: {0}; try again later")]
+    Busy(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -144,6 +149,15 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         if let rusqlite::Error::FromSqlConversionFailure(column, _, cause) = e {
             return Error::Corrupt(format!("column {column}: {cause}"));
+        }
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ) {
+            return Error::Busy(
+                "another process is writing to the database (it stayed locked past the busy timeout)"
+                    .into(),
+            );
         }
         if matches!(
             e.sqlite_error_code(),
@@ -345,5 +359,45 @@ impl Error {
             Error::Panicked { .. } => SkipKind::Internal,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database another connection holds for writing past the busy
+    /// timeout is `Busy` (worth a retry), not a failed database.
+    #[test]
+    fn a_locked_database_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locked.db");
+        let holder = rusqlite::Connection::open(&path).unwrap();
+        holder
+            .execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);")
+            .unwrap();
+        holder
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
+            .unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let err = Error::from(other.execute("INSERT INTO t VALUES (2)", []).unwrap_err());
+        assert!(matches!(err, Error::Busy(_)), "{err:?}");
+        assert!(err.to_string().contains("try again"), "{err}");
+        // Reading goes on beside the writer (WAL), and once the writer
+        // commits the same write succeeds.
+        let n: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        holder.execute_batch("COMMIT").unwrap();
+        other.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        // Other database failures keep their own kind.
+        let err = Error::from(
+            other
+                .execute("INSERT INTO nowhere VALUES (1)", [])
+                .unwrap_err(),
+        );
+        assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
     }
 }

@@ -33,13 +33,15 @@
 //! assert!(paraphrase_score(a, "Shares of the carmaker fell 3 percent in early trading.") < 0.2);
 //! ```
 
-use std::sync::OnceLock;
-
 use xxhash_rust::xxh3::xxh3_64;
 
 #[cfg(doc)]
 use crate::text::TextAnalyzer;
-use crate::text::{Lang, filters::is_stop_word_in, tokenize_in};
+use crate::text::{
+    Lang,
+    filters::{cached_stem, is_stop_word_in, stemmer_algorithm},
+    tokenize_in,
+};
 
 /// Number of pair features computed by [`features`].
 pub const N_FEATURES: usize = 26;
@@ -135,60 +137,14 @@ fn is_negation(lower: &str) -> bool {
         || lower.ends_with("n\u{2019}t")
 }
 
-/// The Snowball stemmer of each language rust-stemmers has, as in
-/// [`TextAnalyzer::stemming_in`] (English: Porter 2).
-fn stemmer(lang: Lang) -> Option<(usize, &'static rust_stemmers::Stemmer)> {
-    static STEMMERS: OnceLock<Vec<rust_stemmers::Stemmer>> = OnceLock::new();
-    let algorithm = crate::text::filters::stemmer_algorithm(lang)?;
-    let all = STEMMERS.get_or_init(|| {
-        ALGORITHMS
-            .iter()
-            .map(|&a| rust_stemmers::Stemmer::create(a))
-            .collect()
-    });
-    let i = ALGORITHMS.iter().position(|&a| a == algorithm)?;
-    Some((i, &all[i]))
-}
-
-/// Every Snowball algorithm, each with a stem cache of its own.
-const ALGORITHMS: [rust_stemmers::Algorithm; 18] = {
-    use rust_stemmers::Algorithm::*;
-    [
-        English, Arabic, Danish, Dutch, Finnish, French, German, Greek, Hungarian, Italian,
-        Norwegian, Portuguese, Romanian, Russian, Spanish, Swedish, Tamil, Turkish,
-    ]
-};
-
-thread_local! {
-    /// Stem hashes of lower-cased words seen by this thread, per stemmer
-    /// (the last for words of languages without one): stemming is most of
-    /// the cost of a profile and news reuses its words.
-    static STEM_CACHE: std::cell::RefCell<Vec<rustc_hash::FxHashMap<Box<str>, u64>>> =
-        std::cell::RefCell::new(vec![rustc_hash::FxHashMap::default(); ALGORITHMS.len() + 1]);
-}
-
-/// Entries kept in the per-thread stem cache before it is emptied.
-const STEM_CACHE_LIMIT: usize = 1 << 16;
-
 /// Hash of the Snowball stem of a lower-cased word (of the word itself in
-/// a language without a stemmer).
-fn stem_hash(lower: &str, stemmer: Option<(usize, &rust_stemmers::Stemmer)>) -> u64 {
-    STEM_CACHE.with(|caches| {
-        let mut caches = caches.borrow_mut();
-        let cache = &mut caches[stemmer.map_or(ALGORITHMS.len(), |s| s.0)];
-        if let Some(&h) = cache.get(lower) {
-            return h;
-        }
-        let h = match stemmer {
-            Some((_, s)) => hash_str(&s.stem(lower)),
-            None => hash_str(lower),
-        };
-        if cache.len() >= STEM_CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(lower.into(), h);
-        h
-    })
+/// a language without a stemmer), through the text stage's shared stem
+/// cache.
+fn stem_hash(lower: &str, stemmer: Option<rust_stemmers::Algorithm>) -> u64 {
+    match stemmer.and_then(|a| cached_stem(a, lower)) {
+        Some(stem) => hash_str(&stem),
+        None => hash_str(lower),
+    }
 }
 
 fn hash_str(s: &str) -> u64 {
@@ -217,7 +173,7 @@ impl SentenceProfile {
     pub fn new_in(text: &str, lang: Lang) -> Self {
         // The same tokens and stems as `TextAnalyzer::stemming_in()`, with
         // one pass of the tokenizer and no allocation per word.
-        let stemmer = stemmer(lang);
+        let stemmer = stemmer_algorithm(lang);
         let raw = tokenize_in(text, lang);
         let mut p = SentenceProfile {
             stems: Vec::with_capacity(raw.len()),

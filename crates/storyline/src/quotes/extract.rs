@@ -6,6 +6,7 @@ use super::lexicon::{
 };
 use super::tokens::{Quotation, Tok, TokKind, quotations, sentences, tokenize};
 use super::{QuoteKind, Span};
+use crate::text::Lang;
 
 /// An attribution found in token terms, before spans become characters.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ pub(crate) struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
-        let toks = tokenize(text);
+        let toks = tokenize(text, Lang::EN);
         let lower = toks
             .iter()
             .map(|t| text[t.start..t.end].to_lowercase())
@@ -50,7 +51,7 @@ impl<'a> Doc<'a> {
                 *x = Some(qi);
             }
         }
-        let sentences = sentences(text, &toks, &quotes);
+        let sentences = sentences(text, &toks, &quotes, Lang::EN);
         Doc {
             text,
             toks,

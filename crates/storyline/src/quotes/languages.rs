@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gazetteer::gazetteer;
 use super::lexicon::is_first_name;
-use super::tokens::{Tok, TokKind, quotations, tokenize};
+use super::tokens::{Tok, TokKind, quotations, sentences, tokenize};
 use super::{Attributions, EntityKind, Mention, Quote, QuoteKind};
 use crate::text::Lang;
 use crate::text::filters::is_stop_word_in;
@@ -472,7 +472,7 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     fn new(text: &'a str, lang: Lang) -> Self {
-        let mut toks = tokenize(text);
+        let mut toks = tokenize(text, lang);
         for t in &mut toks {
             t.kind = match (&text[t.start..t.end], t.kind) {
                 ("‹" | "「" | "『", _) => TokKind::Open,
@@ -697,7 +697,7 @@ pub fn extract_in(text: &str, lang: Lang) -> Attributions {
         }
     }
     doc.in_quote = in_quote;
-    let sentences = sentence_ranges(&doc);
+    let sentences = sentences(text, &doc.toks, &quotes_found, lang);
     for &(lo, hi) in &sentences {
         for k in lo + 1..hi {
             if doc.is_cap(k) && !doc.is_cap(k - 1) && !doc.is_function_word(k) {
@@ -891,34 +891,6 @@ pub fn extract_in(text: &str, lang: Lang) -> Attributions {
         mentions,
         support,
     }
-}
-
-/// Sentences as token ranges: at paragraph breaks and after . ! ? (or a
-/// closing mark after them) before a capitalised word or an opening mark,
-/// never inside a quotation.
-fn sentence_ranges(doc: &Doc<'_>) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 0..doc.toks.len() {
-        let next = i + 1;
-        let para_break = next < doc.toks.len() && doc.toks[next].para != doc.toks[i].para;
-        let stop = doc.toks[i].kind == TokKind::Punct
-            && matches!(doc.word(i), "." | "!" | "?" | "…")
-            && !doc.in_quote[i]
-            && (next >= doc.toks.len()
-                || doc.is_cap(next)
-                || matches!(doc.toks[next].kind, TokKind::Open | TokKind::Straight)
-                || doc.word(next).starts_with(['¿', '¡', '-', '—']));
-        let closes = matches!(doc.toks[i].kind, TokKind::Close | TokKind::Straight)
-            && i > 0
-            && matches!(doc.word(i - 1), "." | "!" | "?")
-            && (next >= doc.toks.len() || doc.is_cap(next));
-        if para_break || stop || closes || next == doc.toks.len() {
-            out.push((start, next));
-            start = next;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use crate::text::Lang;
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.

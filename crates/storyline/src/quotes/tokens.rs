@@ -1,6 +1,9 @@
 //! The token stream the quote rules read: words, punctuation and quotation
 //! marks with byte spans, paragraphs, quotations paired across paragraph
-//! breaks, and sentences that never end inside a quotation.
+//! breaks, and the text stage's sentences ([`crate::text::split_sentences_in`])
+//! as token ranges, joined where they would end inside a quotation.
+
+use crate::text::{Lang, keeps_period, split_sentences_in};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,66 +42,9 @@ pub struct Quotation {
     pub close: usize,
 }
 
-/// Abbreviations whose final dot belongs to the word.
-fn keeps_dot(word: &str) -> bool {
-    matches!(
-        word,
-        "Mr" | "Mrs"
-            | "Ms"
-            | "Dr"
-            | "Sen"
-            | "Rep"
-            | "Gov"
-            | "Gen"
-            | "Lt"
-            | "Col"
-            | "Capt"
-            | "Sgt"
-            | "St"
-            | "Jr"
-            | "Sr"
-            | "Inc"
-            | "Corp"
-            | "Co"
-            | "Ltd"
-            | "Prof"
-            | "Rev"
-            | "Mt"
-            | "Ft"
-            | "Jan"
-            | "Feb"
-            | "Aug"
-            | "Sept"
-            | "Sep"
-            | "Oct"
-            | "Nov"
-            | "Dec"
-            | "No"
-            | "vs"
-            | "Gens"
-            | "Adm"
-            | "Cmdr"
-            | "Supt"
-            | "Pres"
-            | "Atty"
-            | "Messrs"
-            // US state abbreviations in datelines and party tags.
-            | "Ala" | "Ariz" | "Ark" | "Calif" | "Colo" | "Conn" | "Del" | "Fla" | "Ga" | "Ill"
-            | "Ind" | "Kan" | "Ky" | "La" | "Md" | "Mass" | "Mich" | "Minn" | "Miss" | "Mo"
-            | "Mont" | "Neb" | "Nev" | "Okla" | "Ore" | "Pa" | "Tenn" | "Tex" | "Va" | "Vt"
-            | "Wash" | "Wis" | "Wyo"
-    ) || {
-        // Initials and dotted acronyms: "J", "U.S", "U.N".
-        let mut chars = word.chars();
-        let first_upper = word.chars().next().is_some_and(char::is_uppercase);
-        first_upper
-            && (word.chars().count() == 1
-                || (word.contains('.') && chars.all(|c| c.is_alphabetic() || c == '.')))
-    }
-}
-
-/// Splits `text` into tokens.
-pub fn tokenize(text: &str) -> Vec<Tok> {
+/// Splits `text` into tokens. A word keeps a period that belongs to it in
+/// `lang` ("Mr.", "U.S.", "Calif.": [`keeps_period`]).
+pub fn tokenize(text: &str, lang: Lang) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut para = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -139,7 +85,8 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     break;
                 }
             }
-            if chars.get(j).is_some_and(|n| n.1 == '.') && keeps_dot(&text[b..byte_end(j)]) {
+            if chars.get(j).is_some_and(|n| n.1 == '.') && keeps_period(&text[b..byte_end(j)], lang)
+            {
                 j += 1;
             }
             push(&mut out, j, TokKind::Word);
@@ -222,51 +169,55 @@ pub fn quotations(text: &str, toks: &[Tok]) -> Vec<Quotation> {
     out
 }
 
-/// Splits tokens into sentences, as `[start, end)` token ranges: at
-/// paragraph breaks, and after `.`, `!` or `?` followed by a capitalised
-/// word or a quotation mark, never inside a quotation. A quotation that
-/// ends with a full stop ends its sentence when a capitalised word or
-/// another quotation follows.
-pub fn sentences(text: &str, toks: &[Tok], quotes: &[Quotation]) -> Vec<(usize, usize)> {
-    let mut inside = vec![false; toks.len()];
+/// Splits tokens into sentences, as `[start, end)` token ranges: the text
+/// stage's sentences of `lang`, and paragraph breaks, except where a break
+/// would fall inside a quotation (a quotation of several sentences, or of
+/// several paragraphs, is one sentence with its attribution), or between a
+/// quotation that ends with a full stop and the attribution after it
+/// (`"We go." Trump said.`).
+pub fn sentences(
+    text: &str,
+    toks: &[Tok],
+    quotes: &[Quotation],
+    lang: Lang,
+) -> Vec<(usize, usize)> {
+    let mut quotation = vec![None; toks.len()];
     let mut closes = vec![false; toks.len()];
-    for q in quotes {
-        for x in inside.iter_mut().take(q.close).skip(q.open + 1) {
-            *x = true;
+    for (qi, q) in quotes.iter().enumerate() {
+        for x in quotation.iter_mut().take(q.close + 1).skip(q.open) {
+            *x = Some(qi);
         }
         closes[q.close] = true;
     }
+    // The text stage's sentence of each token: the one its first byte is in.
+    let spans = split_sentences_in(text, lang);
+    let mut sentence_of = Vec::with_capacity(toks.len());
+    let mut s = 0;
+    for t in toks {
+        while s + 1 < spans.len() && spans[s + 1].start <= t.start {
+            s += 1;
+        }
+        sentence_of.push(s);
+    }
     let word = |i: usize| &text[toks[i].start..toks[i].end];
-    let starts_sentence = |i: usize| {
-        i >= toks.len()
-            || matches!(toks[i].kind, TokKind::Open | TokKind::Straight)
-            || word(i)
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
-    };
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 0..toks.len() {
-        let last = i + 1 == toks.len();
-        let para_break = !last && toks[i + 1].para != toks[i].para;
-        let stop = !inside[i]
-            && toks[i].kind == TokKind::Punct
-            && matches!(word(i), "." | "!" | "?")
-            && starts_sentence(i + 1);
-        let quote_stop = closes[i]
-            && i > 0
-            && matches!(word(i - 1), "." | "!" | "?")
-            && !last
-            && !para_break
-            && starts_sentence(i + 1)
-            && !starts_attribution(text, toks, i + 1);
-        // A quotation that runs over a paragraph break keeps its sentence.
-        let para_break = para_break && !inside[i] && !inside.get(i + 1).copied().unwrap_or(false);
-        if last || para_break || stop || quote_stop {
-            out.push((start, i + 1));
-            start = i + 1;
+    for i in 1..toks.len() {
+        let para_break = toks[i].para != toks[i - 1].para;
+        let text_break = sentence_of[i] != sentence_of[i - 1];
+        let in_one_quotation = quotation[i].is_some() && quotation[i] == quotation[i - 1];
+        let before_attribution = !para_break
+            && closes[i - 1]
+            && i > 1
+            && matches!(word(i - 2), "." | "!" | "?")
+            && starts_attribution(text, toks, i);
+        if (para_break || text_break) && !in_one_quotation && !before_attribution {
+            out.push((start, i));
+            start = i;
         }
+    }
+    if start < toks.len() {
+        out.push((start, toks.len()));
     }
     out
 }
@@ -278,4 +229,68 @@ fn starts_attribution(text: &str, toks: &[Tok], i: usize) -> bool {
     (i..toks.len().min(i + 5))
         .take_while(|&k| toks[k].kind == TokKind::Word)
         .any(|k| super::lexicon::cue_class(&lower(k)).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        let toks = tokenize(text, Lang::EN);
+        let quotes = quotations(text, &toks);
+        sentences(text, &toks, &quotes, Lang::EN)
+            .into_iter()
+            .map(|(a, b)| &text[toks[a].start..toks[b - 1].end])
+            .collect()
+    }
+
+    #[test]
+    fn sentences_are_the_text_stages_where_no_quotation_holds_them() {
+        // The text stage's rules: an abbreviation before a sentence opener
+        // ends the sentence, a title never does.
+        assert_eq!(
+            split("Troops left the U.S. The president said Mr. Smith stays."),
+            [
+                "Troops left the U.S.",
+                "The president said Mr. Smith stays."
+            ]
+        );
+        // A quotation of several sentences is one with its attribution.
+        assert_eq!(
+            split("\"We go. We win,\" he said. Then he left."),
+            ["\"We go. We win,\" he said.", "Then he left."]
+        );
+        // A quotation that ends with a full stop keeps the attribution after it.
+        assert_eq!(
+            split("\"We go.\" Trump said it twice. Nobody left."),
+            ["\"We go.\" Trump said it twice.", "Nobody left."]
+        );
+        assert_eq!(
+            split("\"We go.\" The crowd cheered."),
+            ["\"We go.\"", "The crowd cheered."]
+        );
+        // A quotation over two paragraphs (the second opens with a mark).
+        let two = "He said: \"We go.\n\n\"We win.\" Then he left.";
+        assert_eq!(split(two).len(), 2, "{:?}", split(two));
+        assert!(split(two)[0].ends_with("We win.\""));
+    }
+
+    #[test]
+    fn words_keep_the_periods_the_text_stage_keeps() {
+        let text = "Sen. Feinstein of Calif., and J. Smith of Acme Inc. said no.";
+        let words: Vec<&str> = tokenize(text, Lang::EN)
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        for kept in ["Sen.", "Calif.", "J.", "Inc."] {
+            assert!(words.contains(&kept), "{kept}: {words:?}");
+        }
+        assert_eq!(words[words.len() - 2..], ["no", "."]);
+        let es = "La Sra. Pérez dijo que sí.";
+        let words: Vec<&str> = tokenize(es, Lang::parse("es").unwrap())
+            .iter()
+            .map(|t| &es[t.start..t.end])
+            .collect();
+        assert!(words.contains(&"Sra."), "{words:?}");
+    }
 }

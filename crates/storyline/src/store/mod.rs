@@ -420,9 +420,10 @@ impl Store {
         let version = store.schema_version()?;
         let target = migrations::MIGRATIONS.len() as u32;
         if version > target {
-            return Err(Error::invalid(format!(
-                "the database has schema version {version}, newer than this program knows ({target}); upgrade Storyline"
-            )));
+            return Err(Error::SchemaTooNew {
+                found: version,
+                known: target,
+            });
         }
         if version < target {
             return Err(Error::invalid(format!(

@@ -122,6 +122,11 @@ struct Rules {
     titles: &'static [&'static str],
     /// Abbreviations (lower case) that may end a sentence, but usually do not.
     abbreviations: &'static [&'static str],
+    /// Abbreviations matched with their case only ("Calif", "Wash", not
+    /// "wash") that keep their period as words ([`keeps_period`]) but end a
+    /// sentence before any capital: in running text one is more often last
+    /// in its sentence ("Nvidia of Santa Clara, Calif. Apart from ATI, …").
+    dotted_names: &'static [&'static str],
     /// Words that commonly open a sentence: after an abbreviation, one of
     /// these means the abbreviation also ended the sentence.
     starters: &'static [&'static str],
@@ -132,9 +137,17 @@ struct Rules {
     low_high_quotes: bool,
 }
 
+/// US state abbreviations, in datelines and party tags ("R-Calif.").
+const US_STATES: &[&str] = &[
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
+];
+
 const ENGLISH: Rules = Rules {
     titles: TITLES,
     abbreviations: ABBREVIATIONS,
+    dotted_names: US_STATES,
     starters: STARTERS,
     ordinal_period: false,
     low_high_quotes: false,
@@ -151,6 +164,7 @@ const SPANISH: Rules = Rules {
         "dpto", "ej", "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "sept", "oct",
         "nov", "dic", "vol", "cap", "p", "pp", "vs", "cfr", "máx", "mín", "n", "no", "nº", "ss",
     ],
+    dotted_names: &[],
     starters: &[
         "El", "La", "Los", "Las", "Un", "Una", "Unos", "Unas", "Él", "Ella", "Ellos", "Ellas",
         "Este", "Esta", "Estos", "Estas", "Ese", "Esa", "Eso", "Esto", "Pero", "Y", "O", "Sin",
@@ -173,6 +187,7 @@ const FRENCH: Rules = Rules {
         "fév", "avr", "juil", "sept", "oct", "nov", "déc", "lun", "mar", "mer", "jeu", "ven",
         "sam", "dim", "éd", "chap", "min", "max", "hab", "tél", "ex", "art",
     ],
+    dotted_names: &[],
     starters: &[
         "Le",
         "La",
@@ -255,6 +270,7 @@ const GERMAN: Rules = Rules {
         "feb", "mrz", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "mo", "di",
         "mi", "do", "fr", "sa", "so", "geb", "gest", "max", "min", "rd", "tsd",
     ],
+    dotted_names: &[],
     starters: &[
         "Der",
         "Die",
@@ -341,6 +357,7 @@ const ITALIAN: Rules = Rules {
         "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic", "ca", "cfr", "es", "fig",
         "max", "min", "dott", "prof", "sig",
     ],
+    dotted_names: &[],
     starters: &[
         "Il", "Lo", "La", "I", "Gli", "Le", "L", "Un", "Uno", "Una", "Lui", "Lei", "Loro", "Noi",
         "Io", "Ma", "E", "O", "Però", "Quindi", "Poi", "In", "Nel", "Nella", "Per", "Con", "Su",
@@ -363,6 +380,7 @@ const PORTUGUESE: Rules = Rules {
         "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez", "vol", "cap", "p",
         "pp", "ex",
     ],
+    dotted_names: &[],
     starters: &[
         "O",
         "A",
@@ -435,6 +453,7 @@ const DUTCH: Rules = Rules {
         "max", "min", "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
         "dec", "ma", "di", "wo", "do", "vr", "za", "zo", "tel", "mln", "mld",
     ],
+    dotted_names: &[],
     starters: &[
         "De", "Het", "Een", "Hij", "Zij", "Ze", "Wij", "We", "Ik", "Jij", "U", "Maar", "En", "Of",
         "Want", "Dus", "Toen", "Als", "Wanneer", "In", "Op", "Aan", "Bij", "Met", "Na", "Voor",
@@ -660,6 +679,23 @@ fn is_abbreviation(word: &str, rules: &Rules) -> bool {
     rules.titles.contains(&word) || rules.abbreviations.contains(&word.to_lowercase().as_str())
 }
 
+/// Whether the period after `word` belongs to it in `lang`: a title
+/// ("Mr.", "Sen."), a capitalised abbreviation ("Inc.", "Jan.", "Calif.")
+/// or initials ("J.", "U.S."). What a tokenizer that keeps such words whole
+/// asks (the period may still end the sentence too); a lower-case word
+/// ("no.", "est.") keeps no period.
+pub fn keeps_period(word: &str, lang: Lang) -> bool {
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    if !capital {
+        return false;
+    }
+    if is_initials(word) {
+        return true;
+    }
+    let rules = rules(lang).unwrap_or(&ENGLISH);
+    is_abbreviation(word, rules) || rules.dotted_names.contains(&word)
+}
+
 /// Whether `rest` (the text after a period and a space) is a calibre's
 /// number: ". 357 caliber", ". 38-caliber", as tokenized text such as ECB+
 /// writes ".357 caliber". Its period is the number's, not a sentence's end.
@@ -824,6 +860,27 @@ mod tests {
                 "357 rounds"
             ]
         );
+    }
+
+    #[test]
+    fn us_states_keep_their_period_and_end_sentences() {
+        assert_eq!(
+            split("It competes with Nvidia of Santa Clara, Calif. Apart from ATI, AMD buys."),
+            [
+                "It competes with Nvidia of Santa Clara, Calif.",
+                "Apart from ATI, AMD buys."
+            ]
+        );
+        // "ill" is a word, not Illinois.
+        assert_eq!(
+            split("He fell ill. Doctors said so."),
+            ["He fell ill.", "Doctors said so."]
+        );
+        assert!(keeps_period("Calif", Lang::EN) && keeps_period("Sen", Lang::EN));
+        assert!(keeps_period("U.S", Lang::EN) && keeps_period("J", Lang::EN));
+        assert!(!keeps_period("no", Lang::EN) && !keeps_period("ill", Lang::EN));
+        assert!(!keeps_period("Sra", Lang::EN));
+        assert!(keeps_period("Sra", Lang::parse("es").unwrap()));
     }
 
     #[test]

@@ -1,5 +1,4 @@
-use rustc_hash::FxHashMap as HashMap;
-use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 use rust_stemmers::Algorithm;
 
@@ -68,46 +67,65 @@ impl Default for Stemmer {
     }
 }
 
-/// Words stemmed before on this thread, and their stems (`None`: the word
-/// is its own stem). News repeats its vocabulary, and stemming is most of
-/// the cost of analysing a text.
-const CACHE_LIMIT: usize = 1 << 16;
+/// Every Snowball algorithm rust-stemmers has, in the order of
+/// [`CACHES`].
+const ALGORITHMS: [Algorithm; 18] = {
+    use Algorithm::*;
+    [
+        English, Arabic, Danish, Dutch, Finnish, French, German, Greek, Hungarian, Italian,
+        Norwegian, Portuguese, Romanian, Russian, Spanish, Swedish, Tamil, Turkish,
+    ]
+};
 
-/// Snowball algorithms in rust-stemmers, for one cache each.
-const ALGORITHMS: usize = 18;
+/// Words kept per language in the stem cache: about 6 MB when full, and
+/// the words a year of news uses most stay in it.
+const CACHE_WORDS: usize = 1 << 16;
 
 /// Stems seen before, per word (`None`: the word is its own stem).
-type StemCache = HashMap<Box<str>, Option<Box<str>>>;
+type StemCache = quick_cache::sync::Cache<Box<str>, Option<Arc<str>>>;
 
-thread_local! {
-    static CACHE: RefCell<[StemCache; ALGORITHMS]> =
-        RefCell::new(std::array::from_fn(|_| HashMap::default()));
+/// One stemmer and one bounded cache per language, made when the
+/// language is first met and shared by every thread. A cache per thread
+/// grew with the threads a server or watcher starts and ends (tokio's
+/// blocking pool), and was built again by each.
+static CACHES: [OnceLock<(rust_stemmers::Stemmer, StemCache)>; ALGORITHMS.len()] =
+    [const { OnceLock::new() }; ALGORITHMS.len()];
+
+/// The stem of a lower-cased word in `algorithm`'s language, from the
+/// shared cache (`None`: the word is its own stem). News reuses its
+/// vocabulary, and stemming is most of the cost of analysing a text.
+pub fn cached_stem(algorithm: Algorithm, word: &str) -> Option<Arc<str>> {
+    let Some(i) = ALGORITHMS.iter().position(|&a| a == algorithm) else {
+        return stem_of(&rust_stemmers::Stemmer::create(algorithm), word);
+    };
+    let (stemmer, cache) = CACHES[i].get_or_init(|| {
+        (
+            rust_stemmers::Stemmer::create(algorithm),
+            StemCache::new(CACHE_WORDS),
+        )
+    });
+    if let Some(stem) = cache.get(word) {
+        return stem;
+    }
+    let stem = stem_of(stemmer, word);
+    cache.insert(word.into(), stem.clone());
+    stem
+}
+
+fn stem_of(stemmer: &rust_stemmers::Stemmer, word: &str) -> Option<Arc<str>> {
+    match stemmer.stem(word) {
+        std::borrow::Cow::Owned(s) if s != word => Some(Arc::from(s)),
+        _ => None,
+    }
 }
 
 impl TokenFilter for Stemmer {
     fn filter(&self, tokens: &mut Vec<Token>) {
-        CACHE.with(|cache| {
-            let mut caches = cache.borrow_mut();
-            let cache = &mut caches[(self.algorithm as usize).min(ALGORITHMS - 1)];
-            for t in tokens {
-                let stem = match cache.get(t.text.as_str()) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = match self.inner.stem(&t.text) {
-                            std::borrow::Cow::Owned(s) => Some(s.into_boxed_str()),
-                            std::borrow::Cow::Borrowed(_) => None,
-                        };
-                        if cache.len() >= CACHE_LIMIT {
-                            cache.clear();
-                        }
-                        cache.insert(t.text.as_str().into(), s.clone());
-                        s
-                    }
-                };
-                if let Some(s) = stem {
-                    t.text = s.into_string();
-                }
+        for t in tokens {
+            if let Some(stem) = cached_stem(self.algorithm, &t.text) {
+                t.text.clear();
+                t.text.push_str(&stem);
             }
-        });
+        }
     }
 }
