@@ -103,6 +103,31 @@ the join model's probability that the article belongs to the story; `signals` ar
 most in that decision.\n\nExamples:\n  storyline story 3\n  storyline story --json article:1_1ecb"
     )]
     Story(StoryArgs),
+    /// List threads: the running subjects above the stories, most
+    /// recently active first.
+    #[command(
+        after_help = "A thread groups the stories (events) of one running subject over weeks \
+to years: a trial and its hearings, a war, a search and its inquiry. Undated threads, known only \
+by when they were stored, come after every dated one. JSON: an array of {\"id\", \"title\", \
+\"stories\", \"articles\", \"sources\" (counts), \"first_seen\", \"last_seen\"}.\n\n\
+Examples:\n  storyline threads\n  storyline threads --json --min-stories 2 --limit 20"
+    )]
+    Threads(ThreadsArgs),
+    /// Show one thread: its stories with why each is there, its articles
+    /// and its dated timeline.
+    #[command(
+        after_help = "ID is a thread id (an id merged into another thread resolves to it), \
+`story:N` for the thread of story N, or `article:X` for the thread of article X's story.\n\n\
+JSON: {\"id\", \"title\", \"aliases\", \"stories\": [{\"id\", \"title\", \"articles\", \
+\"first_seen\", \"last_seen\", \"evidence\": {\"score\", \"words\", \"names\", \
+\"shared_names\", \"shared_terms\", \"shared_sentences\"}}], \"articles\": [{\"id\", \"ref\", \
+\"story\", \"title\", \"source\", \"date\"}], \"timeline\": [{\"date\", \"dated\", \"story\", \
+\"text\", \"citations\": [{\"article\", \"ref\", \"source\", \"sentence\", \"text\"}]}]}. \
+A timeline entry is one sentence of one story's articles of one day, citing every article of \
+that day that carries it; `dated` is false when the day is only when the articles were stored.\n\n\
+Examples:\n  storyline thread 2\n  storyline thread --json story:14\n  storyline thread article:1_1ecb"
+    )]
+    Thread(StoryArgs),
     /// Who said what in a story: its quotes, each with every source that
     /// carries it.
     #[command(
@@ -512,6 +537,20 @@ pub struct StoriesArgs {
     pub min_articles: usize,
 }
 
+/// Arguments of `storyline threads`.
+#[derive(Args)]
+pub struct ThreadsArgs {
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many threads.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Only threads with at least this many stories.
+    #[arg(long, default_value_t = 1)]
+    pub min_stories: usize,
+}
+
 /// Arguments of `storyline story`, `quotes` and `entities`: a story.
 #[derive(Args)]
 pub struct StoryArgs {
@@ -540,6 +579,14 @@ pub struct ReclusterArgs {
     /// shared_bonus, shared_full).
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
+    /// The thread stage's tuning, whole or in part, as JSON (`bar`,
+    /// `min_names`, `words_weight`, `move_margin`), for this rebuild and
+    /// every later ingest.
+    #[arg(long, value_name = "JSON")]
+    pub thread_params: Option<String>,
+    /// Rebuild the threads only, from the stories as they are.
+    #[arg(long)]
+    pub threads_only: bool,
 }
 
 /// Arguments of `storyline summarize`.

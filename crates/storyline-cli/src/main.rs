@@ -48,6 +48,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Delete(args) => commands::delete::run(db, args),
         Command::Stories(args) => commands::stories::run(db, args),
         Command::Story(args) => commands::story::run(db, args),
+        Command::Threads(args) => commands::threads::run(db, args),
+        Command::Thread(args) => commands::thread::run(db, args),
         Command::Quotes(args) => commands::quotes::run(db, args, Show::Quotes),
         Command::Entities(args) => commands::quotes::run(db, args, Show::Entities),
         Command::Recluster(args) => commands::recluster::run(db, args),

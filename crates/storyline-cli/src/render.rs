@@ -485,6 +485,76 @@ pub fn print_stories(list: &[storyline::stories::StorySummary]) -> Result<()> {
     Ok(())
 }
 
+/// `storyline threads`: one line per thread.
+pub fn print_threads(list: &[storyline::threads::ThreadSummary]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for t in list {
+        writeln!(
+            out,
+            "{:>6}  {:>3} stories {:>4} art {:>3} src  {:<10} to {:<10}  {}",
+            t.id,
+            t.stories,
+            t.articles,
+            t.sources,
+            day(t.first_seen.as_deref()),
+            day(t.last_seen.as_deref()),
+            t.title.as_deref().unwrap_or("(untitled)")
+        )?;
+    }
+    Ok(())
+}
+
+fn day(d: Option<&str>) -> &str {
+    d.map(|d| &d[..d.len().min(10)]).unwrap_or("-")
+}
+
+/// `storyline thread`: the title, the timeline with its citations, and
+/// the stories with why each is in the thread.
+pub fn print_thread(t: &storyline::threads::Thread) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", t.title.as_deref().unwrap_or("(untitled)"))?;
+    writeln!(
+        out,
+        "thread {} · {} stories · {} articles{}\n",
+        t.id,
+        t.stories.len(),
+        t.articles.len(),
+        if t.aliases.is_empty() {
+            String::new()
+        } else {
+            let a: Vec<String> = t.aliases.iter().map(|a| a.to_string()).collect();
+            format!(" · also {}", a.join(", "))
+        }
+    )?;
+    for e in &t.timeline {
+        let cited: Vec<String> = e
+            .citations
+            .iter()
+            .map(|c| format!("#{}", c.article))
+            .collect();
+        writeln!(
+            out,
+            "  {}{}  {} [{}]",
+            e.date,
+            if e.dated { "" } else { " (stored)" },
+            e.text,
+            cited.join(" ")
+        )?;
+    }
+    writeln!(out)?;
+    for s in &t.stories {
+        writeln!(
+            out,
+            "  story {:>5}  {:>4} art  {}  (names: {})",
+            s.id,
+            s.articles,
+            s.title.as_deref().unwrap_or("(untitled)"),
+            s.evidence.shared_names.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// `storyline story`: the headline, the story's span, its cited summary
 /// and its articles.
 pub fn print_story(

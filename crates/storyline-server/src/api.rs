@@ -14,7 +14,9 @@ use storyline::ingest::{IngestOptions, Input};
 use storyline::pipeline::{self, IngestReport};
 
 use crate::error::ApiError;
-use crate::params::{Paging, StoriesParams, encode, resolve_article, resolve_story};
+use crate::params::{
+    Paging, StoriesParams, ThreadsParams, encode, resolve_article, resolve_story, resolve_thread,
+};
 use crate::state::AppState;
 
 /// `GET /api/stories`: stories, most recently active first.
@@ -66,6 +68,30 @@ pub async fn story(
     match view {
         Some(v) => Ok(Json(v).into_response()),
         None => Err(ApiError::not_found(format!("no story {id:?}"))),
+    }
+}
+
+/// `GET /api/threads`: threads, most recently active first.
+pub async fn threads(
+    State(state): State<AppState>,
+    Query(p): Query<ThreadsParams>,
+) -> Result<Response, ApiError> {
+    let (limit, min) = p.parse()?;
+    let list = state.read(move |s| s.threads(limit, min)).await?;
+    Ok(Json(list).into_response())
+}
+
+/// `GET /api/threads/{id}`: a thread with its stories and their evidence,
+/// its articles and its timeline.
+pub async fn thread(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let n = resolve_thread(&state, &id).await?;
+    let view = state.read(move |s| storyline::view::thread(s, n)).await?;
+    match view {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(ApiError::not_found(format!("no thread {id:?}"))),
     }
 }
 

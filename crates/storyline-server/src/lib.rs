@@ -67,6 +67,8 @@ pub const ROUTES: &[Route] = &[
     read("GET", "/api", true, |_| get(api::index)),
     read("GET", "/api/stories", true, |_| get(api::stories)),
     read("GET", "/api/stories/{id}", true, |_| get(api::story)),
+    read("GET", "/api/threads", true, |_| get(api::threads)),
+    read("GET", "/api/threads/{id}", true, |_| get(api::thread)),
     read("GET", "/api/articles", true, |_| get(api::articles)),
     read("GET", "/api/articles/{id}", true, |_| get(api::article)),
     read("GET", "/api/articles/{id}/copies", true, |_| {
@@ -90,6 +92,7 @@ pub const ROUTES: &[Route] = &[
     read("GET", "/api/openapi.json", true, |_| get(api::openapi)),
     read("GET", "/", false, |_| get(pages::home)),
     read("GET", "/stories/{id}", false, |_| get(pages::story)),
+    read("GET", "/threads/{id}", false, |_| get(pages::thread)),
     read("GET", "/articles/{id}", false, |_| get(pages::article)),
     read("GET", "/search", false, |_| get(pages::search)),
     read("GET", "/sources", false, |_| get(pages::sources)),

@@ -13,6 +13,7 @@ use storyline::copies::verdict::Substitution;
 use storyline::copies::{Edit, SpinVerdict, StitchVerdict};
 use storyline::quotes::{EntityKind, QuoteKind, StoryQuote};
 use storyline::stories::StorySummary;
+use storyline::threads::Thread;
 use storyline::view::{ArticleView, StoryView};
 
 use crate::error::{ApiError, PageError};
@@ -118,6 +119,90 @@ pub async fn story(
     Ok(page(&title, "", story_body(&view)))
 }
 
+/// `GET /threads/{id}`: a thread's timeline and stories.
+pub async fn thread(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let n = params::resolve_thread(&state, &id).await?;
+    let view = state
+        .read(move |s| storyline::view::thread(s, n))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no thread {id:?}.")))?;
+    let title = view.title.clone().unwrap_or_else(|| "(untitled)".into());
+    Ok(page(&title, "", thread_body(&view)))
+}
+
+/// The body of a thread page: the timeline, each entry citing the
+/// articles that carry its sentence, then the stories with why each is in
+/// the thread.
+pub fn thread_body(t: &Thread) -> Markup {
+    let mut numbers: HashMap<i64, usize> = HashMap::new();
+    for c in t.timeline.iter().flat_map(|e| &e.citations) {
+        let next = numbers.len() + 1;
+        numbers.entry(c.article).or_insert(next);
+    }
+    html! {
+        article.thread {
+            h1 { (t.title.as_deref().unwrap_or("(untitled)")) }
+            p.meta {
+                "Thread " (t.id) " · " (plural(t.stories.len() as u64, "story", "stories"))
+                " · " (plural(t.articles.len() as u64, "article", "articles"))
+                @if !t.aliases.is_empty() {
+                    " · also known as "
+                    @for (i, a) in t.aliases.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (a)
+                    }
+                }
+            }
+            section #timeline {
+                h2 { "Timeline" }
+                ol.timeline {
+                    @for e in &t.timeline {
+                        li.entry data-story=(e.story) {
+                            time datetime=(e.date) { (e.date) }
+                            @if !e.dated { " " span.undated title="No article of this day has a date; this is when they were stored." { "(stored)" } }
+                            " "
+                            (e.text)
+                            @for c in &e.citations {
+                                " "
+                                a.cite href={ "/articles/" (c.article) "#s" (c.sentence) }
+                                    title={ (c.source.as_deref().unwrap_or("source")) ": " (c.text) }
+                                    data-article=(c.article) data-sentence=(c.sentence) {
+                                    "[" (numbers[&c.article]) "]"
+                                }
+                            }
+                            " " a.story href={ "/stories/" (e.story) } { "story " (e.story) }
+                        }
+                    }
+                }
+            }
+            section #stories {
+                h2 { "Stories" }
+                ul.stories {
+                    @for s in &t.stories {
+                        li {
+                            a href={ "/stories/" (s.id) } { (s.title.as_deref().unwrap_or("(untitled)")) }
+                            " · " (plural(s.articles, "article", "articles"))
+                            " · " span.when { (span(s.first_seen.as_deref(), s.last_seen.as_deref())) }
+                            @if !s.evidence.shared_names.is_empty() {
+                                br; span.evidence { "Shares names: " (s.evidence.shared_names.join(", ")) }
+                            }
+                            @if !s.evidence.shared_terms.is_empty() {
+                                br; span.evidence { "Shares words: " (s.evidence.shared_terms.join(", ")) }
+                            }
+                            @for x in &s.evidence.shared_sentences {
+                                br; span.evidence { "Shares a sentence with story " (x.other_story) ": " q { (x.text) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The body of a story page.
 pub fn story_body(v: &StoryView) -> Markup {
     let s = &v.story;
@@ -155,6 +240,9 @@ pub fn story_body(v: &StoryView) -> Markup {
                 @if !s.sources.is_empty() { " from " (plural(s.sources.len() as u64, "source", "sources")) }
                 " · "
                 span.when { (span(s.first_seen.as_deref(), s.last_seen.as_deref())) }
+                @if let Some(t) = v.thread {
+                    " · " a.thread href={ "/threads/" (t) } { "the running thread" }
+                }
                 @if !s.aliases.is_empty() {
                     " · also known as "
                     @for (i, a) in s.aliases.iter().enumerate() {

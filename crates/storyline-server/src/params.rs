@@ -52,6 +52,35 @@ pub struct StoriesParams {
     pub(crate) min_articles: Option<String>,
 }
 
+/// Parameters of a thread listing.
+#[derive(Debug, Default, Deserialize)]
+pub struct ThreadsParams {
+    pub(crate) limit: Option<String>,
+    pub(crate) min_stories: Option<String>,
+}
+
+impl ThreadsParams {
+    /// `(limit, min_stories)`, checked.
+    pub fn parse(&self) -> Result<(usize, usize), ApiError> {
+        let paging = Paging {
+            limit: self.limit.clone(),
+            offset: None,
+        };
+        let (limit, _) = paging.parse()?;
+        let min = match self.min_stories.as_deref() {
+            None | Some("") => 1,
+            Some(s) => whole_number("min_stories", s)?,
+        };
+        Ok((limit, min))
+    }
+}
+
+/// Finds a thread: a thread id, `story:N` or `article:X`.
+pub async fn resolve_thread(state: &AppState, id: &str) -> Result<i64, ApiError> {
+    let reference = id.to_string();
+    state.read(move |s| s.thread_ref(&reference)).await
+}
+
 /// A count or an offset: any whole number SQLite can take (up to
 /// 2^63 - 1).
 pub fn whole_number(name: &str, s: &str) -> Result<usize, ApiError> {

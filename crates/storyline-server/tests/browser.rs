@@ -399,6 +399,80 @@ async fn run(
     }
     std::fs::write(dir.join("article-desktop.png"), c.screenshot().await?).expect("saved");
 
+    // From the story to its thread: the link on the story page leads to
+    // the thread's page, whose timeline entries each cite the articles
+    // carrying their sentence, as the API says, and each cited sentence is
+    // the one the article page shows under that number.
+    c.goto(story_url.as_str()).await?;
+    c.find(Locator::Css("p.meta a.thread"))
+        .await?
+        .click()
+        .await?;
+    let thread_url = wait_for_path(c, "/threads/").await;
+    let thread_id: i64 = thread_url
+        .path()
+        .strip_prefix("/threads/")
+        .and_then(|s| s.parse().ok())
+        .expect("a thread page");
+    assert_eq!(story["thread"].as_i64(), Some(thread_id));
+    let thread: Value = http
+        .get(server.url(&format!("/api/threads/{thread_id}")))
+        .send()
+        .await
+        .expect("the API answers")
+        .json()
+        .await
+        .expect("JSON");
+    let in_thread: BTreeSet<i64> = thread["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        members.is_subset(&in_thread),
+        "the story's articles are the thread's"
+    );
+    let entries = thread["timeline"].as_array().unwrap();
+    assert!(!entries.is_empty(), "the thread has a timeline");
+    let shown = c.find_all(Locator::Css("ol.timeline li.entry")).await?;
+    assert_eq!(shown.len(), entries.len());
+    let markers = c.find_all(Locator::Css("ol.timeline a.cite")).await?;
+    let cited: Vec<&Value> = entries
+        .iter()
+        .flat_map(|e| e["citations"].as_array().unwrap().iter())
+        .collect();
+    assert_eq!(markers.len(), cited.len());
+    for (m, cite) in markers.iter().zip(&cited) {
+        let (article, sentence) = (
+            cite["article"].as_i64().unwrap(),
+            cite["sentence"].as_u64().unwrap(),
+        );
+        assert!(
+            in_thread.contains(&article),
+            "cited article {article} is in the thread"
+        );
+        let href = m.attr("href").await?.unwrap_or_default();
+        assert_eq!(href, format!("/articles/{article}#s{sentence}"));
+        let title = m.attr("title").await?.unwrap_or_default();
+        assert!(title.contains(cite["text"].as_str().unwrap()), "{title:?}");
+    }
+    let first = &cited[0];
+    c.goto(&server.url(&format!(
+        "/articles/{}#s{}",
+        first["article"], first["sentence"]
+    )))
+    .await?;
+    let target = c
+        .find(Locator::Id(&format!("s{}", first["sentence"])))
+        .await?;
+    assert_eq!(
+        squash(&target.text().await?),
+        squash(first["text"].as_str().unwrap())
+    );
+    c.goto(thread_url.as_str()).await?;
+    std::fs::write(dir.join("thread-desktop.png"), c.screenshot().await?).expect("saved");
+
     // The search box.
     c.goto(&server.url("/")).await?;
     let input = c.find(Locator::Css("form.search input[name=q]")).await?;

@@ -56,6 +56,7 @@ pub mod store;
 pub mod stories;
 pub mod summary;
 pub mod text;
+pub mod threads;
 pub mod view;
 
 pub use article::{Article, ArticleSummary, NewArticle, Sentence};

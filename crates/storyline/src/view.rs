@@ -14,8 +14,12 @@ use crate::quotes::{OrUnsupported, StoryEntity, StoryQuote, Support};
 use crate::store::Reader;
 pub use crate::store::copies::ArticleVerdicts;
 use crate::store::copies::{ArticleBrief, StoredText, earlier, earliness};
-use crate::stories::{Story, StoryArticle};
-use crate::summary::SummarySentence;
+use crate::store::threads::StoredMembership;
+use crate::stories::features::{day_number, key_words};
+use crate::stories::{Idf, Story, StoryArticle, StoryProfile};
+use crate::summary::{SummaryInput, SummarySentence};
+use crate::threads::timeline::{self, Day, TimelineEntry};
+use crate::threads::{Evidence, SharedSentence, Thread, ThreadArticle, ThreadStory};
 
 /// Jaccard similarity at which two articles count as copies in these views.
 pub const COPY_THRESHOLD: f64 = 0.8;
@@ -36,6 +40,8 @@ pub struct StoryView {
     pub entities: OrUnsupported<StoryEntity>,
     /// Copies among the story's articles.
     pub copies: StoryCopies,
+    /// The thread (running subject) the story is in.
+    pub thread: Option<i64>,
 }
 
 /// An article with what the copies stage found about it.
@@ -49,6 +55,8 @@ pub struct ArticleView {
     pub copies: ArticleCopies,
     /// The story it is in.
     pub story: Option<i64>,
+    /// The thread its story is in.
+    pub thread: Option<i64>,
 }
 
 /// Story `id` (an alias resolves to the story it was merged into), or
@@ -61,6 +69,7 @@ pub fn story(store: &Reader, id: i64) -> Result<Option<StoryView>> {
         let summary = store.summary(story.id)?.unwrap_or_default();
         let attributions = crate::pipeline::quotes::for_story(store, story.id)?.unwrap_or_default();
         let copies = story_copies(store, &story.articles, COPY_THRESHOLD)?;
+        let thread = store.thread_of_story(story.id)?;
         Ok(Some(StoryView {
             story,
             summary,
@@ -73,6 +82,7 @@ pub fn story(store: &Reader, id: i64) -> Result<Option<StoryView>> {
                 unsupported: attributions.support == Support::None,
             },
             copies,
+            thread,
         }))
     })
 }
@@ -84,12 +94,222 @@ pub fn article(store: &Reader, id: i64) -> Result<Option<ArticleView>> {
         let Some(article) = store.article(id)? else {
             return Ok(None);
         };
+        let story = store.story_of(id)?;
+        let thread = match story {
+            Some(s) => store.thread_of_story(s)?,
+            None => None,
+        };
         Ok(Some(ArticleView {
             copies: article_copies(store, id, COPY_THRESHOLD)?,
-            story: store.story_of(id)?,
+            story,
+            thread,
             article,
         }))
     })
+}
+
+/// Articles of a story read for the words behind its evidence.
+const EVIDENCE_ARTICLES: usize = 3;
+/// Articles of a story searched for sentences shared with the thread.
+const SHARED_SENTENCE_ARTICLES: usize = 10;
+/// Names, terms and sentences shown as evidence, each.
+const EVIDENCE_SHOWN: usize = 8;
+/// Articles of one day of one story a timeline entry is chosen from.
+const TIMELINE_DAY_ARTICLES: usize = 8;
+
+/// Thread `id` (an alias resolves to the thread it was merged into), with
+/// its stories and why each is there, its articles and its timeline; or
+/// `None` when there is no such thread.
+pub fn thread(store: &Reader, id: i64) -> Result<Option<Thread>> {
+    store.snapshot(|store| {
+        let Some(id) = store.resolve_thread(id)? else {
+            return Ok(None);
+        };
+        let Some(line) = store.thread_summary(id)? else {
+            return Ok(None);
+        };
+        let profile = store.thread_profile(id)?.unwrap_or_default();
+        let members = store.thread_members(id)?;
+        let articles = store.thread_articles(id)?;
+        let story_of: HashMap<i64, i64> = articles.iter().map(|a| (a.id, a.story)).collect();
+        let idf = store.idf_of(&profile.all_keys().collect::<Vec<_>>())?;
+        let mut stories = Vec::with_capacity(members.len());
+        let mut timeline = Vec::new();
+        for m in &members {
+            let Some(s) = store.story_line(m.story)? else {
+                continue;
+            };
+            let mine: Vec<&ThreadArticle> =
+                articles.iter().filter(|a| a.story == m.story).collect();
+            let mut evidence = shared_words(store, &profile, m, &mine, &idf)?;
+            evidence.score = m.how.score;
+            evidence.words = m.how.words;
+            evidence.names = m.how.names;
+            evidence.shared_sentences = shared_sentences(store, m.story, &mine, &story_of)?;
+            stories.push(ThreadStory {
+                id: s.id,
+                title: s.title,
+                articles: s.articles,
+                first_seen: s.first_seen,
+                last_seen: s.last_seen,
+                evidence,
+            });
+            timeline.extend(story_timeline(store, m.story, &mine)?);
+        }
+        timeline::order(&mut timeline);
+        Ok(Some(Thread {
+            id,
+            title: line.title,
+            aliases: store.thread_aliases(id)?,
+            stories,
+            articles,
+            timeline,
+        }))
+    })
+}
+
+/// The names and terms a story shares with the rest of its thread: the
+/// keys of its contribution that the thread's other stories also carry,
+/// the heaviest on both sides first, spelled out from its articles.
+fn shared_words(
+    store: &Reader,
+    thread: &StoryProfile,
+    m: &StoredMembership,
+    articles: &[&ThreadArticle],
+    idf: &Idf,
+) -> Result<Evidence> {
+    let Some(mine) = &m.contribution else {
+        return Ok(Evidence::default());
+    };
+    let mut rest = thread.clone();
+    rest.remove(mine, idf);
+    let shared = |a: &[(u64, f32)], b: &[(u64, f32)]| -> Vec<u64> {
+        let mut both: Vec<(u64, f32)> = a
+            .iter()
+            .filter_map(|&(k, w)| {
+                let j = b.binary_search_by_key(&k, |e| e.0).ok()?;
+                Some((k, w * b[j].1 * idf.of(k).powi(2)))
+            })
+            .collect();
+        both.sort_by(|x, y| y.1.total_cmp(&x.1));
+        both.into_iter().map(|e| e.0).collect()
+    };
+    let names = shared(&mine.entities, &rest.entities);
+    let terms = shared(&mine.terms, &rest.terms);
+    if names.is_empty() && terms.is_empty() {
+        return Ok(Evidence::default());
+    }
+    let mut words: HashMap<u64, String> = HashMap::new();
+    for a in articles.iter().take(EVIDENCE_ARTICLES) {
+        if let Some(text) = store.stored_text(a.id)? {
+            for (k, w) in key_words(a.title.as_deref(), &text.analyzed()) {
+                words.entry(k).or_insert(w);
+            }
+        }
+    }
+    let spell = |keys: Vec<u64>| -> Vec<String> {
+        keys.iter()
+            .filter_map(|k| words.get(k).cloned())
+            .take(EVIDENCE_SHOWN)
+            .collect()
+    };
+    Ok(Evidence {
+        shared_names: spell(names),
+        shared_terms: spell(terms),
+        ..Evidence::default()
+    })
+}
+
+/// Sentences of a story's articles that articles of the thread's other
+/// stories carry too (from the copies stage).
+fn shared_sentences(
+    store: &Reader,
+    story: i64,
+    articles: &[&ThreadArticle],
+    story_of: &HashMap<i64, i64>,
+) -> Result<Vec<SharedSentence>> {
+    let mut out = Vec::new();
+    for a in articles.iter().take(SHARED_SENTENCE_ARTICLES) {
+        let links = store.copy_links(a.id, COPY_THRESHOLD)?;
+        let mut text = None;
+        for (sentence, other) in links.shared_sentences {
+            let Some(&other_story) = story_of.get(&other) else {
+                continue;
+            };
+            if other_story == story
+                || out
+                    .iter()
+                    .any(|s: &SharedSentence| s.article == a.id && s.sentence == sentence as usize)
+            {
+                continue;
+            }
+            if text.is_none() {
+                text = store.stored_text(a.id)?.map(|t| t.analyzed());
+            }
+            let Some(t) = &text else { continue };
+            let Some(span) = t.sentences.get(sentence as usize) else {
+                continue;
+            };
+            out.push(SharedSentence {
+                article: a.id,
+                sentence: sentence as usize,
+                text: t.text[span.start..span.end].to_string(),
+                other_article: other,
+                other_story,
+            });
+            if out.len() >= EVIDENCE_SHOWN {
+                return Ok(out);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A story's timeline entries: one per day with news (a day known only
+/// from when its articles were stored is marked so).
+fn story_timeline(
+    store: &Reader,
+    story: i64,
+    articles: &[&ThreadArticle],
+) -> Result<Vec<TimelineEntry>> {
+    let mut days: BTreeMap<(bool, String), Vec<&ThreadArticle>> = BTreeMap::new();
+    for a in articles {
+        let (dated, day) = match a.date.as_deref().filter(|d| day_number(d).is_some()) {
+            Some(d) => (true, d[..10].to_string()),
+            None => (false, a.ingested_at.chars().take(10).collect()),
+        };
+        days.entry((dated, day)).or_default().push(a);
+    }
+    let mut out = Vec::with_capacity(days.len());
+    for ((dated, date), list) in days {
+        let mut texts = Vec::new();
+        for a in list.iter().take(TIMELINE_DAY_ARTICLES) {
+            if let Some(t) = store.stored_text(a.id)? {
+                texts.push((*a, t.analyzed()));
+            }
+        }
+        let inputs: Vec<SummaryInput<'_>> = texts
+            .iter()
+            .map(|(a, t)| SummaryInput {
+                id: a.id,
+                ref_id: a.ref_id.as_deref(),
+                source: a.source.as_deref(),
+                date: a.date.as_deref(),
+                text: t,
+            })
+            .collect();
+        let day = Day {
+            story,
+            date,
+            dated,
+            articles: inputs,
+        };
+        if let Some(mut e) = timeline::entry(&day) {
+            e.articles = list.len() as u64;
+            out.push(e);
+        }
+    }
+    Ok(out)
 }
 
 /// A group of copies of one article.

@@ -16,6 +16,8 @@ pub mod stories;
 pub mod story;
 pub mod summarize;
 pub mod upkeep;
+pub mod thread;
+pub mod threads;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

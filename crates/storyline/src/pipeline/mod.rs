@@ -15,6 +15,7 @@ pub mod copies;
 pub mod quotes;
 pub mod stories;
 pub mod summary;
+pub mod threads;
 
 use crate::article::NewArticle;
 use crate::cancel::Cancel;
@@ -273,6 +274,9 @@ pub fn store_batch(
     let touched = stories::update(&batch, &arrivals)?;
     lap("stories");
     cancel.check()?;
+    threads::update(&batch, &touched)?;
+    lap("threads");
+    cancel.check()?;
     summary::update(&batch, &touched)?;
     lap("summary");
     for (o, a) in outcomes.iter().zip(articles) {
@@ -409,6 +413,7 @@ pub fn delete(store: &mut Store, ids: &[i64]) -> Result<usize> {
 /// start).
 pub fn catch_up(store: &mut Store) -> Result<()> {
     stories::backfill(store)?;
+    threads::backfill(store)?;
     quotes::backfill(store)?;
     Ok(())
 }

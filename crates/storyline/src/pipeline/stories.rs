@@ -163,6 +163,7 @@ pub fn backfill(store: &mut Store) -> Result<usize> {
     index.finish()?;
     touched.sort_unstable();
     touched.dedup();
+    super::threads::update(&batch, &touched)?;
     super::summary::update(&batch, &touched)?;
     batch.commit()?;
     Ok(missing.len())
@@ -173,6 +174,7 @@ pub fn backfill(store: &mut Store) -> Result<usize> {
 pub fn after_delete(store: &mut Store, stories: &[i64]) -> Result<()> {
     let batch = store.begin()?;
     batch.rebuild_stories(stories)?;
+    super::threads::update(&batch, stories)?;
     super::summary::update(&batch, stories)?;
     batch.commit()
 }
@@ -198,6 +200,8 @@ pub struct ReclusterReport {
     pub pair_agreement: f64,
     /// The tuning used (and kept for later ingests).
     pub params: StoryParams,
+    /// What the threads' rebuild changed.
+    pub threads: super::threads::ThreadRebuild,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -255,9 +259,77 @@ pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<Reclu
 
     // Carry the old ids over.
     let after = index.assignments();
+    let threads_before = batch.article_threads()?;
+    let new_ids: Vec<i64> = index.stories.keys().copied().collect();
+    let next = batch.next_story_id()?;
+    let CarriedIds {
+        id_of,
+        aliases: all_aliases,
+        kept,
+        aliased,
+        new: ids_new,
+    } = carry_ids(&before, &after, &new_ids, &old_aliases, Some(next));
+    let old_ids: BTreeSet<i64> = before.values().copied().collect();
+
+    let stories: Vec<_> = index
+        .stories
+        .iter()
+        .map(|(new, s)| (id_of[new], s.members.clone(), s.title, s.profile.clone()))
+        .collect();
+    let (df, documents) = index.frequencies_table();
+    batch.replace_stories(&stories, &all_aliases, &df, documents)?;
+    batch.save_story_params(&params)?;
+    let threads = super::threads::rebuild(&batch, &threads_before)?;
+    super::summary::rebuild_all(&batch)?;
+    batch.commit()?;
+
+    let remapped: HashMap<i64, i64> = after.iter().map(|(a, n)| (*a, id_of[n])).collect();
+    Ok(ReclusterReport {
+        articles: features.len() as u64,
+        stories_before: old_ids.len() as u64,
+        stories_after: stories.len() as u64,
+        ids_kept: kept,
+        ids_aliased: aliased,
+        ids_new,
+        threads,
+        pair_agreement: pair_agreement(&before, &remapped),
+        params,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Ids carried over a rebuild (see [`carry_ids`]).
+pub(crate) struct CarriedIds {
+    /// New group → the id it takes.
+    pub id_of: HashMap<i64, i64>,
+    /// Every id that resolves to another: old ids not carried over, and
+    /// aliases of old groups, now pointing at the new ids.
+    pub aliases: Vec<(i64, i64)>,
+    /// Groups that kept an old id.
+    pub kept: u64,
+    /// Old ids that became aliases.
+    pub aliased: u64,
+    /// Groups with a new id.
+    pub new: u64,
+}
+
+/// Carries ids over a rebuild, from `before` and `after` (item → group):
+/// each new group takes the old id most of its items had (old ids go to
+/// the groups that keep most of their items, older ids first, so when a
+/// group splits the larger part keeps the id), and every other old id
+/// becomes an alias of the group holding most of its items, so no id that
+/// was ever shown stops resolving. A group with no old id takes the next
+/// from `next`, or keeps its own when `next` is `None`.
+pub(crate) fn carry_ids(
+    before: &HashMap<i64, i64>,
+    after: &HashMap<i64, i64>,
+    groups: &[i64],
+    old_aliases: &[(i64, i64)],
+    mut next: Option<i64>,
+) -> CarriedIds {
     let mut overlap: HashMap<(i64, i64), u64> = HashMap::new();
-    for (article, new) in &after {
-        if let Some(old) = before.get(article) {
+    for (item, new) in after {
+        if let Some(old) = before.get(item) {
             *overlap.entry((*new, *old)).or_default() += 1;
         }
     }
@@ -275,24 +347,30 @@ pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<Reclu
             taken.insert(*old, *new);
         }
     }
-    let mut next = batch.next_story_id()?;
-    let mut new_ids: Vec<&i64> = index.stories.keys().collect();
-    new_ids.sort();
+    let mut sorted = groups.to_vec();
+    sorted.sort_unstable();
     let mut ids_new = 0;
-    for new in new_ids {
-        if !id_of.contains_key(new) {
-            id_of.insert(*new, next);
-            next += 1;
+    for new in sorted {
+        if let std::collections::hash_map::Entry::Vacant(e) = id_of.entry(new) {
+            match next.as_mut() {
+                Some(n) => {
+                    e.insert(*n);
+                    *n += 1;
+                }
+                None => {
+                    e.insert(new);
+                }
+            }
             ids_new += 1;
         }
     }
-    let old_ids: std::collections::BTreeSet<i64> = before.values().copied().collect();
+    let old_ids: BTreeSet<i64> = before.values().copied().collect();
     let mut aliases: Vec<(i64, i64)> = Vec::new();
     for old in &old_ids {
         if taken.contains_key(old) {
             continue;
         }
-        // The new story holding most of the old one's articles.
+        // The new group holding most of the old one's items.
         if let Some(((new, _), _)) = pairs.iter().find(|((_, o), _)| o == old) {
             aliases.push((*old, id_of[new]));
         }
@@ -303,8 +381,9 @@ pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<Reclu
             .map(|n| id_of[n])
             .or_else(|| aliases.iter().find(|a| a.0 == old).map(|a| a.1))
     };
+    let aliased = aliases.len() as u64;
     let mut all_aliases = aliases.clone();
-    for (alias, target) in old_aliases {
+    for &(alias, target) in old_aliases {
         if let Some(t) = final_of_old(target)
             && !old_ids.contains(&alias)
         {
@@ -314,30 +393,13 @@ pub fn recluster(store: &mut Store, params: Option<StoryParams>) -> Result<Reclu
     all_aliases.retain(|(a, t)| a != t && !taken.contains_key(a));
     all_aliases.sort_unstable();
     all_aliases.dedup_by_key(|a| a.0);
-
-    let stories: Vec<_> = index
-        .stories
-        .iter()
-        .map(|(new, s)| (id_of[new], s.members.clone(), s.title, s.profile.clone()))
-        .collect();
-    let (df, documents) = index.frequencies_table();
-    batch.replace_stories(&stories, &all_aliases, &df, documents)?;
-    batch.save_story_params(&params)?;
-    super::summary::rebuild_all(&batch)?;
-    batch.commit()?;
-
-    let remapped: HashMap<i64, i64> = after.iter().map(|(a, n)| (*a, id_of[n])).collect();
-    Ok(ReclusterReport {
-        articles: features.len() as u64,
-        stories_before: old_ids.len() as u64,
-        stories_after: stories.len() as u64,
-        ids_kept: taken.len() as u64,
-        ids_aliased: aliases.len() as u64,
-        ids_new,
-        pair_agreement: pair_agreement(&before, &remapped),
-        params,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    CarriedIds {
+        id_of,
+        aliases: all_aliases,
+        kept: taken.len() as u64,
+        aliased,
+        new: ids_new,
+    }
 }
 
 /// Pairs of articles together in both groupings over pairs together in

@@ -314,4 +314,54 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO copy_meta (name, value) SELECT 'reindex', 1 WHERE EXISTS (SELECT 1 FROM articles);
     ALTER TABLE articles ADD COLUMN text_pruned_at TEXT;
     "#,
+    // 10: threads, the running subjects above the stories: each thread's
+    // profile (the sum of its stories' centroids) and the keys it is found
+    // under; each story's thread with what it contributed (so a story that
+    // grows or moves is taken out exactly) and how well it matched; merged
+    // thread ids, which still resolve; stories deleted since the threads
+    // last looked (a story merged away leaves its contribution behind).
+    // Undated stories sort after dated ones, through their own index.
+    r#"
+    CREATE TABLE threads (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        story_count INTEGER NOT NULL DEFAULT 0,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        first_date TEXT,
+        last_date TEXT,
+        first_stored TEXT,
+        last_stored TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        profile BLOB NOT NULL
+    );
+    CREATE TABLE thread_stories (
+        story_id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        contribution BLOB NOT NULL,
+        score REAL NOT NULL,
+        words REAL NOT NULL,
+        names REAL NOT NULL,
+        joined_at TEXT NOT NULL
+    );
+    CREATE INDEX thread_stories_thread ON thread_stories(thread_id);
+    CREATE INDEX threads_last_seen
+        ON threads(last_date IS NOT NULL, coalesce(last_date, last_stored));
+    CREATE TABLE thread_keys (
+        key INTEGER NOT NULL,
+        thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, thread_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX thread_keys_thread ON thread_keys(thread_id);
+    CREATE TABLE thread_aliases (
+        alias INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE
+    );
+    CREATE INDEX thread_aliases_thread ON thread_aliases(thread_id);
+    CREATE TABLE thread_orphans (story_id INTEGER PRIMARY KEY);
+    CREATE TRIGGER stories_thread_orphan AFTER DELETE ON stories BEGIN
+        INSERT OR IGNORE INTO thread_orphans (story_id) VALUES (old.id);
+    END;
+    CREATE INDEX stories_dated_last_seen
+        ON stories(last_date IS NOT NULL, coalesce(last_date, last_stored));
+    "#,
 ];

@@ -18,6 +18,7 @@ pub mod quotes;
 pub mod sources;
 pub mod stories;
 pub mod summary;
+pub mod threads;
 
 use std::ops::Deref;
 use std::path::Path;

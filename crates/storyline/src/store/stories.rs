@@ -529,7 +529,7 @@ impl Batch<'_> {
     }
 }
 
-const STORY_SUMMARY: &str = "s.id,
+pub(super) const STORY_SUMMARY: &str = "s.id,
     coalesce(t.title, (SELECT a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id
                        WHERE sa.story_id = s.id ORDER BY sa.article_id LIMIT 1)),
     s.article_count,
@@ -537,7 +537,7 @@ const STORY_SUMMARY: &str = "s.id,
      WHERE sa.story_id = s.id),
     coalesce(s.first_date, s.first_stored), coalesce(s.last_date, s.last_stored)";
 
-fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
     Ok(StorySummary {
         id: r.get(0)?,
         title: r.get(1)?,
@@ -549,7 +549,8 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
 }
 
 impl Reader {
-    /// Stories, most recently active first, `limit` from `offset`, with at
+    /// Stories, most recently active first (undated ones, known only by
+    /// when they were stored, after every dated one), `limit` from `offset`, with at
     /// least `min_articles` articles.
     pub fn stories(
         &self,
@@ -576,7 +577,9 @@ impl Reader {
              WHERE s.article_count >= ?3
                AND (?4 IS NULL OR coalesce(s.last_date, s.last_stored) >= ?4)
                AND (?5 IS NULL OR substr(coalesce(s.first_date, s.first_stored), 1, length(?5)) <= ?5)
-             ORDER BY coalesce(s.last_date, s.last_stored) DESC, s.id DESC LIMIT ?1 OFFSET ?2"
+             ORDER BY s.last_date IS NOT NULL DESC, coalesce(s.last_date, s.last_stored) DESC,
+                      s.id DESC
+             LIMIT ?1 OFFSET ?2"
         ))?;
         let rows = stmt.query_map(
             params![

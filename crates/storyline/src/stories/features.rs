@@ -177,6 +177,31 @@ impl StoryFeatures {
     }
 }
 
+/// The words behind an article's keys, to show what two stories share:
+/// each topic-word key to its stem, each name key to the name as written
+/// (lower-cased).
+pub fn key_words(title: Option<&str>, text: &AnalyzedText) -> HashMap<u64, String> {
+    let lang = text.lang;
+    let content = content_analyzer(lang);
+    let (term_seed, entity_seed) = (TERM_SEED ^ lang.key_seed(), ENTITY_SEED ^ lang.key_seed());
+    let mut out = HashMap::new();
+    let lines = title
+        .into_iter()
+        .chain(text.sentences.iter().map(|s| &text.text[s.start..s.end]));
+    for line in lines {
+        for tok in content.tokens(line) {
+            let k = xxh3_64_with_seed(tok.text.as_bytes(), term_seed);
+            out.entry(k).or_insert(tok.text);
+        }
+        for tok in tokenize_in(line, lang) {
+            let lower = tok.text.to_lowercase();
+            let k = xxh3_64_with_seed(lower.as_bytes(), entity_seed);
+            out.entry(k).or_insert(lower);
+        }
+    }
+    out
+}
+
 /// The day number of an ISO 8601 date (its first ten characters).
 pub fn day_number(date: &str) -> Option<i32> {
     use chrono::Datelike;

@@ -154,6 +154,45 @@ impl StoryProfile {
         self.refresh(idf);
     }
 
+    /// Takes out what [`absorb`](Self::absorb) put in: a story leaving a
+    /// thread. Weights that fall to nothing are dropped; the span is kept
+    /// (a thread's span is read from its stories).
+    pub fn remove(&mut self, other: &StoryProfile, idf: &Idf) {
+        let minus = |a: &[(u64, f32)], b: &[(u64, f32)]| -> Vec<(u64, f32)> {
+            add_weights(a, b, -1.0)
+                .into_iter()
+                .filter(|e| e.1 > 1e-4)
+                .collect()
+        };
+        self.terms = minus(&self.terms, &other.terms);
+        self.entities = minus(&self.entities, &other.entities);
+        self.headlines = minus(&self.headlines, &other.headlines);
+        self.size = self.size.saturating_sub(other.size);
+        self.refresh(idf);
+    }
+
+    /// The centroid with every weight times `factor`.
+    pub fn scaled(&self, factor: f32) -> StoryProfile {
+        let scale = |v: &[(u64, f32)]| v.iter().map(|&(k, w)| (k, w * factor)).collect();
+        StoryProfile {
+            terms: scale(&self.terms),
+            entities: scale(&self.entities),
+            headlines: scale(&self.headlines),
+            term_norm: self.term_norm * factor,
+            entity_norm: self.entity_norm * factor,
+            headline_norm: self.headline_norm * factor,
+            ..self.clone()
+        }
+    }
+
+    /// The `terms` heaviest topic words and `names` heaviest names under
+    /// `idf`: what a wider index than the story's own is keyed on.
+    pub fn heaviest_keys(&self, terms: usize, names: usize, idf: &Idf) -> Vec<u64> {
+        let mut keys = top_keys(&self.terms, terms, idf);
+        keys.extend(top_keys(&self.entities, names, idf));
+        keys
+    }
+
     /// Every key of the centroid.
     pub fn all_keys(&self) -> impl Iterator<Item = u64> + '_ {
         self.terms
