@@ -15,9 +15,9 @@ pub mod stats;
 pub mod stories;
 pub mod story;
 pub mod summarize;
-pub mod upkeep;
 pub mod thread;
 pub mod threads;
+pub mod upkeep;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
