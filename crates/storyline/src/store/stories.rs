@@ -648,11 +648,20 @@ impl Reader {
 
     /// The clusterer's tuning for this store.
     pub fn story_params(&self) -> Result<StoryParams> {
+        self.meta_json("params")
+    }
+
+    /// A tuning stored as JSON in `story_meta` under `name`; the default
+    /// when it is absent or no longer reads (a field renamed since).
+    pub(crate) fn meta_json<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        name: &str,
+    ) -> Result<T> {
         let json: Option<String> = self
             .conn
             .query_row(
-                "SELECT value FROM story_meta WHERE name = 'params'",
-                [],
+                "SELECT value FROM story_meta WHERE name = ?1",
+                [name],
                 |r| r.get(0),
             )
             .optional()?;

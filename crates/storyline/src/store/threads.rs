@@ -452,17 +452,7 @@ impl Reader {
 
     /// The thread stage's tuning for this store.
     pub fn thread_params(&self) -> Result<ThreadParams> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM story_meta WHERE name = 'thread_params'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(json
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+        self.meta_json("thread_params")
     }
 
     /// Whether some story is in no thread (a store from before threads).
