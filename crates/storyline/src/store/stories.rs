@@ -597,21 +597,20 @@ impl Reader {
     /// Resolves a story id, following merges: itself if it is a story, the
     /// story it was merged into if it is an alias.
     pub fn resolve_story(&self, id: i64) -> Result<Option<i64>> {
-        let direct: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM stories WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if direct.is_some() {
-            return Ok(direct);
+        self.resolve_alias(
+            "SELECT id FROM stories WHERE id = ?1",
+            "SELECT story_id FROM story_aliases WHERE alias = ?1",
+            id,
+        )
+    }
+
+    /// `id` if `direct` finds it, else what `alias` maps it to.
+    pub(crate) fn resolve_alias(&self, direct: &str, alias: &str, id: i64) -> Result<Option<i64>> {
+        let found: Option<i64> = self.conn.query_row(direct, [id], |r| r.get(0)).optional()?;
+        if found.is_some() {
+            return Ok(found);
         }
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT story_id FROM story_aliases WHERE alias = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(self.conn.query_row(alias, [id], |r| r.get(0)).optional()?)
     }
 
     /// The story a reference names, as the CLI and the server take one: a

@@ -357,21 +357,11 @@ impl Reader {
 
     /// Resolves a thread id, following merges.
     pub fn resolve_thread(&self, id: i64) -> Result<Option<i64>> {
-        let direct: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM threads WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if direct.is_some() {
-            return Ok(direct);
-        }
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT thread_id FROM thread_aliases WHERE alias = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.resolve_alias(
+            "SELECT id FROM threads WHERE id = ?1",
+            "SELECT thread_id FROM thread_aliases WHERE alias = ?1",
+            id,
+        )
     }
 
     /// The thread a reference names: a thread id, `story:N` for the thread
