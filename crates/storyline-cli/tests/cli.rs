@@ -435,7 +435,8 @@ fn every_command_has_help_with_an_example() {
 /// A SIGKILL in the middle of an ingest leaves a consistent database, and
 /// running the same command again completes the job with no duplicates.
 /// The ingest commits every 512 articles: the kill comes once the first
-/// commit shows, with two more to go (seconds of a debug build's work), so
+/// commit shows, with four more to go (seconds of a debug build's work;
+/// with two, a quiet machine finished before the kill), so
 /// it lands mid-ingest and most likely mid-transaction.
 #[test]
 fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
@@ -447,7 +448,7 @@ fn kill_9_mid_ingest_then_rerun_completes_without_duplicates() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let total = 1_200;
+    let total = 2_400;
     let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
     for i in 0..total {
         let mut rec = base[i % base.len()].clone();
