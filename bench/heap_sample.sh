@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Where a running storyline process's memory is, sampled until it exits: anonymous and file-backed
-# RSS from /proc, glibc's heap (mallinfo2: bytes in use, bytes free but held in its arenas) and
-# SQLite's own heap (sqlite3_memory_used), read by attaching gdb for a moment.
+# RSS from /proc (the file pages split into the store's mapped pages, `db_file`, and the rest: the
+# binary and its libraries), the thread count, glibc's heap (mallinfo2: bytes in use, bytes free but
+# held in its arenas, and bytes in chunks it mapped on their own) and SQLite's own heap
+# (sqlite3_memory_used), read by attaching gdb for a moment. Sizes from /proc in kB, the rest in bytes.
 # Usage:  bash bench/heap_sample.sh PATTERN OUT [SECONDS]
 #   PATTERN  pgrep -f pattern naming the process (e.g. "storyline.*watch")
 #   OUT      file the lines are appended to
@@ -26,11 +28,14 @@ find_pid() {
 }
 until P=$(find_pid); [ -n "$P" ]; do sleep 1; done
 while [ -d "/proc/$P" ]; do
-    RSS=$(grep -E '^(RssAnon|RssFile)' "/proc/$P/status" 2>/dev/null | tr -s ' \t' ' ' | tr '\n' ' ')
+    RSS=$(grep -E '^(RssAnon|RssFile|Threads)' "/proc/$P/status" 2>/dev/null | tr -s ' \t' ' ' | tr '\n' ' ')
+    # Resident pages of the store's own mappings (mmap_size): what of RssFile is the database.
+    DB=$(awk '/^[0-9a-f]+-[0-9a-f]+ /{f = ($NF ~ /\.db$/)} f && /^Rss:/{s += $2} END{print s + 0}' \
+        "/proc/$P/smaps" 2>/dev/null)
     HEAP=$(timeout 60 gdb -p "$P" -batch \
         -ex 'print mallinfo2()' -ex 'print (long long)sqlite3_memory_used()' 2>/dev/null \
-        | sed -nE 's/.*uordblks = ([0-9]+), fordblks = ([0-9]+).*/in_use \1 free_held \2/p; s/^\$2 = ([0-9]+)$/sqlite \1/p' \
+        | sed -nE 's/.*hblkhd = ([0-9]+),.*uordblks = ([0-9]+), fordblks = ([0-9]+).*/in_use \2 free_held \3 mmapped \1/p; s/^\$2 = ([0-9]+)$/sqlite \1/p' \
         | tr '\n' ' ')
-    echo "$(date -u +%H:%M:%S) $RSS $HEAP" >> "$OUT"
+    echo "$(date -u +%H:%M:%S) $RSS db_file: $DB kB $HEAP" >> "$OUT"
     sleep "$EVERY"
 done

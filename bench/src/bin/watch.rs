@@ -93,6 +93,10 @@ enum Command {
         /// Seconds between two memory samples.
         #[arg(long, default_value_t = 30)]
         sample: u64,
+        /// Appends the watcher's JSON line of each pass (with its memory
+        /// apart: heap, SQLite, mapped file pages, the recent tier) here.
+        #[arg(long)]
+        passes: Option<PathBuf>,
     },
 }
 
@@ -266,8 +270,17 @@ fn main() -> Result<()> {
             every,
             new_every,
             sample,
+            passes,
         } => soak(
-            &data, &storyline, sources, hosts, minutes, every, new_every, sample,
+            &data,
+            &storyline,
+            sources,
+            hosts,
+            minutes,
+            every,
+            new_every,
+            sample,
+            passes.as_deref(),
         ),
     }
 }
@@ -556,6 +569,7 @@ fn soak(
     every: u64,
     new_every: u64,
     sample: u64,
+    passes_log: Option<&Path>,
 ) -> Result<()> {
     let pages = shared_pages(data)?;
     let mut site = Site::new();
@@ -606,6 +620,16 @@ fn soak(
     let pid = child.id();
     let stdout = child.stdout.take().unwrap();
     let passes = Arc::new(Mutex::new(Vec::<serde_json::Value>::new()));
+    let mut log = match passes_log {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+        None => None,
+    };
     let reader = {
         let passes = passes.clone();
         std::thread::spawn(move || {
@@ -614,6 +638,9 @@ fn soak(
                 .lines()
                 .map_while(Result::ok)
             {
+                if let Some(log) = log.as_mut() {
+                    let _ = writeln!(log, "{line}");
+                }
                 if let Ok(v) = serde_json::from_str(&line) {
                     passes.lock().unwrap().push(v);
                 }

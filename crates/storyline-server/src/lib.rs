@@ -44,7 +44,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub use state::{AppState, Config};
+pub use state::{AppState, Config, DEFAULT_CACHE_MB};
 
 /// One route of the site.
 pub struct Route {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use storyline::Cancel;
 use storyline::ingest::IngestOptions;
-use storyline::store::{Reader, Store};
+use storyline::store::{CacheBudget, Reader, Store};
 use tokio::sync::Semaphore;
 
 use crate::connection::ConnectionLimits;
@@ -64,7 +64,16 @@ pub struct Config {
     /// Run `PRAGMA quick_check` when opening (a damaged database is
     /// refused with one message).
     pub check_at_start: bool,
+    /// The memory the store's caches may take, in MiB, for the whole
+    /// server: shared among the writer and the read connections (see
+    /// [`CacheBudget`]).
+    pub cache_mb: u64,
 }
+
+/// The server's memory budget when none is given, in MiB: its page caches
+/// and mapped reads are shared among every read connection, so a server
+/// with many of them still stays within it.
+pub const DEFAULT_CACHE_MB: u64 = 256;
 
 impl Config {
     /// Defaults for a database file.
@@ -88,6 +97,7 @@ impl Config {
             ingest: IngestOptions::default(),
             connections: ConnectionLimits::default(),
             check_at_start: true,
+            cache_mb: DEFAULT_CACHE_MB,
         }
     }
 }
@@ -137,11 +147,13 @@ impl AppState {
     /// A database that cannot be written (or `config.read_only`) is opened
     /// read-only: readers only, and writes get 403.
     pub fn open(mut config: Config) -> storyline::Result<AppState> {
-        let first = if config.read_only {
+        let budget = CacheBudget::share(config.cache_mb, config.readers.max(1) + 1);
+        let mut first = if config.read_only {
             Store::open_read_only(&config.db)?
         } else {
             Store::open_for_reading(&config.db)?
         };
+        first.apply_cache_budget(budget)?;
         if config.check_at_start {
             first.quick_check().map_err(|e| e.with_path(&config.db))?;
         }
@@ -159,12 +171,14 @@ impl AppState {
         // All readers are opened now: opening one takes the write lock
         // briefly (for the schema check), which would wait on an ingest.
         let readers = (0..config.readers.max(1))
-            .map(|_| {
-                if config.read_only {
+            .map(|_| -> storyline::Result<Store> {
+                let mut reader = if config.read_only {
                     Store::open_read_only(&config.db)
                 } else {
                     Store::open(&config.db)
-                }
+                }?;
+                reader.apply_cache_budget(budget.for_reader())?;
+                Ok(reader)
             })
             .collect::<storyline::Result<Vec<_>>>()?;
         let limiter = RateLimiter::new(config.write_rate, config.write_burst);
@@ -281,6 +295,41 @@ mod tests {
     use super::*;
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
+
+    /// `--cache-mb` reaches every connection the server opens: the
+    /// writer's and each reader's `cache_size` and `mmap_size`, read back
+    /// from SQLite, with the budget shared among them.
+    #[test]
+    fn the_cache_budget_reaches_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path().join("budget.db"));
+        config.readers = 3;
+        config.cache_mb = 64;
+        let state = AppState::open(config).unwrap();
+        // 64 MiB over four connections: 4 MiB of page cache and 4 MiB of
+        // mapped file each, and 32 MiB of recent tier for the writer only.
+        let writer = state.writer().unwrap();
+        let writer = writer.try_lock().unwrap().cache_budget().unwrap();
+        assert_eq!(
+            writer,
+            CacheBudget {
+                page_cache_bytes: 4 << 20,
+                mmap_bytes: 4 << 20,
+                recent_tier_bytes: 32 << 20,
+            }
+        );
+        let readers = state.inner.readers.lock().unwrap();
+        assert_eq!(readers.len(), 3);
+        for reader in readers.iter() {
+            assert_eq!(
+                reader.cache_budget().unwrap(),
+                CacheBudget {
+                    recent_tier_bytes: 0,
+                    ..writer
+                }
+            );
+        }
+    }
 
     /// With every read connection taken, a read waits `read_wait`, then
     /// gets 503 with `Retry-After`; once a connection is free, reads go on.

@@ -47,7 +47,16 @@ use std::time::Duration;
 
 pub use address::AddressPolicy;
 pub use fetch::{Body, Fetched, Fetcher, Validators};
-pub use watch::{PassReport, SharedStore, SourceError, Stop, Watcher};
+pub use watch::{PassMemory, PassReport, SharedStore, SourceError, Stop, Watcher};
+
+/// A watcher's memory budget (`storyline watch`, `serve --watch`) when
+/// `--cache-mb` is not given, in MiB: a 16 MiB page cache, 16 MiB of
+/// mapped reads and a 32 MiB recent tier of the copies index (about
+/// 12,000 articles; older ones are matched through its archive). A watcher
+/// runs for months and stores a few articles a minute, each waiting on its
+/// fetch far longer than on the store, so it keeps little in memory; a
+/// batch `ingest` gets 512 ([`storyline::store::DEFAULT_CACHE_MB`]).
+pub const DEFAULT_CACHE_MB: u64 = 64;
 
 /// How watching behaves.
 #[derive(Debug, Clone)]

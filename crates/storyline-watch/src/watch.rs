@@ -140,6 +140,25 @@ pub struct PassReport {
     /// The problems met, at most 50 (`source_errors` and `page_errors`
     /// count them all).
     pub errors: Vec<SourceError>,
+    /// The process's memory after the pass, once the memory it freed was
+    /// handed back (`watch` without `--once`): where it is, apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<PassMemory>,
+}
+
+/// Where a watcher's memory is after a pass, in bytes, the way a budget
+/// (`--cache-mb`) sets it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PassMemory {
+    /// The process's resident set, heap, SQLite's heap and its mapped file
+    /// pages.
+    #[serde(flatten)]
+    pub process: storyline::memory::MemoryUse,
+    /// The copies index's recent tier (part of the heap).
+    pub recent_tier_bytes: u64,
+    /// Words in the shared stem caches (part of the heap; at most 65,536
+    /// per language).
+    pub stem_cache_words: u64,
 }
 
 impl PassReport {
@@ -290,8 +309,18 @@ impl Watcher {
                     Duration::from_secs(shortest.max(10))
                 }
             };
-            let report = self.pass(stop, first, Some(budget)).await?;
+            let mut report = self.pass(stop, first, Some(budget)).await?;
             release_freed_memory();
+            report.memory = Some(
+                self.with_store(|s| {
+                    Ok(PassMemory {
+                        process: storyline::memory::MemoryUse::now(None),
+                        recent_tier_bytes: s.copy_index_memory(),
+                        stem_cache_words: storyline::text::filters::stem_cache_words() as u64,
+                    })
+                })
+                .await?,
+            );
             first = false;
             if report.sources + report.resumed > 0 {
                 on_pass(&report);

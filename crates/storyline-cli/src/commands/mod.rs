@@ -31,7 +31,8 @@ pub struct Db {
     pub path: PathBuf,
     /// `--read-only`: never write to it, nor to its journal.
     pub read_only: bool,
-    /// `--cache-mb`: memory for caches.
+    /// `--cache-mb`: memory for caches, in MiB (each command has a
+    /// default).
     pub cache_mb: Option<u64>,
 }
 
@@ -45,23 +46,28 @@ impl std::ops::Deref for Db {
 
 impl Db {
     /// Opens the database for a command that writes (creating it if
-    /// missing).
+    /// missing), with a batch command's cache budget unless `--cache-mb`
+    /// gives one.
     pub fn writer(&self) -> Result<Store> {
+        self.writer_with_budget(storyline::store::DEFAULT_CACHE_MB)
+    }
+
+    /// Opens the database for a command that writes, with `default_mb` of
+    /// caches unless `--cache-mb` gives the budget.
+    pub fn writer_with_budget(&self, default_mb: u64) -> Result<Store> {
         if self.read_only {
             bail!(
                 "this command writes to the database, and --read-only says not to: run it without --read-only"
             );
         }
         let mut store = Store::open(&self.path).map_err(|e| opening(e, &self.path))?;
-        self.budget(&mut store)?;
+        store.set_cache_budget(self.budget_mb(default_mb))?;
         Ok(store)
     }
 
-    fn budget(&self, store: &mut Store) -> Result<()> {
-        if let Some(mb) = self.cache_mb {
-            store.set_cache_budget(mb)?;
-        }
-        Ok(())
+    /// The cache budget in MiB: `--cache-mb`, else the command's default.
+    pub fn budget_mb(&self, default_mb: u64) -> u64 {
+        self.cache_mb.unwrap_or(default_mb)
     }
 
     /// Opens the database for a command that only reads: read-only when
@@ -74,7 +80,7 @@ impl Db {
             Store::open_for_reading(&self.path)
         };
         let mut store = store.map_err(|e| opening(e, &self.path))?;
-        self.budget(&mut store)?;
+        store.set_cache_budget(self.budget_mb(storyline::store::DEFAULT_CACHE_MB))?;
         Ok(store)
     }
 }

@@ -22,6 +22,13 @@ pub fn run(db: &super::Db, args: ServeArgs) -> Result<ExitCode> {
     config.connections.header_timeout = std::time::Duration::from_secs(args.header_timeout.max(1));
     config.ingest = args.limits.options();
     config.read_only = db.read_only;
+    // With --watch the server runs a watcher for months: a watcher's
+    // budget, shared with the read connections.
+    config.cache_mb = db.budget_mb(if args.watch {
+        storyline_watch::DEFAULT_CACHE_MB
+    } else {
+        storyline_server::DEFAULT_CACHE_MB
+    });
     let no_token = config.token.is_none();
     let state = storyline_server::AppState::open(config).map_err(|e| super::opening(e, db))?;
     let mode = if state.is_read_only() {

@@ -452,6 +452,11 @@ impl CopyIndex {
         self.budget = budget;
     }
 
+    /// How much memory the recent tier may take.
+    pub fn budget(&self) -> IndexBudget {
+        self.budget
+    }
+
     /// Forgets what is in memory: the next use loads it again (after a
     /// transaction that wrote to it was rolled back).
     pub fn invalidate(&mut self) {

@@ -43,6 +43,12 @@ pub struct IndexStats {
 }
 
 impl Reader {
+    /// Bytes the copies index's recent tier takes in this process's memory
+    /// (it grows with each article until its budget, then stays there).
+    pub fn copy_index_memory(&self) -> u64 {
+        self.copy_index.borrow().recent_bytes() as u64
+    }
+
     /// How the copies index is laid out.
     pub fn copy_index_stats(&self) -> Result<IndexStats> {
         Ok(self.conn.query_row(

@@ -114,23 +114,106 @@ impl Reader {
     }
 }
 
+/// The memory budget of a batch command (`ingest` and the rest) when
+/// `--cache-mb` is not given, in MiB: a 128 MiB page cache, 128 MiB of
+/// mapped reads and a 256 MiB recent tier (about 100,000 articles).
+/// Long-running commands choose smaller ones (`watch` and `serve`).
+pub const DEFAULT_CACHE_MB: u64 = 512;
+
+/// The smallest budget taken, in MiB: less is raised to it.
+pub const MIN_CACHE_MB: u64 = 4;
+
+/// The smallest page cache a connection gets, in bytes, however many
+/// connections share a budget.
+const MIN_PAGE_CACHE: u64 = 256 << 10;
+
+/// What one connection to the store may take of its process's memory
+/// budget (`--cache-mb`), in bytes. Of a budget of `B`:
+/// - half is the copies index's recent tier, which only the writer holds;
+/// - a quarter is SQLite's page caches (heap), and a quarter its
+///   memory-mapped reads (`mmap_size`: file pages the kernel counts as
+///   resident), both shared evenly among the process's connections, since
+///   each connection has a cache and a mapping of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CacheBudget {
+    /// SQLite's page cache of this connection (`cache_size`).
+    pub page_cache_bytes: u64,
+    /// How much of the file this connection maps into memory
+    /// (`mmap_size`); what lies beyond is read into the page cache.
+    pub mmap_bytes: u64,
+    /// The copies index's recent tier (0 on a connection that only reads).
+    pub recent_tier_bytes: u64,
+}
+
+impl CacheBudget {
+    /// The writer's share of `mb` MiB for a process with `connections`
+    /// connections to the store, the writer included.
+    pub fn share(mb: u64, connections: usize) -> CacheBudget {
+        let bytes = mb.max(MIN_CACHE_MB) << 20;
+        let each = bytes / 4 / connections.max(1) as u64;
+        CacheBudget {
+            page_cache_bytes: each.max(MIN_PAGE_CACHE),
+            mmap_bytes: each,
+            recent_tier_bytes: bytes / 2,
+        }
+    }
+
+    /// The same share for a connection that only reads: no recent tier.
+    pub fn for_reader(self) -> CacheBudget {
+        CacheBudget {
+            recent_tier_bytes: 0,
+            ..self
+        }
+    }
+}
+
 impl Store {
-    /// Sets the memory SQLite's page cache and the copies index's recent
-    /// tier may take, `mb` MiB in all: a quarter for the page cache, the
-    /// rest for the index (whose recent tier is what keeps the cost of an
-    /// arrival flat).
+    /// Sets the memory this store's caches may take, `mb` MiB in all, when
+    /// it is its process's only connection (see [`CacheBudget`]).
     pub fn set_cache_budget(&mut self, mb: u64) -> Result<()> {
-        let bytes = mb.max(4) << 20;
-        self.reader
-            .conn
-            .pragma_update(None, "cache_size", -((bytes / 4 / 1024) as i64))?;
+        self.apply_cache_budget(CacheBudget::share(mb, 1))
+    }
+
+    /// Sets this connection's page cache, mapped size and recent tier.
+    pub fn apply_cache_budget(&mut self, budget: CacheBudget) -> Result<()> {
+        let conn = &self.reader.conn;
+        conn.pragma_update(
+            None,
+            "cache_size",
+            -((budget.page_cache_bytes / 1024) as i64),
+        )?;
+        conn.pragma_update(None, "mmap_size", budget.mmap_bytes as i64)?;
         self.set_copy_index_budget(IndexBudget {
-            recent_bytes: (bytes - bytes / 4) as usize,
+            recent_bytes: budget.recent_tier_bytes as usize,
             ..IndexBudget::default()
         });
         Ok(())
     }
+}
 
+impl Reader {
+    /// The budget in force on this connection, read back from SQLite
+    /// (`cache_size`, `mmap_size`) and from the copies index.
+    pub fn cache_budget(&self) -> Result<CacheBudget> {
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
+        };
+        let cache = pragma("cache_size")?;
+        // Negative: KiB; positive: pages.
+        let page_cache_bytes = if cache < 0 {
+            cache.unsigned_abs() * 1024
+        } else {
+            cache as u64 * pragma("page_size")? as u64
+        };
+        Ok(CacheBudget {
+            page_cache_bytes,
+            mmap_bytes: pragma("mmap_size")?.max(0) as u64,
+            recent_tier_bytes: self.copy_index.borrow().budget().recent_bytes as u64,
+        })
+    }
+}
+
+impl Store {
     /// Checkpoints the log, merges the copies index's runs into one
     /// (dropping deleted and pruned articles' postings), optimises the
     /// full-text index and rewrites the file without free pages.
@@ -278,6 +361,58 @@ mod tests {
     fn corpus() -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
         std::fs::read_to_string(path).unwrap()
+    }
+
+    /// The budget reaches the connection: SQLite's `cache_size` and
+    /// `mmap_size` read back, and the copies index's recent tier; the
+    /// default on every open, read-only ones included.
+    #[test]
+    fn the_cache_budget_reaches_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("news.db");
+        let mut store = Store::open(&db).unwrap();
+        let batch = CacheBudget {
+            page_cache_bytes: 128 << 20,
+            mmap_bytes: 128 << 20,
+            recent_tier_bytes: 256 << 20,
+        };
+        assert_eq!(store.cache_budget().unwrap(), batch);
+        store.set_cache_budget(64).unwrap();
+        assert_eq!(
+            store.cache_budget().unwrap(),
+            CacheBudget {
+                page_cache_bytes: 16 << 20,
+                mmap_bytes: 16 << 20,
+                recent_tier_bytes: 32 << 20,
+            }
+        );
+        // Less than the least is raised to it.
+        store.set_cache_budget(0).unwrap();
+        assert_eq!(
+            store.cache_budget().unwrap(),
+            CacheBudget {
+                page_cache_bytes: 1 << 20,
+                mmap_bytes: 1 << 20,
+                recent_tier_bytes: 2 << 20,
+            }
+        );
+        // It is the connection's: another one has its own.
+        let other = Store::open(&db).unwrap();
+        assert_eq!(other.cache_budget().unwrap(), batch);
+        drop(other);
+        let mut read_only = Store::open_read_only(&db).unwrap();
+        assert_eq!(read_only.cache_budget().unwrap(), batch);
+        read_only
+            .apply_cache_budget(CacheBudget::share(64, 4).for_reader())
+            .unwrap();
+        assert_eq!(
+            read_only.cache_budget().unwrap(),
+            CacheBudget {
+                page_cache_bytes: 4 << 20,
+                mmap_bytes: 4 << 20,
+                recent_tier_bytes: 0,
+            }
+        );
     }
 
     #[test]

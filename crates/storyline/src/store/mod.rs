@@ -342,7 +342,7 @@ fn file_uri(path: &Path, query: &str) -> String {
     uri
 }
 
-pub use maintenance::sqlite_heap;
+pub use maintenance::{CacheBudget, DEFAULT_CACHE_MB, MIN_CACHE_MB, sqlite_heap};
 pub use stories::StoryQuery;
 
 impl Store {
@@ -419,13 +419,12 @@ impl Store {
 
     fn setup_read_only(conn: Connection) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "cache_size", -65536)?;
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let store = Store {
+        let mut store = Store {
             reader: Reader::new(conn),
             read_only: true,
         };
+        store.set_cache_budget(DEFAULT_CACHE_MB)?;
         let version = store.schema_version()?;
         let target = migrations::MIGRATIONS.len() as u32;
         if version > target {
@@ -447,15 +446,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The copies stage reads index pages all over the file: a larger
-        // page cache and memory-mapped reads keep it off the disk.
-        conn.pragma_update(None, "cache_size", -65536)?;
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store {
             reader: Reader::new(conn),
             read_only: false,
         };
+        // The copies stage reads index pages all over the file: a page
+        // cache and memory-mapped reads keep it off the disk. A command
+        // that runs for months sets a smaller budget after opening.
+        store.set_cache_budget(DEFAULT_CACHE_MB)?;
         store.migrate()?;
         Ok(store)
     }

@@ -112,6 +112,16 @@ pub fn cached_stem(algorithm: Algorithm, word: &str) -> Option<Arc<str>> {
     stem
 }
 
+/// Words in the stem caches now, all languages together (each language
+/// holds at most 65,536): they fill as new words come, then stay full.
+pub fn stem_cache_words() -> usize {
+    CACHES
+        .iter()
+        .filter_map(|c| c.get())
+        .map(|(_, cache)| cache.len())
+        .sum()
+}
+
 fn stem_of(stemmer: &rust_stemmers::Stemmer, word: &str) -> Option<Arc<str>> {
     match stemmer.stem(word) {
         std::borrow::Cow::Owned(s) if s != word => Some(Arc::from(s)),
