@@ -11,7 +11,9 @@
 #      JSON in target/spin-set/scores.json
 #
 # Environment: STORYLINE_SHARED (default ../shared beside the repo; see bench/shared.sh),
-# SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_BUILD=0 skips the
+# SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_GENERATOR (default
+# bench/spin/make_spin_set.py; bench/spin/make_spin_set_alt.py is the second generator, with
+# its own spinner dictionary and stitching rules), SPIN_BUILD=0 skips the
 # cargo build and uses the existing target/release/storyline.
 # The data sets have research licences: everything generated stays under target/.
 set -euo pipefail
@@ -27,7 +29,7 @@ log "generating the set in $OUT"
 SEED_ARGS=()
 [ -n "${SPIN_SEED:-}" ] && SEED_ARGS=(--seed "$SPIN_SEED")
 mkdir -p "$OUT"
-python3 bench/spin/make_spin_set.py --out "$OUT" --shared "$SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
+python3 "${SPIN_GENERATOR:-bench/spin/make_spin_set.py}" --out "$OUT" --shared "$SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
     >"$OUT/generate.log" 2>&1 || { cat "$OUT/generate.log" >&2; exit 1; }
 
 if [ "${SPIN_BUILD:-1}" != 0 ]; then

@@ -12,6 +12,7 @@ use crate::copies::Fingerprint;
 use crate::copies::index::{ARTICLE, ArticleKeys, GENERATION, Key};
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
+use crate::copies::usage::{self, Usage};
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
 use crate::error::Result;
 use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
@@ -84,6 +85,7 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         reindex(batch)?;
     }
     let mut work = Work::default();
+    let mut counts: HashMap<u64, u32> = HashMap::new();
     for article in changed {
         let (id, fp) = (article.id, article.fingerprint);
         batch.save_fingerprint(id, fp)?;
@@ -91,6 +93,11 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         if let Some(first) = batch.exact_duplicate_of(id, fp.text_hash)? {
             link_reprint(batch, article, first, &mut work)?;
             continue;
+        }
+        // A reprint is not counted: a spun phrase reprinted ten times is
+        // still one spinner's.
+        for k in usage::counted_keys(article.analyzed) {
+            *counts.entry(k).or_default() += 1;
         }
         let found = look_up(batch, article)?;
         let near = match_near_duplicates(batch, article, &found)?;
@@ -103,6 +110,7 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let candidates = sentence_candidates(batch, article, &found, &settled, &mut work)?;
         score_sentences(batch, article, candidates, &near.skip, &mut work)?;
     }
+    batch.count_usage(&counts)?;
     for id in std::mem::take(&mut work.affected) {
         judge(batch, id, &mut work.texts)?;
     }
@@ -533,7 +541,15 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
         with_diffs.push((m.clone(), word_diff(&source, me.sentence(m.sentence))));
     }
     let analyzed = me.analyzed();
-    let spin = assess_spin(&analyzed, &with_diffs);
+    let reprint = batch
+        .near_duplicates_of(id)?
+        .iter()
+        .any(|n| n.exact && n.other < id);
+    let usage = Usage {
+        stream: batch.usage_counts(&usage::needed_keys(&analyzed))?,
+        counts_itself: !reprint,
+    };
+    let spin = assess_spin(&analyzed, &with_diffs, &usage);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
         if let Entry::Vacant(e) = groups.entry(m.other_article) {
@@ -654,6 +670,40 @@ mod tests {
             .into();
         v["id"] = "rewrite".into();
         v.to_string()
+    }
+
+    /// The two seed articles, alone in a fresh store (their sources never
+    /// arrive): both are spun and stitched, and the evidence names the
+    /// spun phrases with their usual forms and the seams between sources.
+    #[test]
+    fn the_seeds_alone_are_spun_and_stitched_with_their_evidence() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+        let mut store = Store::open_in_memory().unwrap();
+        let report =
+            crate::pipeline::ingest(&mut store, &[seeds], &IngestOptions::default(), &|_| {})
+                .unwrap();
+        assert_eq!(report.added, 2, "{report:?}");
+        for a in store.articles(10, 0).unwrap() {
+            let v = store.verdicts(a.id).unwrap().expect("judged");
+            let (spin, stitch) = (&v.spin, &v.stitch);
+            assert!(spin.spun && stitch.stitched, "{}: {spin:#?} {stitch:#?}", a.id);
+            assert!(spin.substitutions.is_empty() && stitch.sources.is_empty());
+            let rare: Vec<(&str, &str)> = spin
+                .signals
+                .iter()
+                .filter(|s| s.kind == crate::copies::SignalKind::RareVariant)
+                .map(|s| (s.text.as_str(), s.usual.as_deref().unwrap_or("")))
+                .collect();
+            assert!(!rare.is_empty(), "{}: {:#?}", a.id, spin.signals);
+            // "Russian Federation" is spun for "Russia" in both seeds.
+            assert!(
+                rare.contains(&("Russian Federation", "Russia")),
+                "{}: {rare:?}",
+                a.id
+            );
+            assert!(stitch.seams.len() >= 2, "{}: {stitch:#?}", a.id);
+            assert!(stitch.seams.iter().all(|&i| i > 0 && i < 200));
+        }
     }
 
     #[test]
