@@ -3,7 +3,7 @@
 
 - thesaurus.txt.gz: WordNet 3.0 synonym groups, one per line, lemmas
   lower-cased and split into words like the detector's tokenizer
-  ("russian federation|russia"). A group is a synset plus, for adjectives,
+  ("Russia|Russian Federation"), names capitalised as WordNet has them. A group is a synset plus, for adjectives,
   the synsets it is similar to (one hop). Read from Debian's `wordnet-base`
   (apt-get install wordnet-base); WordNet's licence allows redistribution
   with its notice, which is shipped beside it (WORDNET-LICENSE).
@@ -51,7 +51,8 @@ def read_wordnet(root):
                 lemmas = []
                 for i in range(n):
                     lemma = re.sub(r"\(.*\)$", "", parts[4 + 2 * i])
-                    lemmas.append(" ".join(words(lemma.replace("_", " "))))
+                    # Case is kept: a capitalised lemma is a name.
+                    lemmas.append(" ".join(TOKEN.findall(lemma.replace("_", " ").replace("\u2019", "'"))))
                 at = 4 + 2 * n
                 pointers = int(parts[at])
                 similar = []
@@ -116,7 +117,7 @@ def main():
     synsets = read_wordnet(args.wordnet)
     lines = sorted(groups(synsets))
     write_gz(os.path.join(args.out, "thesaurus.txt.gz"), "".join(line + "\n" for line in lines))
-    names = {l for line in lines for l in line.split("|") if len(l.split()) >= 3}
+    names = {l.lower() for line in lines for l in line.split("|") if len(l.split()) >= 3}
 
     docs = []
     with open(os.path.join(args.shared, "data", "ecbplus", "articles.jsonl"), encoding="utf-8") as f:

@@ -11,7 +11,7 @@ use super::lexicon::{
     CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
     VOWEL_LETTER_CONSONANT_SOUND,
 };
-use super::usage::words;
+use super::usage::{is_common_word, words};
 use crate::text::filters::is_stop_word;
 use crate::text::{AnalyzedText, Lang, content_analyzer, floor_char_boundary, tokenize};
 
@@ -321,6 +321,13 @@ const SPEECH_CUES: &[&str] = &[
     "tell", "telling", "tells", "told", "tweeted", "urged", "warned", "wrote", "writes",
 ];
 
+/// Days and months: capitalised, never a surname introduced later.
+const CALENDAR: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+];
+
 /// Pronouns that cannot open an article: they point back at someone.
 const LEANING_OPENERS: &[&str] = &["He", "She", "They", "His", "Her", "Their", "Him"];
 
@@ -369,10 +376,12 @@ fn unintroduced(text: &AnalyzedText, out: &mut Vec<Signal>) {
                 .lower
                 .trim_end_matches("'s")
                 .to_string();
-            if end - k >= 2 {
+            // A person's full name is two or three words whose first is
+            // no common word ("Sergei Lavrov", not "North Korea").
+            if (2..=3).contains(&(end - k)) && !is_common_word(&w[k].lower) {
                 let full = sentence[w[k].start..w[end - 1].end].trim_end_matches("'s").to_string();
                 introduced.entry(surname).or_insert((i, full));
-            } else {
+            } else if end - k == 1 && !is_common_word(&surname) && !CALENDAR.contains(&surname.as_str()) {
                 alone.entry(surname).or_insert(i);
             }
             k = end;

@@ -35,6 +35,11 @@ pub const MAX_PHRASE_WORDS: usize = 4;
 const MAX_SYNONYMS: usize = 16;
 /// A usual variant's context must have been seen at least this often.
 const MIN_USUAL_CONTEXT: f64 = 4.0;
+/// A synonym is a candidate usual form when it is at least this many
+/// times as frequent (plus one) as the word written.
+const COMMONER: f64 = 2.0;
+/// A usual pair must hold this share of its rarer word's uses.
+const TIED: f64 = 0.05;
 /// A long name is spun when its usual variant is this many times as
 /// frequent (plus one) and seen at least [`MIN_USUAL_NAME`] times.
 const NAME_RATIO: f64 = 12.0;
@@ -69,7 +74,19 @@ struct Thesaurus {
     ids: FxHashMap<String, u32>,
     /// The groups each phrase is in.
     groups_of: Vec<Vec<u32>>,
-    groups: Vec<Vec<u32>>,
+    /// Each group's phrases, and whether WordNet capitalises the phrase
+    /// there (a name).
+    groups: Vec<Vec<(u32, bool)>>,
+    /// Whether the phrase is somewhere written in lower case.
+    common: Vec<bool>,
+}
+
+/// Whether a lower-cased word is a common word: WordNet has it in lower
+/// case (as itself or, for a plural, its singular). Names are not.
+pub fn is_common_word(word: &str) -> bool {
+    let th = &*THESAURUS;
+    let common = |w: &str| th.ids.get(w).is_some_and(|&id| th.common[id as usize]);
+    common(word) || word.strip_suffix('s').is_some_and(common)
 }
 
 static THESAURUS: LazyLock<Thesaurus> = LazyLock::new(|| {
@@ -79,23 +96,27 @@ static THESAURUS: LazyLock<Thesaurus> = LazyLock::new(|| {
         ids: FxHashMap::default(),
         groups_of: Vec::new(),
         groups: Vec::new(),
+        common: Vec::new(),
     };
     for line in text.lines() {
         let g = t.groups.len() as u32;
         let mut members = Vec::new();
-        for phrase in line.split('|') {
-            let id = match t.ids.get(phrase) {
+        for cased in line.split('|') {
+            let phrase = cased.to_lowercase();
+            let id = match t.ids.get(&phrase) {
                 Some(&id) => id,
                 None => {
                     let id = t.phrases.len() as u32;
-                    t.phrases.push(phrase.to_string());
-                    t.ids.insert(phrase.to_string(), id);
+                    t.phrases.push(phrase.clone());
+                    t.ids.insert(phrase, id);
                     t.groups_of.push(Vec::new());
+                    t.common.push(false);
                     id
                 }
             };
+            t.common[id as usize] |= !cased.starts_with(char::is_uppercase);
             t.groups_of[id as usize].push(g);
-            members.push(id);
+            members.push((id, cased.starts_with(char::is_uppercase)));
         }
         t.groups.push(members);
     }
@@ -287,8 +308,9 @@ fn occurrences(w: &[Word]) -> Vec<Occurrence<'_>> {
     out
 }
 
-/// The synonyms of a phrase worth trying, the most frequent first.
-fn synonyms(phrase: &str) -> Vec<&'static str> {
+/// The synonyms of a phrase worth trying, the most frequent first; with
+/// `names`, only those WordNet capitalises.
+fn synonyms(phrase: &str, names: bool) -> Vec<&'static str> {
     let th = &*THESAURUS;
     let Some(&id) = th.ids.get(phrase) else {
         return Vec::new();
@@ -297,8 +319,8 @@ fn synonyms(phrase: &str) -> Vec<&'static str> {
     seen.insert(id);
     let mut out: Vec<(u32, &'static str)> = Vec::new();
     for &g in &th.groups_of[id as usize] {
-        for &s in &th.groups[g as usize] {
-            if seen.insert(s) {
+        for &(s, proper) in &th.groups[g as usize] {
+            if (proper || !names) && seen.insert(s) {
                 let p = th.phrases[s as usize].as_str();
                 // A stop word ("us", "it") is no usual form of a name.
                 if p.contains(' ') || !is_stop_word(p) {
@@ -342,7 +364,8 @@ fn walk(text: &AnalyzedText, visit: &mut dyn FnMut(&str)) {
     for s in &text.sentences {
         let w = words(&text.text[s.start..s.end]);
         for o in occurrences(&w) {
-            for variant in std::iter::once(o.phrase.as_str()).chain(synonyms(&o.phrase)) {
+            o.before.into_iter().chain(o.after).for_each(&mut *visit);
+            for variant in std::iter::once(o.phrase.as_str()).chain(synonyms(&o.phrase, false)) {
                 visit(variant);
                 if let Some(b) = o.before {
                     visit(&pair(b, first_word(variant)));
@@ -382,10 +405,15 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
             let own_after = o.after.map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
             let own = usage.count(&o.phrase);
             let mut best: Option<(f64, Signal)> = None;
-            for syn in synonyms(&o.phrase) {
+            let names = if is_name(sentence, &w[o.first..=last]) {
+                synonyms(&o.phrase, true)
+            } else {
+                Vec::new()
+            };
+            for syn in synonyms(&o.phrase, false) {
                 let alt = usage.count(syn);
                 // Spinners swap a common word for a rarer one.
-                if alt < own {
+                if alt < COMMONER * (own + 1.0) {
                     continue;
                 }
                 let candidates = [
@@ -399,7 +427,11 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                     }),
                 ];
                 for (usual, seen, from, to, usual_text) in candidates.into_iter().flatten() {
-                    if usual >= MIN_USUAL_CONTEXT && seen == 0.0 && best.as_ref().is_none_or(|b| usual > b.0) {
+                    // The usual pair must be a collocation, not two common
+                    // words that happen to meet ("two large").
+                    let context = if to == last + 1 { o.after } else { o.before };
+                    let tied = usual >= TIED * usage.count(context.unwrap_or("")).min(alt);
+                    if usual >= MIN_USUAL_CONTEXT && seen == 0.0 && tied && best.as_ref().is_none_or(|b| usual > b.0) {
                         best = Some((
                             usual,
                             Signal {
@@ -411,9 +443,10 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                         ));
                     }
                 }
-                let name = o.len >= 2
-                    && sentence[w[o.first].start..].starts_with(char::is_uppercase);
-                if name
+                // A person's surname is no spun form of the full name.
+                let surname = o.len == 2 && syn == last_word(&o.phrase);
+                if names.contains(&syn)
+                    && !surname
                     && alt >= MIN_USUAL_NAME
                     && alt >= NAME_RATIO * (own + 1.0)
                     && best.as_ref().is_none_or(|b| alt > b.0)
@@ -435,6 +468,18 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
         }
     }
     out
+}
+
+/// A name as written: two words or more, each capitalised but for "of",
+/// "the" and "and", no digits, no single letters ("U.S.").
+fn is_name(sentence: &str, w: &[Word]) -> bool {
+    w.len() >= 2
+        && w.iter().all(|x| {
+            let written = &sentence[x.start..x.end];
+            (written.starts_with(char::is_uppercase) || matches!(x.lower.as_str(), "of" | "the" | "and"))
+                && x.lower.len() > 1
+                && x.lower.chars().all(char::is_alphabetic)
+        })
 }
 
 /// A lower-cased name as a name ("russia" as "Russia"); acronyms the
@@ -472,7 +517,7 @@ mod tests {
     fn the_shipped_data_loads() {
         assert!(THESAURUS.groups.len() > 50_000);
         assert!(SHIPPED.counts.len() > 100_000);
-        let syn = synonyms("russian federation");
+        let syn = synonyms("russian federation", true);
         assert!(syn.contains(&"russia"), "{syn:?}");
     }
 
