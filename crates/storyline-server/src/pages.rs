@@ -518,7 +518,9 @@ pub fn article_body(v: &ArticleView) -> Markup {
                 Some(u) => format!("usually: {u} ({})", sig.kind.name()),
                 None => sig.kind.name().replace('_', " "),
             };
-            spun.entry(sig.sentence).or_default().push((sig.text.as_str(), hover));
+            spun.entry(sig.sentence)
+                .or_default()
+                .push((sig.text.as_str(), hover));
         }
         for sub in &spin.substitutions {
             spun.entry(sub.sentence)

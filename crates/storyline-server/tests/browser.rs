@@ -543,8 +543,11 @@ async fn run(
         let listed = copies["stitch"]["seams"].as_array().map_or(0, Vec::len);
         assert!(listed > 0, "{headline}: the verdict lists seams: {copies}");
         assert_eq!(seams.len(), listed, "{headline}: every seam is marked");
-        std::fs::write(dir.join(format!("seed-{id}-desktop.png")), c.screenshot().await?)
-            .expect("saved");
+        std::fs::write(
+            dir.join(format!("seed-{id}-desktop.png")),
+            c.screenshot().await?,
+        )
+        .expect("saved");
     }
     eprintln!("screenshots in {}", dir.display());
     Ok(())

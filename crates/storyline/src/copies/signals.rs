@@ -314,18 +314,71 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
 
 /// Words that introduce a quotation's speaker.
 const SPEECH_CUES: &[&str] = &[
-    "according", "acknowledged", "added", "adds", "admitted", "announced", "argued", "asked",
-    "asks", "called", "claimed", "claims", "commented", "continued", "declared", "described",
-    "explained", "insisted", "mentioned", "noted", "posted", "quoted", "recalled", "remarked",
-    "replied", "reported", "said", "saying", "say", "says", "stated", "states", "stressed",
-    "tell", "telling", "tells", "told", "tweeted", "urged", "warned", "wrote", "writes",
+    "according",
+    "acknowledged",
+    "added",
+    "adds",
+    "admitted",
+    "announced",
+    "argued",
+    "asked",
+    "asks",
+    "called",
+    "claimed",
+    "claims",
+    "commented",
+    "continued",
+    "declared",
+    "described",
+    "explained",
+    "insisted",
+    "mentioned",
+    "noted",
+    "posted",
+    "quoted",
+    "recalled",
+    "remarked",
+    "replied",
+    "reported",
+    "said",
+    "saying",
+    "say",
+    "says",
+    "stated",
+    "states",
+    "stressed",
+    "tell",
+    "telling",
+    "tells",
+    "told",
+    "tweeted",
+    "urged",
+    "warned",
+    "wrote",
+    "writes",
 ];
 
 /// Days and months: capitalised, never a surname introduced later.
 const CALENDAR: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Pronouns that cannot open an article: they point back at someone.
@@ -372,16 +425,18 @@ fn unintroduced(text: &AnalyzedText, out: &mut Vec<Signal>) {
             while end < w.len() && capital(end) && &sentence[w[end - 1].end..w[end].start] == " " {
                 end += 1;
             }
-            let surname = w[end - 1]
-                .lower
-                .trim_end_matches("'s")
-                .to_string();
+            let surname = w[end - 1].lower.trim_end_matches("'s").to_string();
             // A person's full name is two or three words whose first is
             // no common word ("Sergei Lavrov", not "North Korea").
             if (2..=3).contains(&(end - k)) && !is_common_word(&w[k].lower) {
-                let full = sentence[w[k].start..w[end - 1].end].trim_end_matches("'s").to_string();
+                let full = sentence[w[k].start..w[end - 1].end]
+                    .trim_end_matches("'s")
+                    .to_string();
                 introduced.entry(surname).or_insert((i, full));
-            } else if end - k == 1 && !is_common_word(&surname) && !CALENDAR.contains(&surname.as_str()) {
+            } else if end - k == 1
+                && !is_common_word(&surname)
+                && !CALENDAR.contains(&surname.as_str())
+            {
                 alone.entry(surname).or_insert(i);
             }
             k = end;
@@ -401,7 +456,11 @@ fn unintroduced(text: &AnalyzedText, out: &mut Vec<Signal>) {
         out.push(Signal {
             kind: SignalKind::Unintroduced,
             sentence: i,
-            text: if t[s.start..s.end].contains(&written) { written } else { clip(&t[s.start..s.end]) },
+            text: if t[s.start..s.end].contains(&written) {
+                written
+            } else {
+                clip(&t[s.start..s.end])
+            },
             usual: Some(full),
         });
     }
@@ -425,7 +484,10 @@ fn unattributed_quotes(text: &AnalyzedText, out: &mut Vec<Signal>) {
         .iter()
         .map(|s| {
             let sentence = &t[s.start..s.end];
-            sentence.contains(':') || words(sentence).iter().any(|w| SPEECH_CUES.contains(&w.lower.as_str()))
+            sentence.contains(':')
+                || words(sentence)
+                    .iter()
+                    .any(|w| SPEECH_CUES.contains(&w.lower.as_str()))
         })
         .collect();
     for (i, s) in text.sentences.iter().enumerate() {
@@ -450,7 +512,10 @@ fn topic_jumps(text: &AnalyzedText, out: &mut Vec<Signal>) {
     let analyzer = content_analyzer(text.lang);
     let mut paragraphs: Vec<(usize, HashSet<String>)> = Vec::new();
     for (i, s) in text.sentences.iter().enumerate() {
-        let stems = analyzer.tokens(&t[s.start..s.end]).into_iter().map(|tok| tok.text);
+        let stems = analyzer
+            .tokens(&t[s.start..s.end])
+            .into_iter()
+            .map(|tok| tok.text);
         let same = paragraphs
             .last()
             .is_some_and(|(first, _)| text.sentences[*first].paragraph == s.paragraph);
@@ -461,7 +526,10 @@ fn topic_jumps(text: &AnalyzedText, out: &mut Vec<Signal>) {
     }
     for k in 1..paragraphs.len() {
         let (first, stems) = (paragraphs[k].0, &paragraphs[k].1);
-        let before: HashSet<&String> = paragraphs[k.saturating_sub(2)..k].iter().flat_map(|p| &p.1).collect();
+        let before: HashSet<&String> = paragraphs[k.saturating_sub(2)..k]
+            .iter()
+            .flat_map(|p| &p.1)
+            .collect();
         if stems.len() >= 8 && before.len() >= 8 && !stems.iter().any(|w| before.contains(w)) {
             let s = &text.sentences[first];
             out.push(Signal {

@@ -398,11 +398,13 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
         let w = words(sentence);
         for o in occurrences(&w) {
             let last = o.first + o.len - 1;
-            let written = |from: usize, to: usize| {
-                sentence[w[from].start..w[to].end].to_string()
-            };
-            let own_before = o.before.map_or(0.0, |b| usage.count(&pair(b, first_word(&o.phrase))));
-            let own_after = o.after.map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
+            let written = |from: usize, to: usize| sentence[w[from].start..w[to].end].to_string();
+            let own_before = o
+                .before
+                .map_or(0.0, |b| usage.count(&pair(b, first_word(&o.phrase))));
+            let own_after = o
+                .after
+                .map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
             let own = usage.count(&o.phrase);
             let mut best: Option<(f64, Signal)> = None;
             let names = if is_name(sentence, &w[o.first..=last]) {
@@ -419,7 +421,13 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                 let candidates = [
                     o.before.map(|b| {
                         let usual = usage.count(&pair(b, first_word(syn)));
-                        (usual, own_before, o.first - 1, last, format!("{} {syn}", &w[o.first - 1].lower))
+                        (
+                            usual,
+                            own_before,
+                            o.first - 1,
+                            last,
+                            format!("{} {syn}", &w[o.first - 1].lower),
+                        )
                     }),
                     o.after.map(|a| {
                         let usual = usage.count(&pair(last_word(syn), a));
@@ -431,7 +439,11 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                     // words that happen to meet ("two large").
                     let context = if to == last + 1 { o.after } else { o.before };
                     let tied = usual >= TIED * usage.count(context.unwrap_or("")).min(alt);
-                    if usual >= MIN_USUAL_CONTEXT && seen == 0.0 && tied && best.as_ref().is_none_or(|b| usual > b.0) {
+                    if usual >= MIN_USUAL_CONTEXT
+                        && seen == 0.0
+                        && tied
+                        && best.as_ref().is_none_or(|b| usual > b.0)
+                    {
                         best = Some((
                             usual,
                             Signal {
@@ -476,7 +488,8 @@ fn is_name(sentence: &str, w: &[Word]) -> bool {
     w.len() >= 2
         && w.iter().all(|x| {
             let written = &sentence[x.start..x.end];
-            (written.starts_with(char::is_uppercase) || matches!(x.lower.as_str(), "of" | "the" | "and"))
+            (written.starts_with(char::is_uppercase)
+                || matches!(x.lower.as_str(), "of" | "the" | "and"))
                 && x.lower.len() > 1
                 && x.lower.chars().all(char::is_alphabetic)
         })
@@ -510,7 +523,10 @@ mod tests {
             .into_iter()
             .map(|w| w.lower)
             .collect();
-        assert_eq!(w, ["the", "u", "s", "world", "wide", "ban", "putin's", "view"]);
+        assert_eq!(
+            w,
+            ["the", "u", "s", "world", "wide", "ban", "putin's", "view"]
+        );
     }
 
     #[test]
@@ -532,8 +548,14 @@ mod tests {
             .iter()
             .map(|s| (s.text.as_str(), s.usual.as_deref()))
             .collect();
-        assert!(texts.contains(&("Russian Federation", Some("Russia"))), "{texts:?}");
-        assert!(texts.iter().any(|(t, _)| *t == "worldwide law"), "{texts:?}");
+        assert!(
+            texts.contains(&("Russian Federation", Some("Russia"))),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|(t, _)| *t == "worldwide law"),
+            "{texts:?}"
+        );
     }
 
     #[test]

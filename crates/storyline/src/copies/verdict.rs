@@ -248,9 +248,10 @@ pub fn assess_spin(
     let mut signals = spin_signals(text);
     for rare in rare_variants(text, usage) {
         // The same words found by a list already count.
-        let known = signals
-            .iter()
-            .any(|s| s.sentence == rare.sentence && (s.text.contains(&rare.text) || rare.text.contains(&s.text)));
+        let known = signals.iter().any(|s| {
+            s.sentence == rare.sentence
+                && (s.text.contains(&rare.text) || rare.text.contains(&s.text))
+        });
         if !known {
             signals.push(rare);
         }

@@ -686,7 +686,11 @@ mod tests {
         for a in store.articles(10, 0).unwrap() {
             let v = store.verdicts(a.id).unwrap().expect("judged");
             let (spin, stitch) = (&v.spin, &v.stitch);
-            assert!(spin.spun && stitch.stitched, "{}: {spin:#?} {stitch:#?}", a.id);
+            assert!(
+                spin.spun && stitch.stitched,
+                "{}: {spin:#?} {stitch:#?}",
+                a.id
+            );
             assert!(spin.substitutions.is_empty() && stitch.sources.is_empty());
             let rare: Vec<(&str, &str)> = spin
                 .signals
