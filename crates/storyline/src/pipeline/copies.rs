@@ -691,7 +691,6 @@ mod tests {
                 "{}: {spin:#?} {stitch:#?}",
                 a.id
             );
-            assert!(spin.substitutions.is_empty() && stitch.sources.is_empty());
             let rare: Vec<(&str, &str)> = spin
                 .signals
                 .iter()
