@@ -12,7 +12,10 @@
 #
 # Environment: STORYLINE_SHARED (default ../shared beside the repo; see bench/shared.sh),
 # SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_BUILD=0 skips the
-# cargo build and uses the existing target/release/storyline.
+# cargo build and uses the existing target/release/storyline. BASE="<commit> ..." also runs
+# settings A and B with the storyline CLI of each commit (one or several, e.g. BASE=main; built
+# once per commit by bench/base.sh) on the same set, each scored in its own table after this
+# checkout's (JSON in SPIN_OUT/base-<commit>/scores.json).
 # The data sets have research licences: everything generated stays under target/.
 set -euo pipefail
 
@@ -54,18 +57,35 @@ copies() {  # db out
     fi
 }
 
-log "setting A: sources + derived"
-ingest "$OUT/A.db" "$OUT/sources.jsonl" "$OUT/derived.jsonl"
-log "setting A: copies"
-copies "$OUT/A.db" "$OUT/copies-A.json"
+# run_settings BIN DIR: settings A and B with BIN, databases and copies in DIR, scored.
+run_settings() {
+    local BIN="$1" dir="$2"
+    mkdir -p "$dir"
+    log "setting A: sources + derived"
+    ingest "$dir/A.db" "$OUT/sources.jsonl" "$OUT/derived.jsonl"
+    log "setting A: copies"
+    copies "$dir/A.db" "$dir/copies-A.json"
 
-log "setting B: derived only (source-free)"
-ingest "$OUT/B.db" "$OUT/derived.jsonl"
-log "setting B: copies"
-copies "$OUT/B.db" "$OUT/copies-B.json"
+    log "setting B: derived only (source-free)"
+    ingest "$dir/B.db" "$OUT/derived.jsonl"
+    log "setting B: copies"
+    copies "$dir/B.db" "$dir/copies-B.json"
 
-log "scoring"
-python3 bench/spin/score_spin.py --set "$OUT" --bin "$BIN" \
-    --db-a "$OUT/A.db" --copies-a "$OUT/copies-A.json" \
-    --db-b "$OUT/B.db" --copies-b "$OUT/copies-B.json" \
-    --out "$OUT/scores.json"
+    log "scoring"
+    python3 bench/spin/score_spin.py --set "$OUT" --bin "$BIN" \
+        --db-a "$dir/A.db" --copies-a "$dir/copies-A.json" \
+        --db-b "$dir/B.db" --copies-b "$dir/copies-B.json" \
+        --out "$dir/scores.json"
+}
+
+run_settings "$BIN" "$OUT"
+if [ -n "${BASE:-}" ]; then
+    source bench/base.sh
+    for commit in $BASE; do
+        base_bin="$(base_storyline "$commit")"
+        log "storyline at $commit"
+        echo
+        echo "At BASE=$commit:"
+        run_settings "$base_bin" "$OUT/base-$commit"
+    done
+fi
