@@ -37,9 +37,10 @@ build_at() {
     (cd "$src" && CARGO_TARGET_DIR="$ROOT/target" nice -n 10 \
         cargo build --release -q -p "$package" --bin "$bin" >&2) || rc=$?
     [ "$rc" = 0 ] && mkdir -p "$(dirname "$out")" && cp "$built" "$out.tmp" && mv "$out.tmp" "$out"
+    # Unlinked first: the built file is a hard link into target/release/deps. Without a binary of
+    # this checkout's own before, there is none after either.
+    rm -f "$built"
     if [ -n "$kept" ]; then
-        # Unlinked first: the built file is a hard link into target/release/deps.
-        rm -f "$built"
         mv "$kept" "$built"
     fi
     git -C "$ROOT" worktree remove --force "$src"

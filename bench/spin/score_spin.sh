@@ -37,7 +37,8 @@ if [ "${SPIN_BUILD:-1}" != 0 ]; then
     log "building storyline-cli (release)"
     cargo build --release -p storyline-cli >&2
 fi
-[ -x "$BIN" ] || { echo "no $BIN" >&2; exit 1; }
+# With BASE and SPIN_BUILD=0, a checkout not built scores the BASE commits alone.
+[ -x "$BIN" ] || [ -n "${BASE:-}" ] || { echo "no $BIN" >&2; exit 1; }
 
 ingest() {  # db files...
     local db="$1"; shift
@@ -78,7 +79,11 @@ run_settings() {
         --out "$dir/scores.json"
 }
 
-run_settings "$BIN" "$OUT"
+if [ -x "$BIN" ]; then
+    run_settings "$BIN" "$OUT"
+else
+    log "no $BIN: scoring the BASE commits only"
+fi
 if [ -n "${BASE:-}" ]; then
     source bench/base.sh
     for commit in $BASE; do
