@@ -36,7 +36,9 @@ build_at() {
     local rc=0
     (cd "$src" && CARGO_TARGET_DIR="$ROOT/target" nice -n 10 \
         cargo build --release -q -p "$package" --bin "$bin" >&2) || rc=$?
-    [ "$rc" = 0 ] && mkdir -p "$(dirname "$out")" && cp "$built" "$out.tmp" && mv "$out.tmp" "$out"
+    if [ "$rc" = 0 ]; then
+        { mkdir -p "$(dirname "$out")" && cp "$built" "$out.tmp" && mv "$out.tmp" "$out"; } || rc=$?
+    fi
     # Unlinked first: the built file is a hard link into target/release/deps. Without a binary of
     # this checkout's own before, there is none after either.
     rm -f "$built"
