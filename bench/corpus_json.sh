@@ -5,7 +5,7 @@
 # file with the ingest times masked (nothing else may differ).
 #   bash bench/corpus_json.sh BEFORE..AFTER [BEFORE..AFTER ...]
 # A commit may be HEAD, a branch or a hash; "." is this checkout as built (target/release).
-# Output under target/corpus-json/<commit>/; exits 1 when any pair differs.
+# Output under target/corpus-json/BEFORE..AFTER/{before,after}/; exits 1 when any pair differs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,15 +13,13 @@ cd "$ROOT"
 source bench/base.sh
 OUT="$ROOT/target/corpus-json"
 
-# dump COMMIT: prints the folder holding COMMIT's JSON of the corpus.
+# dump COMMIT DIR: COMMIT's JSON of the corpus into DIR.
 dump() {
-    local bin dir
+    local bin dir="$2"
     if [ "$1" = . ]; then
         bin="$ROOT/target/release/storyline"
-        dir="$OUT/checkout"
     else
         bin="$(base_storyline "$1")"
-        dir="$OUT/$(git rev-parse --short "$1^{commit}")"
     fi
     rm -rf "$dir"
     mkdir -p "$dir/json"
@@ -32,7 +30,6 @@ dump() {
     for id in $(python3 -c 'import json,sys; print(" ".join(str(s["id"]) for s in json.load(open(sys.argv[1]))))' "$dir/json/stories.json"); do
         "$bin" --db "$dir/corpus.db" story "$id" --json > "$dir/json/story-$id.json"
     done
-    echo "$dir"
 }
 
 # When an article was ingested is the one field allowed to differ.
@@ -43,8 +40,9 @@ norm() {
 status=0
 for pair in "$@"; do
     before="${pair%%..*}" after="${pair##*..}"
-    a="$(dump "$before")"
-    b="$(dump "$after")"
+    a="$OUT/$before..$after/before" b="$OUT/$before..$after/after"
+    dump "$before" "$a"
+    dump "$after" "$b"
     n=0 differ=0
     for f in "$a"/json/*; do
         n=$((n + 1))
