@@ -1080,8 +1080,9 @@ mod step_tests {
             );
             assert!(candidates.contains(&(reworded, original, reworded)));
             // With nothing settled, every tracked sentence meets its own.
-            let all =
-                pairs(sentence_candidates(batch, arrival, &found, &BTreeSet::new(), &mut work).unwrap());
+            let all = pairs(
+                sentence_candidates(batch, arrival, &found, &BTreeSet::new(), &mut work).unwrap(),
+            );
             for (i, keys) in arrival.fingerprint.sentence_bands.iter().enumerate() {
                 assert_eq!(
                     all.contains(&(i, original, i)),
@@ -1123,8 +1124,14 @@ mod step_tests {
             ];
             arriving(&mut store, &edited, |batch, arrival| {
                 let mut work = Work::default();
-                score_sentences(batch, arrival, candidates.clone(), &BTreeSet::new(), &mut work)
-                    .unwrap();
+                score_sentences(
+                    batch,
+                    arrival,
+                    candidates.clone(),
+                    &BTreeSet::new(),
+                    &mut work,
+                )
+                .unwrap();
                 let kept = batch.reuse_of(arrival.id).unwrap();
                 assert_eq!(kept.len(), 2, "{kept:?}");
                 // The first sentence, word for word.
@@ -1137,7 +1144,10 @@ mod step_tests {
                 // verbatim; never with the unrelated sentence.
                 let m = kept.iter().find(|m| m.sentence == reworded).unwrap();
                 assert_eq!((m.other_article, m.other_sentence), (original, source));
-                assert!(!m.verbatim && (PARAPHRASE_THRESHOLD..1.0).contains(&m.score), "{m:?}");
+                assert!(
+                    !m.verbatim && (PARAPHRASE_THRESHOLD..1.0).contains(&m.score),
+                    "{m:?}"
+                );
                 assert_eq!(work.affected.contains(&original), judged_again, "{date:?}");
             });
             // An article the near-duplicate step skipped is not scored.
@@ -1213,13 +1223,25 @@ mod step_tests {
         assert!(v.stitch.stitched, "{:?}", v.stitch);
         let sources: BTreeSet<i64> = v.stitch.source_articles.iter().map(|s| s.0).collect();
         assert_eq!(sources, BTreeSet::from([ie, quake]));
-        assert!(v.stitch.source_articles.iter().all(|s| s.1 >= 5), "{:?}", v.stitch);
-        assert!(v.spin.substitutions.is_empty() && !v.spin.spun, "{:?}", v.spin);
+        assert!(
+            v.stitch.source_articles.iter().all(|s| s.1 >= 5),
+            "{:?}",
+            v.stitch
+        );
+        assert!(
+            v.spin.substitutions.is_empty() && !v.spin.spun,
+            "{:?}",
+            v.spin
+        );
 
         // A verbatim reprint is a copy, neither spun nor stitched.
         let v = judged(reprint, &mut texts);
         assert!(v.spin.aligned_sentences >= 15, "{:?}", v.spin);
-        assert!(!v.spin.spun && v.spin.substitutions.is_empty(), "{:?}", v.spin);
+        assert!(
+            !v.spin.spun && v.spin.substitutions.is_empty(),
+            "{:?}",
+            v.spin
+        );
         assert!(!v.stitch.stitched, "{:?}", v.stitch);
 
         // The sources have no earlier source: what the later copies share
