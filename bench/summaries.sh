@@ -7,6 +7,9 @@
 #   STORYLINE_SHARED  shared folder (default ../shared beside the repo; see bench/shared.sh)
 #   BUILD=0           do not build target/release/storyline first
 #   VENV=dir          Python venv (default target/summaries-venv)
+#   BASE="<commit> ..."  also summarize with the storyline CLI of each commit (one or several, e.g.
+#                     BASE=main; built once per commit by bench/base.sh), as "storyline @<commit>"
+#   PEERS=0           leave out sumy and the speed runs (the published systems are still scored)
 # Everything derived from the (research-licensed) data goes under target/summaries: never commit it.
 # Exits non-zero when the calibration fails.  See bench/summaries/README.md.
 set -euo pipefail
@@ -48,10 +51,19 @@ if [[ "${BUILD:-1}" == 1 ]]; then
     echo "== building storyline (release)" >&2
     cargo build --release -p storyline-cli --bin storyline >&2
 fi
+EXTRA=()
+[[ "${PEERS:-1}" == 0 ]] && EXTRA+=(--no-peers)
+if [ -n "${BASE:-}" ]; then
+    source bench/base.sh
+    for commit in $BASE; do
+        bin="$(base_storyline "$commit")"
+        EXTRA+=(--base "$commit=$bin")
+    done
+fi
 
 # sumy's LSA builds its term matrix from a frozenset of words, so its row order (and, through
 # SVD rounding, near-tied picks) follows Python's string hashing: fix the seed.  One BLAS thread
 # keeps every peer single-threaded, like the timings claim.
 export PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 "$VENV/bin/python" bench/summaries/run.py --data "$SHARED_DATA" --rouge-data "$RDATA" \
-    --bin "$ROOT/target/release/storyline" --out "$OUT"
+    --bin "$ROOT/target/release/storyline" --out "$OUT" ${EXTRA[@]+"${EXTRA[@]}"}

@@ -11,8 +11,13 @@
 #      JSON in target/spin-set/scores.json
 #
 # Environment: STORYLINE_SHARED (default ../shared beside the repo; see bench/shared.sh),
-# SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_BUILD=0 skips the
-# cargo build and uses the existing target/release/storyline.
+# SPIN_OUT (default target/spin-set), SPIN_SEED (generator seed), SPIN_GENERATOR (default
+# bench/spin/make_spin_set.py; bench/spin/make_spin_set_alt.py is the second generator, with
+# its own spinner dictionary and stitching rules), SPIN_BUILD=0 skips the
+# cargo build and uses the existing target/release/storyline. BASE="<commit> ..." also runs
+# settings A and B with the storyline CLI of each commit (one or several, e.g. BASE=main; built
+# once per commit by bench/base.sh) on the same set, each scored in its own table after this
+# checkout's (JSON in SPIN_OUT/base-<commit>/scores.json).
 # The data sets have research licences: everything generated stays under target/.
 set -euo pipefail
 
@@ -27,14 +32,15 @@ log "generating the set in $OUT"
 SEED_ARGS=()
 [ -n "${SPIN_SEED:-}" ] && SEED_ARGS=(--seed "$SPIN_SEED")
 mkdir -p "$OUT"
-python3 bench/spin/make_spin_set.py --out "$OUT" --shared "$SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
+python3 "${SPIN_GENERATOR:-bench/spin/make_spin_set.py}" --out "$OUT" --shared "$SHARED" ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
     >"$OUT/generate.log" 2>&1 || { cat "$OUT/generate.log" >&2; exit 1; }
 
 if [ "${SPIN_BUILD:-1}" != 0 ]; then
     log "building storyline-cli (release)"
     cargo build --release -p storyline-cli >&2
 fi
-[ -x "$BIN" ] || { echo "no $BIN" >&2; exit 1; }
+# With BASE and SPIN_BUILD=0, a checkout not built scores the BASE commits alone.
+[ -x "$BIN" ] || [ -n "${BASE:-}" ] || { echo "no $BIN" >&2; exit 1; }
 
 ingest() {  # db files...
     local db="$1"; shift
@@ -54,18 +60,39 @@ copies() {  # db out
     fi
 }
 
-log "setting A: sources + derived"
-ingest "$OUT/A.db" "$OUT/sources.jsonl" "$OUT/derived.jsonl"
-log "setting A: copies"
-copies "$OUT/A.db" "$OUT/copies-A.json"
+# run_settings BIN DIR: settings A and B with BIN, databases and copies in DIR, scored.
+run_settings() {
+    local BIN="$1" dir="$2"
+    mkdir -p "$dir"
+    log "setting A: sources + derived"
+    ingest "$dir/A.db" "$OUT/sources.jsonl" "$OUT/derived.jsonl"
+    log "setting A: copies"
+    copies "$dir/A.db" "$dir/copies-A.json"
 
-log "setting B: derived only (source-free)"
-ingest "$OUT/B.db" "$OUT/derived.jsonl"
-log "setting B: copies"
-copies "$OUT/B.db" "$OUT/copies-B.json"
+    log "setting B: derived only (source-free)"
+    ingest "$dir/B.db" "$OUT/derived.jsonl"
+    log "setting B: copies"
+    copies "$dir/B.db" "$dir/copies-B.json"
 
-log "scoring"
-python3 bench/spin/score_spin.py --set "$OUT" --bin "$BIN" \
-    --db-a "$OUT/A.db" --copies-a "$OUT/copies-A.json" \
-    --db-b "$OUT/B.db" --copies-b "$OUT/copies-B.json" \
-    --out "$OUT/scores.json"
+    log "scoring"
+    python3 bench/spin/score_spin.py --set "$OUT" --bin "$BIN" \
+        --db-a "$dir/A.db" --copies-a "$dir/copies-A.json" \
+        --db-b "$dir/B.db" --copies-b "$dir/copies-B.json" \
+        --out "$dir/scores.json"
+}
+
+if [ -x "$BIN" ]; then
+    run_settings "$BIN" "$OUT"
+else
+    log "no $BIN: scoring the BASE commits only"
+fi
+if [ -n "${BASE:-}" ]; then
+    source bench/base.sh
+    for commit in $BASE; do
+        base_bin="$(base_storyline "$commit")"
+        log "storyline at $commit"
+        echo
+        echo "At BASE=$commit:"
+        run_settings "$base_bin" "$OUT/base-$commit"
+    done
+fi

@@ -1,7 +1,10 @@
 """Multi-document summary benchmark: calibration, peers and Storyline under official ROUGE-1.5.5.
 
     python bench/summaries/run.py --data ../shared/data --rouge-data target/summaries/rouge-data \
-        [--bin target/release/storyline] [--out target/summaries]
+        [--bin target/release/storyline] [--out target/summaries] [--base LABEL=BIN ...] [--no-peers]
+
+Each --base scores another storyline binary (another commit's, see bench/summaries.sh BASE=) as
+the system "storyline @LABEL" beside the others; --no-peers leaves out sumy and the speed runs.
 
 Run it through bench/summaries.sh, which prepares the venv, perl and the WordNet DB.  Prints the
 tables to stdout (progress to stderr), writes <out>/results.json, and exits 1 when the
@@ -112,6 +115,10 @@ def run_peers(clusters, words):
     return out
 
 
+def is_storyline(name):
+    return name == "storyline" or name.startswith("storyline @")
+
+
 def run_storyline(binary, clusters, set_name, words, out):
     summaries, times, cited, errors = {}, [], 0, []
     for story, arts in clusters.items():
@@ -200,22 +207,22 @@ def print_tables(results):
 
     print("\nSummaries (ROUGE-1.5.5 -n 4 -m -a -x -c 95 -r 1000 -f A -p 0.5 -t 0 -2 4 -u, "
           "WordNet exceptions DB; speed = clusters/s, one process, sentence splitting included)")
-    head = f"{'set':<24} {'system':<16} {'R-1':>6} {'R-2':>6} {'R-SU4':>6} {'words':>6}  speed"
+    head = f"{'set':<24} {'system':<20} {'R-1':>6} {'R-2':>6} {'R-SU4':>6} {'words':>6}  speed"
     for set_name, s in results["sets"].items():
         print()
         print(head)
         label = f"{set_name} ({MEASURE_NAME[s['measure']]}, {s['words']}w)"
         for name, row in s["systems"].items():
             speed = row.get("clusters_per_s")
-            sp = "-" if speed is None else f"{speed:.2f} cl/s" + (" (process)" if name == "storyline" else "")
-            print(f"{label:<24} {name:<16} {fmt(row['r1']):>6} {fmt(row['r2']):>6} "
+            sp = "-" if speed is None else f"{speed:.2f} cl/s" + (" (process)" if is_storyline(name) else "")
+            print(f"{label:<24} {name:<20} {fmt(row['r1']):>6} {fmt(row['r2']):>6} "
                   f"{fmt(row['rsu4']):>6} {row['words']:>6.1f}  {sp}")
         if s.get("storyline_skipped"):
             print(f"{label:<24} storyline: SKIPPED ({s['storyline_skipped']})")
-        st = s["systems"].get("storyline")
-        if st:
-            print(f"{label:<24} storyline: {st['cited_sentences']} of {st['sentences']} summary "
-                  f"sentences carry citations; {st['errors']} cluster(s) failed {st['first_errors'] or ''}")
+        for name, st in s["systems"].items():
+            if is_storyline(name):
+                print(f"{label:<24} {name}: {st['cited_sentences']} of {st['sentences']} summary "
+                      f"sentences carry citations; {st['errors']} cluster(s) failed {st['first_errors'] or ''}")
 
     print("\nSpeed on single stories (summaries/s, 100-word summaries)")
     for who, res in results["speed"].items():
@@ -236,7 +243,11 @@ def main():
     ap.add_argument("--rouge-data", type=Path, required=True)
     ap.add_argument("--bin", type=Path, default=Path("target/release/storyline"))
     ap.add_argument("--out", type=Path, default=Path("target/summaries"))
+    ap.add_argument("--base", action="append", default=[], metavar="LABEL=BIN",
+                    help="also score this binary as the system 'storyline @LABEL'")
+    ap.add_argument("--no-peers", action="store_true", help="skip sumy and the speed runs")
     args = ap.parse_args()
+    bases = [(f"storyline @{b.split('=', 1)[0]}", Path(b.split("=", 1)[1])) for b in args.base]
     t0 = time.perf_counter()
     out = args.out.resolve()
     load_before = os.getloadavg()
@@ -262,12 +273,16 @@ def main():
         for story, arts in clusters.items():
             storyline.write_cluster(arts, out / "clusters" / set_name / f"{story}.jsonl")
         log(f"== {set_name}: {len(clusters)} clusters, {words} words")
-        runs = run_peers(clusters, words)
+        runs = {} if args.no_peers else run_peers(clusters, words)
         extra = {}
         if has_storyline:
             log(f"   storyline summarize on {len(clusters)} clusters")
-            summ, secs, extra = run_storyline(args.bin, clusters, set_name, words, out)
+            summ, secs, extra["storyline"] = run_storyline(args.bin, clusters, set_name, words, out)
             runs["storyline"] = (summ, secs)
+        for name, binary in bases:
+            log(f"   {name} summarize on {len(clusters)} clusters")
+            summ, secs, extra[name] = run_storyline(binary, clusters, set_name, words, out)
+            runs[name] = (summ, secs)
         scores = rouge.score({n: s for n, (s, _) in runs.items()}, refs,
                              out / "rouge" / set_name, words, args.rouge_data)
         m = cfg["measure"]
@@ -283,8 +298,8 @@ def main():
                           "words": mean_words(summ),
                           "clusters_per_s": None if secs is None else round(len(clusters) / secs, 2),
                           "rouge": sc}
-            if name == "storyline":
-                rows[name].update(extra)
+            if is_storyline(name):
+                rows[name].update(extra[name])
         results["sets"][set_name] = {"words": words, "measure": m, "clusters": len(clusters),
                                      "systems": rows}
         if not has_storyline:
@@ -297,6 +312,14 @@ def main():
         if row.get("published"):
             row["words"] = round(statistics.mean(sys_words[name]), 1)
 
+    if args.no_peers:
+        results["speed"] = {"skipped": "--no-peers"}
+    else:
+        run_speed(args, has_storyline, why, clusters_by_set, out, results)
+    finish(args, results, t0, load_before, calibration, has_storyline)
+
+
+def run_speed(args, has_storyline, why, clusters_by_set, out, results):
     log("== speed")
     stories, paths = speed_stories(clusters_by_set["duc2004"], out)
     # pysbd alone, to show how much of sumy's time is sentence splitting.
@@ -311,6 +334,9 @@ def main():
     results["speed"]["storyline"] = (speed_storyline(args.bin, paths) if has_storyline
                                      else f"SKIPPED ({why})")
 
+
+def finish(args, results, t0, load_before, calibration, has_storyline):
+    out = args.out.resolve()
     results["runtime_s"] = round(time.perf_counter() - t0, 1)
     # The machine has 2 cores and is shared: a busy one slows every speed figure down.
     results["loadavg_start_end"] = [round(x, 2) for x in (load_before[0], os.getloadavg()[0])]

@@ -366,6 +366,38 @@ pub fn story_body(v: &StoryView) -> Markup {
     }
 }
 
+/// A sentence with each spun phrase found in it marked, the usual form on
+/// hover. Phrases are marked where first found, left to right, never
+/// overlapping.
+fn spun_marks(text: &str, phrases: Option<&Vec<(&str, String)>>) -> Markup {
+    let mut found: Vec<(usize, usize, &str)> = Vec::new();
+    for (phrase, hover) in phrases.into_iter().flatten() {
+        if phrase.is_empty() {
+            continue;
+        }
+        if let Some(at) = text.find(phrase) {
+            let end = at + phrase.len();
+            if !found.iter().any(|&(s, e, _)| at < e && s < end) {
+                found.push((at, end, hover.as_str()));
+            }
+        }
+    }
+    found.sort_unstable();
+    let mut pieces: Vec<(&str, &str, &str)> = Vec::new();
+    let mut at = 0;
+    for (start, end, hover) in found {
+        pieces.push((&text[at..start], &text[start..end], hover));
+        at = end;
+    }
+    html! {
+        @for (before, phrase, hover) in pieces {
+            (before)
+            mark.spun title=(hover) { (phrase) }
+        }
+        (&text[at..])
+    }
+}
+
 fn copy_badges(c: &storyline::view::StoryArticleCopies) -> Markup {
     html! {
         @if c.original != c.article { " " span.badge.copy { "copy of #" (c.original) } }
@@ -477,6 +509,25 @@ pub fn article_body(v: &ArticleView) -> Markup {
     let stitch = v.copies.stitch.judged().unwrap_or(&no_stitch);
     let near = &v.copies.copies.near_duplicates;
     let original = v.copies.copies.original;
+    // The spun phrases the text shows, by sentence: marked where the
+    // reader reads, with the usual form on hover.
+    let mut spun: HashMap<usize, Vec<(&str, String)>> = HashMap::new();
+    if spin.spun {
+        for sig in &spin.signals {
+            let hover = match &sig.usual {
+                Some(u) => format!("usually: {u} ({})", sig.kind.name()),
+                None => sig.kind.name().replace('_', " "),
+            };
+            spun.entry(sig.sentence)
+                .or_default()
+                .push((sig.text.as_str(), hover));
+        }
+        for sub in &spin.substitutions {
+            spun.entry(sub.sentence)
+                .or_default()
+                .push((sub.to.as_str(), format!("source: {}", sub.from)));
+        }
+    }
     let mut by_sentence: BTreeMap<(usize, i64), Vec<&Substitution>> = BTreeMap::new();
     for s in &spin.substitutions {
         by_sentence
@@ -515,8 +566,11 @@ pub fn article_body(v: &ArticleView) -> Markup {
                     p {
                         @for (i, s) in sentences.iter().enumerate() {
                             @if i > 0 { " " }
+                            @if stitch.stitched && stitch.seams.contains(&s.index) {
+                                span.seam title="seam: another source seems to begin here" { "¦" } " "
+                            }
                             @if let Some(r) = reused.get(&s.index) {
-                                mark.reused id={ "s" (s.index) } { (s.text) }
+                                mark.reused id={ "s" (s.index) } { (spun_marks(&s.text, spun.get(&s.index))) }
                                 @for m in r.matches.iter().take(3) {
                                     " "
                                     a.from href={ "/articles/" (m.article) "#s" (m.sentence) }
@@ -525,7 +579,7 @@ pub fn article_body(v: &ArticleView) -> Markup {
                                     }
                                 }
                             } @else {
-                                span.sentence id={ "s" (s.index) } { (s.text) }
+                                span.sentence id={ "s" (s.index) } { (spun_marks(&s.text, spun.get(&s.index))) }
                             }
                         }
                     }

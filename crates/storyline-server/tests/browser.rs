@@ -503,6 +503,52 @@ async fn run(
     std::fs::write(dir.join("search-phone.png"), c.screenshot().await?).expect("saved");
     c.goto(&server.url("/")).await?;
     std::fs::write(dir.join("list-phone.png"), c.screenshot().await?).expect("saved");
+
+    // The seeds (their sources are not in the store): each spun phrase is
+    // marked in the text with its usual form on hover, and each seam where
+    // one stitched source seems to give way to another is marked.
+    viewport(c, 1280, 900).await;
+    for headline in [
+        "No positive shift yet on Russia-US ties",
+        "United States and Russian Federation struggle to overcome rifts in Moscow",
+    ] {
+        let hits: Value = http
+            .get(server.url(&format!("/api/search?q=\"{headline}\"&limit=1")))
+            .send()
+            .await
+            .expect("the API answers")
+            .json()
+            .await
+            .expect("JSON");
+        let id = hits[0]["id"].as_i64().expect("the seed is found");
+        let copies: Value = http
+            .get(server.url(&format!("/api/articles/{id}/copies")))
+            .send()
+            .await
+            .expect("the API answers")
+            .json()
+            .await
+            .expect("JSON");
+        c.goto(&server.url(&format!("/articles/{id}"))).await?;
+        let marks = c.find_all(Locator::Css("div.text mark.spun")).await?;
+        assert!(!marks.is_empty(), "{headline}: spun phrases are marked");
+        let mut usual = 0;
+        for m in &marks {
+            let hover = m.attr("title").await?.unwrap_or_default();
+            assert!(!hover.is_empty(), "each mark says why on hover");
+            usual += usize::from(hover.starts_with("usually: "));
+        }
+        assert!(usual > 0, "{headline}: some mark shows the usual form");
+        let seams = c.find_all(Locator::Css("div.text .seam")).await?;
+        let listed = copies["stitch"]["seams"].as_array().map_or(0, Vec::len);
+        assert!(listed > 0, "{headline}: the verdict lists seams: {copies}");
+        assert_eq!(seams.len(), listed, "{headline}: every seam is marked");
+        std::fs::write(
+            dir.join(format!("seed-{id}-desktop.png")),
+            c.screenshot().await?,
+        )
+        .expect("saved");
+    }
     eprintln!("screenshots in {}", dir.display());
     Ok(())
 }

@@ -96,7 +96,9 @@ fn one_article(raw: &str, title: Option<&str>) -> AnalyzedText {
     assert_eq!(fp.sentence_bands.len(), a.sentences.len());
     let _ = copies::signals::spin_signals(&a);
     let _ = copies::signals::stitch_signals(&a);
-    let _ = copies::assess_spin(&a, &[]);
+    let _ = copies::signals::coherence_signals(&a);
+    let _ = copies::usage::rare_variants(&a, &copies::Usage::shipped());
+    let _ = copies::assess_spin(&a, &[], &copies::Usage::shipped());
     let _ = copies::assess_stitch(&a, &[], |id| id);
     let _ = StoryFeatures::extract(title, false, &a, Some("2011-02-03"));
     let found = quotes::extract(&a.text);
@@ -145,7 +147,7 @@ fn two_articles(a: &AnalyzedText, b: &AnalyzedText) {
             ));
         }
     }
-    let _ = copies::assess_spin(a, &from_sources);
+    let _ = copies::assess_spin(a, &from_sources, &copies::Usage::shipped());
     let matches: Vec<SentenceMatch> = from_sources.into_iter().map(|(m, _)| m).collect();
     let _ = copies::assess_stitch(a, &matches, |id| id);
     let _ = copies::align_sentences(&[a, b]);

@@ -26,6 +26,7 @@ pub mod minhash;
 pub mod paraphrase;
 pub mod shingles;
 pub mod signals;
+pub mod usage;
 pub mod verdict;
 
 pub use align::{AlignedPair, Aligner, align_sentences, reuse_score};
@@ -33,6 +34,7 @@ pub use diff::{Edit, word_diff};
 pub use minhash::{LshIndex, MinHasher};
 pub use shingles::{jaccard, shingle_set};
 pub use signals::{Signal, SignalKind};
+pub use usage::Usage;
 pub use verdict::{
     Flagged, ReuseKind, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, assess_spin,
     assess_stitch,

@@ -1,6 +1,7 @@
 //! Source-free signals of spinning and stitching: what can be seen in one
 //! article without the reports it was made from.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -10,7 +11,9 @@ use super::lexicon::{
     CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
     VOWEL_LETTER_CONSONANT_SOUND,
 };
-use crate::text::{AnalyzedText, Lang, floor_char_boundary, tokenize};
+use super::usage::{is_common_word, words};
+use crate::text::filters::is_stop_word;
+use crate::text::{AnalyzedText, Lang, content_analyzer, floor_char_boundary, tokenize};
 
 /// What kind of evidence a [`Signal`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,6 +34,16 @@ pub enum SignalKind {
     /// A paragraph opening on a connective that follows nothing
     /// ("However, …" first).
     DanglingConnective,
+    /// A word or name whose usual variant under a synonym swap is far more
+    /// frequent in news writing ([`super::usage`]).
+    RareVariant,
+    /// A sentence that leans on someone not yet introduced: a surname
+    /// before the full name, or an opening pronoun.
+    Unintroduced,
+    /// A quotation with no speaker in it or next to it.
+    UnattributedQuote,
+    /// A paragraph sharing no content word with the two before it.
+    TopicJump,
 }
 
 impl SignalKind {
@@ -44,6 +57,10 @@ impl SignalKind {
             SignalKind::Fragment => "fragment",
             SignalKind::Glued => "glued",
             SignalKind::DanglingConnective => "dangling_connective",
+            SignalKind::RareVariant => "rare_variant",
+            SignalKind::Unintroduced => "unintroduced",
+            SignalKind::UnattributedQuote => "unattributed_quote",
+            SignalKind::TopicJump => "topic_jump",
         }
     }
 }
@@ -293,6 +310,236 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
         }
     }
     out
+}
+
+/// Words that introduce a quotation's speaker.
+const SPEECH_CUES: &[&str] = &[
+    "according",
+    "acknowledged",
+    "added",
+    "adds",
+    "admitted",
+    "announced",
+    "argued",
+    "asked",
+    "asks",
+    "called",
+    "claimed",
+    "claims",
+    "commented",
+    "continued",
+    "declared",
+    "described",
+    "explained",
+    "insisted",
+    "mentioned",
+    "noted",
+    "posted",
+    "quoted",
+    "recalled",
+    "remarked",
+    "replied",
+    "reported",
+    "said",
+    "saying",
+    "say",
+    "says",
+    "stated",
+    "states",
+    "stressed",
+    "tell",
+    "telling",
+    "tells",
+    "told",
+    "tweeted",
+    "urged",
+    "warned",
+    "wrote",
+    "writes",
+];
+
+/// Days and months: capitalised, never a surname introduced later.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Pronouns that cannot open an article: they point back at someone.
+const LEANING_OPENERS: &[&str] = &["He", "She", "They", "His", "Her", "Their", "Him"];
+
+/// Signals of text from several sources, read from the coherence of the
+/// text alone: someone named by surname before the full name that
+/// introduces them (or a pronoun opening the article), quotations with no
+/// speaker next to them, and paragraphs sharing no content word with the
+/// two before them.
+pub fn coherence_signals(text: &AnalyzedText) -> Vec<Signal> {
+    let mut out = Vec::new();
+    if text.lang == Lang::EN {
+        unintroduced(text, &mut out);
+        unattributed_quotes(text, &mut out);
+    }
+    topic_jumps(text, &mut out);
+    out.sort_by_key(|s| s.sentence);
+    out
+}
+
+fn unintroduced(text: &AnalyzedText, out: &mut Vec<Signal>) {
+    let t = &text.text;
+    // Surname -> (first sentence with the full name, the full name).
+    let mut introduced: HashMap<String, (usize, String)> = HashMap::new();
+    // Surname alone -> first sentence.
+    let mut alone: HashMap<String, usize> = HashMap::new();
+    for (i, s) in text.sentences.iter().enumerate() {
+        let sentence = &t[s.start..s.end];
+        let w = words(sentence);
+        let capital = |k: usize| {
+            let word = &sentence[w[k].start..w[k].end];
+            word.chars().next().is_some_and(char::is_uppercase)
+                && word.chars().skip(1).any(char::is_lowercase)
+                && !is_stop_word(&w[k].lower)
+        };
+        let mut k = 0;
+        while k < w.len() {
+            if !capital(k) {
+                k += 1;
+                continue;
+            }
+            let mut end = k + 1;
+            while end < w.len() && capital(end) && &sentence[w[end - 1].end..w[end].start] == " " {
+                end += 1;
+            }
+            let surname = w[end - 1].lower.trim_end_matches("'s").to_string();
+            // A person's full name is two or three words whose first is
+            // no common word ("Sergei Lavrov", not "North Korea").
+            if (2..=3).contains(&(end - k)) && !is_common_word(&w[k].lower) {
+                let full = sentence[w[k].start..w[end - 1].end]
+                    .trim_end_matches("'s")
+                    .to_string();
+                introduced.entry(surname).or_insert((i, full));
+            } else if end - k == 1
+                && !is_common_word(&surname)
+                && !CALENDAR.contains(&surname.as_str())
+            {
+                alone.entry(surname).or_insert(i);
+            }
+            k = end;
+        }
+    }
+    let mut found: Vec<(usize, String, String)> = alone
+        .into_iter()
+        .filter_map(|(surname, i)| {
+            let (first, full) = introduced.get(&surname)?;
+            (*first > i).then(|| (i, surname, full.clone()))
+        })
+        .collect();
+    found.sort();
+    for (i, _, full) in found {
+        let s = &text.sentences[i];
+        let written = full.rsplit(' ').next().unwrap_or(&full).to_string();
+        out.push(Signal {
+            kind: SignalKind::Unintroduced,
+            sentence: i,
+            text: if t[s.start..s.end].contains(&written) {
+                written
+            } else {
+                clip(&t[s.start..s.end])
+            },
+            usual: Some(full),
+        });
+    }
+    if let Some(s) = text.sentences.first() {
+        let first = t[s.start..s.end].split_whitespace().next().unwrap_or("");
+        if LEANING_OPENERS.contains(&first) {
+            out.push(Signal {
+                kind: SignalKind::Unintroduced,
+                sentence: 0,
+                text: first.to_string(),
+                usual: None,
+            });
+        }
+    }
+}
+
+fn unattributed_quotes(text: &AnalyzedText, out: &mut Vec<Signal>) {
+    let t = &text.text;
+    let cued: Vec<bool> = text
+        .sentences
+        .iter()
+        .map(|s| {
+            let sentence = &t[s.start..s.end];
+            sentence.contains(':')
+                || words(sentence)
+                    .iter()
+                    .any(|w| SPEECH_CUES.contains(&w.lower.as_str()))
+        })
+        .collect();
+    for (i, s) in text.sentences.iter().enumerate() {
+        let sentence = &t[s.start..s.end];
+        let long_quote = super::quotations(sentence)
+            .iter()
+            .any(|q| q.split_whitespace().count() >= 6);
+        let near = i.saturating_sub(1)..=(i + 1).min(cued.len() - 1);
+        if long_quote && !cued[near].iter().any(|&c| c) {
+            out.push(Signal {
+                kind: SignalKind::UnattributedQuote,
+                sentence: i,
+                text: clip(sentence),
+                usual: None,
+            });
+        }
+    }
+}
+
+fn topic_jumps(text: &AnalyzedText, out: &mut Vec<Signal>) {
+    let t = &text.text;
+    let analyzer = content_analyzer(text.lang);
+    let mut paragraphs: Vec<(usize, HashSet<String>)> = Vec::new();
+    for (i, s) in text.sentences.iter().enumerate() {
+        let stems = analyzer
+            .tokens(&t[s.start..s.end])
+            .into_iter()
+            .map(|tok| tok.text);
+        let same = paragraphs
+            .last()
+            .is_some_and(|(first, _)| text.sentences[*first].paragraph == s.paragraph);
+        match paragraphs.last_mut() {
+            Some((_, set)) if same => set.extend(stems),
+            _ => paragraphs.push((i, stems.collect())),
+        }
+    }
+    for k in 1..paragraphs.len() {
+        let (first, stems) = (paragraphs[k].0, &paragraphs[k].1);
+        let before: HashSet<&String> = paragraphs[k.saturating_sub(2)..k]
+            .iter()
+            .flat_map(|p| &p.1)
+            .collect();
+        if stems.len() >= 8 && before.len() >= 8 && !stems.iter().any(|w| before.contains(w)) {
+            let s = &text.sentences[first];
+            out.push(Signal {
+                kind: SignalKind::TopicJump,
+                sentence: first,
+                text: clip(&t[s.start..s.end]),
+                usual: None,
+            });
+        }
+    }
 }
 
 fn clip(s: &str) -> String {

@@ -12,7 +12,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::diff::{Edit, substitutions};
-use super::signals::{Signal, SignalKind, spin_signals, stitch_signals};
+use super::signals::{Signal, SignalKind, coherence_signals, spin_signals, stitch_signals};
+use super::usage::{Usage, rare_variants};
 use crate::text::AnalyzedText;
 
 /// A sentence of one article that another article carries too.
@@ -114,6 +115,12 @@ pub struct SentenceSource {
 pub struct StitchVerdict {
     /// 0 to 1; `stitched` is `score >= 0.5`.
     pub score: f64,
+    /// Sentences where one source seems to end and another begin: where
+    /// the source of aligned sentences changes, and where the text shows a
+    /// break (a fragment, a dangling connective, a glued sentence, someone
+    /// not yet introduced, an unattributed quotation, a topic jump).
+    #[serde(default)]
+    pub seams: Vec<usize>,
     /// Signals in the text itself.
     pub signals: Vec<Signal>,
     /// Earlier articles (one per group of near-duplicates) with the number
@@ -192,12 +199,18 @@ fn saturate(weight: f64, scale: f64) -> f64 {
     1.0 - (-weight / scale).exp()
 }
 
+/// Evidence of one rare variant: one alone is not enough, since honest
+/// writers use a rare phrase now and then.
+const RARE_VARIANT_WEIGHT: f64 = 0.1;
+
 /// Judges spin. `from_sources` holds, for sentences of this article found
 /// in earlier articles, the best match and the word diff from the source
-/// sentence to this one.
+/// sentence to this one; `usage` the stream's usage counts
+/// ([`super::usage`]).
 pub fn assess_spin(
     text: &AnalyzedText,
     from_sources: &[(SentenceMatch, Vec<Edit>)],
+    usage: &Usage,
 ) -> SpinVerdict {
     let mut subs = Vec::new();
     let mut substituted = 0;
@@ -232,11 +245,27 @@ pub fn assess_spin(
     } else {
         0.0
     };
-    let signals = spin_signals(text);
+    let mut signals = spin_signals(text);
+    for rare in rare_variants(text, usage) {
+        // The same words found by a list already count.
+        let known = signals.iter().any(|s| {
+            s.sentence == rare.sentence
+                && (s.text.contains(&rare.text) || rare.text.contains(&s.text))
+        });
+        if !known {
+            signals.push(rare);
+        }
+    }
+    signals.sort_by_key(|s| s.sentence);
+    // The weights of the lists' signals are those setting A was measured
+    // with (lowering them for fewer false alarms without sources cost
+    // setting A .04 of F1 on a held-out draw). A rare variant alone is
+    // common in honest copy: it weighs little.
     let weight: f64 = signals
         .iter()
         .map(|s| match s.kind {
             SignalKind::OddModifier => 0.6,
+            SignalKind::RareVariant => RARE_VARIANT_WEIGHT,
             _ => 1.0,
         })
         .sum();
@@ -278,7 +307,9 @@ pub fn assess_stitch(
     } else {
         0.0
     };
-    let signals = stitch_signals(text);
+    let mut signals = stitch_signals(text);
+    signals.extend(coherence_signals(text));
+    signals.sort_by_key(|s| s.sentence);
     let weight: f64 = signals
         .iter()
         .map(|s| match s.kind {
@@ -287,15 +318,38 @@ pub fn assess_stitch(
             SignalKind::DanglingConnective if s.sentence == 0 => 0.6,
             SignalKind::DanglingConnective => 0.25,
             SignalKind::Glued => 0.35,
+            SignalKind::Unintroduced => 0.5,
+            // As common in honest copy as in stitched (a topic jump in
+            // half of ECB+, one sentence to a paragraph): they mark seams
+            // and weigh nothing.
+            SignalKind::UnattributedQuote | SignalKind::TopicJump => 0.0,
             _ => 1.0,
         })
         .sum();
     let score = combine(source, saturate(weight, 1.2));
+    let mut seams: Vec<usize> = signals
+        .iter()
+        .map(|s| s.sentence)
+        .filter(|&i| i > 0)
+        .collect();
+    if contributing >= 2 {
+        let mut last: Option<i64> = None;
+        for m in from_sources {
+            let g = group_of(m.other_article);
+            if last.is_some_and(|l| l != g) {
+                seams.push(m.sentence);
+            }
+            last = Some(g);
+        }
+    }
+    seams.sort_unstable();
+    seams.dedup();
     let mut source_articles: Vec<(i64, usize)> = per_group.into_iter().collect();
     source_articles.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     StitchVerdict {
         stitched: score >= 0.5,
         score,
+        seams,
         source_articles,
         sources: from_sources
             .iter()
@@ -348,7 +402,7 @@ mod tests {
         ];
         let text = analyze(&spun.join(" "));
         let from: Vec<_> = (0..3).map(|i| matched(i, 7, src[i], spun[i])).collect();
-        let v = assess_spin(&text, &from);
+        let v = assess_spin(&text, &from, &Usage::shipped());
         assert!(v.spun, "{v:?}");
         assert_eq!(v.substituted_sentences, 3);
         assert_eq!(v.substitutions[0].from, "Russia");
@@ -356,7 +410,7 @@ mod tests {
 
         let copy = analyze(&src.join(" "));
         let from: Vec<_> = (0..3).map(|i| matched(i, 7, src[i], src[i])).collect();
-        let v = assess_spin(&copy, &from);
+        let v = assess_spin(&copy, &from, &Usage::shipped());
         assert!(!v.spun, "{v:?}");
         assert!(v.substitutions.is_empty());
     }

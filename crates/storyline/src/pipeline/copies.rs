@@ -12,6 +12,7 @@ use crate::copies::Fingerprint;
 use crate::copies::index::{ARTICLE, ArticleKeys, GENERATION, Key};
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
+use crate::copies::usage::{self, Usage};
 use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
 use crate::error::Result;
 use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
@@ -84,6 +85,7 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         reindex(batch)?;
     }
     let mut work = Work::default();
+    let mut counts: HashMap<u64, u32> = HashMap::new();
     for article in changed {
         let (id, fp) = (article.id, article.fingerprint);
         batch.save_fingerprint(id, fp)?;
@@ -91,6 +93,11 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         if let Some(first) = batch.exact_duplicate_of(id, fp.text_hash)? {
             link_reprint(batch, article, first, &mut work)?;
             continue;
+        }
+        // A reprint is not counted: a spun phrase reprinted ten times is
+        // still one spinner's.
+        for k in usage::counted_keys(article.analyzed) {
+            *counts.entry(k).or_default() += 1;
         }
         let found = look_up(batch, article)?;
         let near = match_near_duplicates(batch, article, &found)?;
@@ -103,6 +110,7 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         let candidates = sentence_candidates(batch, article, &found, &settled, &mut work)?;
         score_sentences(batch, article, candidates, &near.skip, &mut work)?;
     }
+    batch.count_usage(&counts)?;
     for id in std::mem::take(&mut work.affected) {
         judge(batch, id, &mut work.texts)?;
     }
@@ -533,7 +541,15 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
         with_diffs.push((m.clone(), word_diff(&source, me.sentence(m.sentence))));
     }
     let analyzed = me.analyzed();
-    let spin = assess_spin(&analyzed, &with_diffs);
+    let reprint = batch
+        .near_duplicates_of(id)?
+        .iter()
+        .any(|n| n.exact && n.other < id);
+    let usage = Usage {
+        stream: batch.usage_counts(&usage::needed_keys(&analyzed))?,
+        counts_itself: !reprint,
+    };
+    let spin = assess_spin(&analyzed, &with_diffs, &usage);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
         if let Entry::Vacant(e) = groups.entry(m.other_article) {
@@ -656,6 +672,43 @@ mod tests {
         v.to_string()
     }
 
+    /// The two seed articles, alone in a fresh store (their sources never
+    /// arrive): both are spun and stitched, and the evidence names the
+    /// spun phrases with their usual forms and the seams between sources.
+    #[test]
+    fn the_seeds_alone_are_spun_and_stitched_with_their_evidence() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/seeds");
+        let mut store = Store::open_in_memory().unwrap();
+        let report =
+            crate::pipeline::ingest(&mut store, &[seeds], &IngestOptions::default(), &|_| {})
+                .unwrap();
+        assert_eq!(report.added, 2, "{report:?}");
+        for a in store.articles(10, 0).unwrap() {
+            let v = store.verdicts(a.id).unwrap().expect("judged");
+            let (spin, stitch) = (&v.spin, &v.stitch);
+            assert!(
+                spin.spun && stitch.stitched,
+                "{}: {spin:#?} {stitch:#?}",
+                a.id
+            );
+            let rare: Vec<(&str, &str)> = spin
+                .signals
+                .iter()
+                .filter(|s| s.kind == crate::copies::SignalKind::RareVariant)
+                .map(|s| (s.text.as_str(), s.usual.as_deref().unwrap_or("")))
+                .collect();
+            assert!(!rare.is_empty(), "{}: {:#?}", a.id, spin.signals);
+            // "Russian Federation" is spun for "Russia" in both seeds.
+            assert!(
+                rare.contains(&("Russian Federation", "Russia")),
+                "{}: {rare:?}",
+                a.id
+            );
+            assert!(stitch.seams.len() >= 2, "{}: {stitch:#?}", a.id);
+            assert!(stitch.seams.iter().all(|&i| i > 0 && i < 200));
+        }
+    }
+
     #[test]
     fn the_archive_finds_what_the_full_index_finds() {
         let mut lines = corpus_lines();
@@ -747,5 +800,510 @@ mod tests {
     fn ref_of(line: &str) -> String {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         v["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// One test per step of [`update`], on the corpus's ECB+ articles (CC BY
+/// 3.0, see `corpus/ATTRIBUTION.md`). The earlier articles go in through
+/// the whole pipeline; the arrival is stored in a batch as [`update`] finds
+/// it and handed to the one step under test, and what that step decided is
+/// read back from the batch, which is then rolled back.
+#[cfg(test)]
+mod step_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::copies::index::{CopyIndex, IndexBudget, MemoryIndexStorage};
+    use crate::copies::{SpinVerdict, StitchVerdict, jaccard};
+    use crate::ingest::{self, IngestOptions};
+    use crate::pipeline::tests::ingest_lines;
+    use crate::store::Outcome;
+    use crate::text::AnalyzedText;
+
+    /// Computerworld, 2013-09-17: an IE zero-day, 20 paragraphs and sentences.
+    const IE_BUG: &str = "27_3ecbplus";
+    /// news.com.au, 2013-07-03: an earthquake in Aceh, 26 paragraphs.
+    const QUAKE: &str = "37_10ecbplus";
+    /// Articles of other events, for the index to tell apart.
+    const OTHERS: [&str; 3] = [QUAKE, "12_4ecbplus", "43_7ecbplus"];
+
+    /// The sentence of [`IE_BUG`] the tests reword, and its rewording (two
+    /// words changed, one added).
+    const SAID: &str = "Microsoft today declined say when it plans to patch the IE vulnerability.";
+    const REWORDED: &str =
+        "Microsoft on Tuesday declined to say when it plans to patch the IE vulnerability.";
+
+    /// The text of a corpus article and its date.
+    fn ecb(id: &str) -> (String, Option<String>) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
+        let all = std::fs::read_to_string(path).unwrap();
+        let v: serde_json::Value = all
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is not in the corpus"));
+        (
+            v["text"].as_str().unwrap().to_string(),
+            v["date"].as_str().map(str::to_string),
+        )
+    }
+
+    fn paragraphs(text: &str) -> Vec<&str> {
+        text.split("\n\n").collect()
+    }
+
+    /// A JSON line with its own URL: copies of one text are articles of
+    /// their own.
+    fn line(id: &str, date: Option<&str>, text: &str) -> String {
+        serde_json::json!({"id": id, "url": format!("https://{id}.example/"), "date": date, "text": text})
+            .to_string()
+    }
+
+    /// A corpus article's JSON line under its own id and date.
+    fn corpus_line(id: &str) -> String {
+        let (text, date) = ecb(id);
+        line(id, date.as_deref(), &text)
+    }
+
+    /// An article prepared as ingest prepares it.
+    fn prepared(line: &str) -> NewArticle {
+        let input = ingest::Input::Memory {
+            name: "arrival.jsonl".into(),
+            bytes: line.as_bytes().into(),
+        };
+        let record = ingest::read_input(&input, &IngestOptions::default())
+            .next()
+            .unwrap()
+            .unwrap();
+        crate::pipeline::prepare(record).unwrap()
+    }
+
+    /// A store holding `lines`, stored in order through the pipeline.
+    fn store_with(lines: &[String]) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let report = ingest_lines(&mut store, &lines);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        store
+    }
+
+    fn id(store: &Store, reference: &str) -> i64 {
+        store.resolve(reference).unwrap().unwrap()
+    }
+
+    /// Stores `article` in a new batch, as the pipeline does before
+    /// [`update`], and hands the batch and the arrival to `step`. The batch
+    /// is rolled back when `step` returns.
+    fn arriving<T>(
+        store: &mut Store,
+        article: &NewArticle,
+        step: impl FnOnce(&Batch<'_>, &Arrival<'_>) -> T,
+    ) -> T {
+        let batch = store.begin().unwrap();
+        let outcome = batch
+            .insert_articles(std::slice::from_ref(article))
+            .unwrap()[0];
+        let Outcome::Added(id) = outcome else {
+            panic!("not a new article: {outcome:?}")
+        };
+        let arrival = Arrival::of(id, article);
+        batch.save_fingerprint(id, arrival.fingerprint).unwrap();
+        step(&batch, &arrival)
+    }
+
+    fn sentence_with(text: &AnalyzedText, words: &str) -> usize {
+        text.sentences
+            .iter()
+            .position(|s| text.text[s.start..s.end].contains(words))
+            .unwrap_or_else(|| panic!("no sentence has {words:?}"))
+    }
+
+    /// [`IE_BUG`] without its last paragraph, [`SAID`] reworded.
+    fn edited_ie_bug() -> String {
+        let (text, _) = ecb(IE_BUG);
+        let paras = paragraphs(&text);
+        let edited = paras[..paras.len() - 1].join("\n\n");
+        assert!(edited.contains(SAID));
+        edited.replace(SAID, REWORDED)
+    }
+
+    #[test]
+    fn link_reprint_links_every_sentence_to_the_original() {
+        let (text, date) = ecb(IE_BUG);
+        let mut store = store_with(&[line("original", date.as_deref(), &text)]);
+        let original = id(&store, "original");
+        // A reprint dated before the original could be its source: the
+        // original is judged again. One dated after it, or undated (it
+        // arrived later), could not.
+        for (date, judged_again) in [
+            (Some("2013-09-16"), true),
+            (Some("2013-09-18"), false),
+            (None, false),
+        ] {
+            let reprint = prepared(&line("reprint", date, &text));
+            arriving(&mut store, &reprint, |batch, arrival| {
+                let first = batch
+                    .exact_duplicate_of(arrival.id, arrival.fingerprint.text_hash)
+                    .unwrap();
+                assert_eq!(first, Some(original));
+                let mut work = Work::default();
+                link_reprint(batch, arrival, original, &mut work).unwrap();
+
+                let near = batch.near_duplicates_of(arrival.id).unwrap();
+                assert_eq!(near.len(), 1, "{near:?}");
+                assert_eq!(
+                    (near[0].other, near[0].jaccard, near[0].exact),
+                    (original, 1.0, true)
+                );
+                let reuse = batch.reuse_of(arrival.id).unwrap();
+                let n = arrival.analyzed.sentences.len();
+                assert!(n >= 15, "{n} sentences");
+                assert_eq!(reuse.len(), n);
+                for (i, m) in reuse.iter().enumerate() {
+                    assert_eq!(
+                        (m.sentence, m.other_article, m.other_sentence),
+                        (i, original, i),
+                        "{m:?}"
+                    );
+                    assert!(m.verbatim && m.score == 1.0, "{m:?}");
+                }
+                assert_eq!(work.affected.contains(&original), judged_again, "{date:?}");
+            });
+        }
+    }
+
+    #[test]
+    fn look_up_finds_an_edited_copy_and_each_sentence_it_carries() {
+        let (text, date) = ecb(IE_BUG);
+        let mut lines = vec![line("original", date.as_deref(), &text)];
+        lines.extend(OTHERS.iter().map(|r| corpus_line(r)));
+        let mut store = store_with(&lines);
+        let original = id(&store, "original");
+        let edited = prepared(&line("edited", None, &edited_ie_bug()));
+        let reworded = sentence_with(&edited.analyzed, REWORDED);
+
+        let found = arriving(&mut store, &edited, |batch, arrival| {
+            look_up(batch, arrival).unwrap()
+        });
+        // The copy, not the other events' articles.
+        assert_eq!(found.articles, [original]);
+        assert!(found.archived.is_empty(), "{:?}", found.archived);
+        let fp = &edited.fingerprint;
+        assert_eq!(found.sentences.len(), fp.sentence_bands.len());
+        let mut tracked = 0;
+        for (i, pairs) in found.sentences.iter().enumerate() {
+            if fp.sentence_bands[i].is_empty() {
+                continue;
+            }
+            tracked += 1;
+            // Each sentence finds its own in the original; the reworded one
+            // too, through the content words it kept.
+            assert!(pairs.contains(&(original, i)), "sentence {i}: {pairs:?}");
+        }
+        assert!(tracked > 15 && !fp.sentence_bands[reworded].is_empty());
+
+        // The store's index finds what the in-memory reference storage does
+        // with the same articles' keys.
+        let storage = MemoryIndexStorage::default();
+        let mut index = CopyIndex::new(IndexBudget::default());
+        index.sync(&storage).unwrap();
+        for (reference, l) in ["original"].iter().chain(&OTHERS).zip(&lines) {
+            let keys = ArticleKeys::of(id(&store, reference), &prepared(l).fingerprint, |_| true);
+            index.add(&storage, &keys).unwrap();
+        }
+        let keys = ArticleKeys::of(i64::MAX, fp, |_| true);
+        let hits = index.lookup(&storage, &keys.bands, &[]).unwrap();
+        let in_memory: BTreeSet<i64> = hits
+            .values()
+            .flatten()
+            .filter(|p| p.sentence == ARTICLE)
+            .map(|p| p.article)
+            .collect();
+        assert_eq!(found.articles, in_memory.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn match_near_duplicates_picks_the_closest_copy_whatever_its_date() {
+        let (text, date) = ecb(IE_BUG);
+        let paras = paragraphs(&text);
+        let shorter = paras[..paras.len() - 4].join("\n\n");
+        // Undated copies arrive before and after the dated original; the
+        // verbatim reprint is linked to the original and never indexed.
+        let lines = [
+            line("shorter", None, &shorter),
+            line("original", date.as_deref(), &text),
+            line("reprint", None, &text),
+            corpus_line(QUAKE),
+        ];
+        let mut store = store_with(&lines);
+        let (shorter, original) = (id(&store, "shorter"), id(&store, "original"));
+        let edited = prepared(&line("edited", Some("2013-09-18"), &edited_ie_bug()));
+        let shingles = |l: &str| prepared(l).fingerprint.shingles;
+        let to_original = jaccard(&edited.fingerprint.shingles, &shingles(&lines[1]));
+        let to_shorter = jaccard(&edited.fingerprint.shingles, &shingles(&lines[0]));
+        assert!(
+            to_original > to_shorter && to_shorter >= FAMILY_THRESHOLD,
+            "{to_original} {to_shorter}"
+        );
+
+        arriving(&mut store, &edited, |batch, arrival| {
+            let found = look_up(batch, arrival).unwrap();
+            let near = match_near_duplicates(batch, arrival, &found).unwrap();
+            // The closer copy, though the other came first.
+            assert_eq!(near.closest, Some(original));
+            // The other close copy adds nothing the closest does not.
+            assert_eq!(near.skip, BTreeSet::from([shorter]));
+            let mut saved: Vec<(i64, f64, bool)> = batch
+                .near_duplicates_of(arrival.id)
+                .unwrap()
+                .into_iter()
+                .map(|n| (n.other, n.jaccard, n.exact))
+                .collect();
+            saved.sort_by_key(|n| n.0);
+            assert_eq!(saved.len(), 2, "{saved:?}");
+            assert_eq!((saved[0].0, saved[0].2), (shorter, false));
+            assert_eq!((saved[1].0, saved[1].2), (original, false));
+            assert!((saved[0].1 - to_shorter).abs() < 1e-9, "{saved:?}");
+            assert!((saved[1].1 - to_original).abs() < 1e-9, "{saved:?}");
+        });
+    }
+
+    #[test]
+    fn settle_against_closest_links_the_sentences_it_carries_word_for_word() {
+        let (text, date) = ecb(IE_BUG);
+        let mut store = store_with(&[line("original", date.as_deref(), &text)]);
+        let original = id(&store, "original");
+        let edited = prepared(&line("edited", None, &edited_ie_bug()));
+        let reworded = sentence_with(&edited.analyzed, REWORDED);
+        let n = edited.analyzed.sentences.len();
+
+        arriving(&mut store, &edited, |batch, arrival| {
+            let settled =
+                settle_against_closest(batch, arrival, Some(original), &mut Work::default())
+                    .unwrap();
+            let all_but_reworded: BTreeSet<usize> = (0..n).filter(|&i| i != reworded).collect();
+            assert_eq!(settled, all_but_reworded);
+            let reuse = batch.reuse_of(arrival.id).unwrap();
+            assert_eq!(reuse.len(), n - 1);
+            for m in &reuse {
+                // The edit dropped the last paragraph only: sentence i is
+                // the original's sentence i.
+                assert_eq!(
+                    (m.other_article, m.other_sentence, m.score, m.verbatim),
+                    (original, m.sentence, 1.0, true),
+                    "{m:?}"
+                );
+            }
+        });
+        // Without a close copy nothing is settled.
+        arriving(&mut store, &edited, |batch, arrival| {
+            let settled =
+                settle_against_closest(batch, arrival, None, &mut Work::default()).unwrap();
+            assert!(settled.is_empty());
+            assert!(batch.reuse_of(arrival.id).unwrap().is_empty());
+        });
+    }
+
+    #[test]
+    fn sentence_candidates_leaves_out_the_settled_sentences() {
+        let (text, date) = ecb(IE_BUG);
+        let mut store = store_with(&[line("original", date.as_deref(), &text)]);
+        let original = id(&store, "original");
+        let edited = prepared(&line("edited", None, &edited_ie_bug()));
+        let reworded = sentence_with(&edited.analyzed, REWORDED);
+
+        arriving(&mut store, &edited, |batch, arrival| {
+            let mut work = Work::default();
+            let found = look_up(batch, arrival).unwrap();
+            let settled =
+                settle_against_closest(batch, arrival, Some(original), &mut work).unwrap();
+            assert!(settled.len() >= 15 && !settled.contains(&reworded));
+            let pairs = |c: Vec<SentenceCandidate>| -> BTreeSet<(usize, i64, usize)> {
+                c.into_iter()
+                    .map(|c| (c.sentence, c.other_article, c.other_sentence))
+                    .collect()
+            };
+            let candidates =
+                pairs(sentence_candidates(batch, arrival, &found, &settled, &mut work).unwrap());
+            // Only the reworded sentence is left to match, with its source
+            // among its candidates.
+            assert!(
+                candidates.iter().all(|&(i, _, _)| i == reworded),
+                "{candidates:?}"
+            );
+            assert!(candidates.contains(&(reworded, original, reworded)));
+            // With nothing settled, every tracked sentence meets its own.
+            let all = pairs(
+                sentence_candidates(batch, arrival, &found, &BTreeSet::new(), &mut work).unwrap(),
+            );
+            for (i, keys) in arrival.fingerprint.sentence_bands.iter().enumerate() {
+                assert_eq!(
+                    all.contains(&(i, original, i)),
+                    !keys.is_empty(),
+                    "sentence {i}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn score_sentences_keeps_the_pairs_above_the_bar() {
+        let (text, date) = ecb(IE_BUG);
+        let mut store = store_with(&[line("original", date.as_deref(), &text)]);
+        let original = id(&store, "original");
+        let analyzed = store.stored_text(original).unwrap().unwrap().analyzed();
+        let (source, unrelated) = (
+            sentence_with(&analyzed, SAID),
+            sentence_with(&analyzed, "EMET (Enhanced Mitigation"),
+        );
+        let candidate = |sentence, other_sentence| SentenceCandidate {
+            sentence,
+            other_article: original,
+            other_sentence,
+        };
+        // Dated before the original, the arrival could be its source: the
+        // original is judged again; dated after it, or undated, not.
+        for (date, judged_again) in [
+            (Some("2013-09-16"), true),
+            (Some("2013-09-18"), false),
+            (None, false),
+        ] {
+            let edited = prepared(&line("edited", date, &edited_ie_bug()));
+            let reworded = sentence_with(&edited.analyzed, REWORDED);
+            let candidates = vec![
+                candidate(reworded, source),
+                candidate(reworded, unrelated),
+                candidate(0, 0),
+            ];
+            arriving(&mut store, &edited, |batch, arrival| {
+                let mut work = Work::default();
+                score_sentences(
+                    batch,
+                    arrival,
+                    candidates.clone(),
+                    &BTreeSet::new(),
+                    &mut work,
+                )
+                .unwrap();
+                let kept = batch.reuse_of(arrival.id).unwrap();
+                assert_eq!(kept.len(), 2, "{kept:?}");
+                // The first sentence, word for word.
+                assert_eq!(
+                    (kept[0].sentence, kept[0].other_sentence, kept[0].verbatim),
+                    (0, 0, true)
+                );
+                assert_eq!(kept[0].score, 1.0);
+                // The reworded one with its source, above the bar but not
+                // verbatim; never with the unrelated sentence.
+                let m = kept.iter().find(|m| m.sentence == reworded).unwrap();
+                assert_eq!((m.other_article, m.other_sentence), (original, source));
+                assert!(
+                    !m.verbatim && (PARAPHRASE_THRESHOLD..1.0).contains(&m.score),
+                    "{m:?}"
+                );
+                assert_eq!(work.affected.contains(&original), judged_again, "{date:?}");
+            });
+            // An article the near-duplicate step skipped is not scored.
+            arriving(&mut store, &edited, |batch, arrival| {
+                let mut work = Work::default();
+                let skip = BTreeSet::from([original]);
+                score_sentences(batch, arrival, candidates, &skip, &mut work).unwrap();
+                assert!(batch.reuse_of(arrival.id).unwrap().is_empty());
+                assert!(work.affected.is_empty());
+            });
+        }
+    }
+
+    #[test]
+    fn judge_gives_spin_and_stitch_verdicts_from_the_earlier_sources() {
+        let (ie, ie_date) = ecb(IE_BUG);
+        let (quake, quake_date) = ecb(QUAKE);
+        // A spinner's copy: words swapped all through it.
+        let spun = [
+            ("vulnerability", "weakness"),
+            ("attacks", "assaults"),
+            ("company", "firm"),
+            ("hackers", "cybercriminals"),
+            ("engineers", "technicians"),
+            ("customers", "clients"),
+        ]
+        .iter()
+        .fold(ie.clone(), |t, (from, to)| t.replace(from, to));
+        // Half of one report, then half of another.
+        let (ie_paras, quake_paras) = (paragraphs(&ie), paragraphs(&quake));
+        let stitched = [&ie_paras[..8], &quake_paras[quake_paras.len() - 10..]]
+            .concat()
+            .join("\n\n");
+        // The sources dated, the copies undated or dated later: each copy's
+        // sources are earlier than it, and no copy is earlier than them.
+        let mut store = store_with(&[
+            line("ie", ie_date.as_deref(), &ie),
+            line("quake", quake_date.as_deref(), &quake),
+            line("reprint", Some("2013-09-18"), &ie),
+            line("spun", None, &spun),
+            line("stitched", Some("2013-09-20"), &stitched),
+        ]);
+        let [ie, quake, reprint, spun, stitched] =
+            ["ie", "quake", "reprint", "spun", "stitched"].map(|r| id(&store, r));
+
+        let batch = store.begin().unwrap();
+        let mut texts = Texts::default();
+        let judged = |id: i64, texts: &mut Texts| {
+            // What the pipeline stored is wiped first: the verdict read
+            // back is judge's own.
+            batch
+                .save_verdicts(id, &SpinVerdict::default(), &StitchVerdict::default())
+                .unwrap();
+            judge(&batch, id, texts).unwrap();
+            batch.verdicts(id).unwrap().unwrap()
+        };
+
+        let v = judged(spun, &mut texts);
+        assert!(v.spin.spun, "{:?}", v.spin);
+        for (from, to) in [("vulnerability", "weakness"), ("company", "firm")] {
+            assert!(
+                v.spin
+                    .substitutions
+                    .iter()
+                    .any(|s| s.from == from && s.to == to && s.source_article == ie),
+                "{from} / {to}: {:?}",
+                v.spin.substitutions
+            );
+        }
+        assert!(!v.stitch.stitched, "{:?}", v.stitch);
+
+        let v = judged(stitched, &mut texts);
+        assert!(v.stitch.stitched, "{:?}", v.stitch);
+        let sources: BTreeSet<i64> = v.stitch.source_articles.iter().map(|s| s.0).collect();
+        assert_eq!(sources, BTreeSet::from([ie, quake]));
+        assert!(
+            v.stitch.source_articles.iter().all(|s| s.1 >= 5),
+            "{:?}",
+            v.stitch
+        );
+        assert!(
+            v.spin.substitutions.is_empty() && !v.spin.spun,
+            "{:?}",
+            v.spin
+        );
+
+        // A verbatim reprint is a copy, neither spun nor stitched.
+        let v = judged(reprint, &mut texts);
+        assert!(v.spin.aligned_sentences >= 15, "{:?}", v.spin);
+        assert!(
+            !v.spin.spun && v.spin.substitutions.is_empty(),
+            "{:?}",
+            v.spin
+        );
+        assert!(!v.stitch.stitched, "{:?}", v.stitch);
+
+        // The sources have no earlier source: what the later copies share
+        // with them is not evidence against them.
+        for source in [ie, quake] {
+            let v = judged(source, &mut texts);
+            assert_eq!(v.spin.aligned_sentences, 0, "{:?}", v.spin);
+            assert!(v.stitch.sources.is_empty(), "{:?}", v.stitch);
+            assert!(!v.spin.spun && !v.stitch.stitched);
+        }
     }
 }

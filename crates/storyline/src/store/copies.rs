@@ -3,6 +3,7 @@
 //! [`super::copy_index`]). The reports built from them are in
 //! [`crate::view`].
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use rusqlite::types::Value;
@@ -514,6 +515,36 @@ impl Batch<'_> {
             m.verbatim
         ])?;
         Ok(())
+    }
+
+    /// Adds one to the usage count of each key (an article's words, word
+    /// pairs and names, [`crate::copies::usage::counted_keys`]), `counts`
+    /// summed over the articles of one batch.
+    pub fn count_usage(&self, counts: &HashMap<u64, u32>) -> Result<()> {
+        let mut keys: Vec<(&u64, &u32)> = counts.iter().collect();
+        // In key order, the upserts walk the table's B-tree forward.
+        keys.sort_unstable_by_key(|(k, _)| **k as i64);
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO usage_counts (key, n) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for (k, n) in keys {
+            stmt.execute(params![*k as i64, n])?;
+        }
+        Ok(())
+    }
+
+    /// The usage counts of `keys` (missing keys are 0).
+    pub fn usage_counts(&self, keys: &[u64]) -> Result<HashMap<u64, u32>> {
+        let array: Rc<Vec<Value>> =
+            Rc::new(keys.iter().map(|&k| Value::Integer(k as i64)).collect());
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT key, n FROM usage_counts WHERE key IN rarray(?1)")?;
+        let rows = stmt.query_map([array], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Stores an article's verdicts.

@@ -364,4 +364,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX stories_dated_last_seen
         ON stories(last_date IS NOT NULL, coalesce(last_date, last_stored));
     "#,
+    // 11: usage counts of words, word pairs and long names over every
+    // stored article (document frequencies), for finding spun phrases
+    // without their source (copies::usage).
+    r#"
+    CREATE TABLE usage_counts (
+        key INTEGER PRIMARY KEY,
+        n INTEGER NOT NULL
+    );
+    "#,
 ];
