@@ -422,7 +422,14 @@ fn unintroduced(text: &AnalyzedText, out: &mut Vec<Signal>) {
                 continue;
             }
             let mut end = k + 1;
-            while end < w.len() && capital(end) && &sentence[w[end - 1].end..w[end].start] == " " {
+            // A possessive ends a name: "Microsoft's Fixit" names no one.
+            let possessive =
+                |k: usize| w[k].lower.ends_with("'s") || w[k].lower.ends_with("\u{2019}s");
+            while end < w.len()
+                && capital(end)
+                && !possessive(end - 1)
+                && &sentence[w[end - 1].end..w[end].start] == " "
+            {
                 end += 1;
             }
             let surname = w[end - 1].lower.trim_end_matches("'s").to_string();

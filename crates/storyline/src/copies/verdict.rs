@@ -326,7 +326,16 @@ pub fn assess_stitch(
             _ => 1.0,
         })
         .sum();
-    let score = combine(source, saturate(weight, 1.2));
+    // With its sources in the store, an article most of which aligns with
+    // one report is that report's copy or rewrite, whatever seams its text
+    // seems to have (a spinner's copy keeps the original's own awkward
+    // turns): the text's signals only speak when the sources do not.
+    let one_source = contributing == 1 && coverage >= 0.7;
+    let score = if one_source {
+        source
+    } else {
+        combine(source, saturate(weight, 1.2))
+    };
     let mut seams: Vec<usize> = signals
         .iter()
         .map(|s| s.sentence)
