@@ -8,6 +8,10 @@
 #   PATTERN  pgrep -f pattern naming the process (e.g. "storyline.*watch")
 #   OUT      file the lines are appended to
 #   SECONDS  between samples (default 180)
+# CAUTION: gdb runs mallinfo2() inside the live process. If the thread it interrupts is itself
+# inside malloc, mallinfo2 waits on the arena lock that thread holds and the process hangs for
+# good (seen once, 53 minutes into an hour's watch soak: main thread in mallinfo2, every worker
+# waiting on main_arena). For long runs prefer the watcher's own `memory` in `watch --json`.
 # Needs gdb (Debian package `gdb`) and a storyline build with symbols (the release profile keeps
 # line tables; the SQLite and glibc symbols are exported).
 # Example, beside a soak:  target/release/watch --data ../shared/data soak --minutes 60 &
