@@ -3,6 +3,8 @@
 //! [`cli`] says what the command line looks like, [`commands`] holds one
 //! module per command and [`render`] what they print for a person.
 
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+mod allocator;
 mod cli;
 mod commands;
 mod render;
@@ -15,6 +17,8 @@ use cli::{Cli, Command};
 use commands::quotes::Show;
 
 fn main() -> ExitCode {
+    #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+    allocator::install();
     match run(Cli::parse()) {
         Ok(code) => code,
         // `storyline articles | head` closing the pipe early is not an error.

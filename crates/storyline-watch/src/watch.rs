@@ -310,7 +310,7 @@ impl Watcher {
                 }
             };
             let mut report = self.pass(stop, first, Some(budget)).await?;
-            release_freed_memory();
+            storyline::memory::release_freed();
             report.memory = Some(
                 self.with_store(|s| {
                     Ok(PassMemory {
@@ -1163,19 +1163,6 @@ fn write_batch(
         .iter()
         .map(|i| i.map(|i| stored.outcomes[i]))
         .collect())
-}
-
-/// Hands the memory a pass freed back to the system. glibc keeps freed
-/// chunks in the arena of the thread that used them, and a pass's pages
-/// are prepared on whichever threads tokio's blocking pool has: a watcher
-/// that runs for months would otherwise hold the peak of every arena.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointers; it only walks glibc's own
-    // free lists, under the allocator's locks.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 #[cfg(test)]
