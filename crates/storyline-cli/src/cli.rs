@@ -222,12 +222,12 @@ overwritten. To restore, use the file as --db.\n\nJSON: {\"path\", \"bytes\", \
     /// Write every stored article, with what it takes to rebuild the store
     /// (`import`), as JSON Lines.
     #[command(
-        after_help = "One JSON object a line, in store order (the order the articles arrived \
-in), read from one snapshot and streamed: an ingest in another process goes on meanwhile. Each \
+        after_help = "One JSON object a line, in the order the articles were stored (by write \
+batch, then id), read from one snapshot and streamed: an ingest in another process goes on meanwhile. Each \
 line: {\"id\" (store id), \"ref\", \"refs\" (input ids), \"key\" (identity), \
 \"canonical_url\", \"content_hash\", \"url\", \"title\", \"source\", \"author\", \"date\", \
 \"lang\", \"format\", \"origin\" {\"line\", \"record\", \"source\"}, \"ingested_at\", \
-\"metadata\", \"text\", \"text_pruned_at\"}. Copies, stories, threads, summaries and quotes \
+\"metadata\", \"text\", \"text_pruned_at\", \"batch\"}. Copies, stories, threads, summaries and quotes \
 are not written: `import` finds them again. An article whose text was pruned is written (text \
 empty) but cannot be rebuilt. FILE is written as FILE.partial and renamed when complete; an \
 existing FILE is kept unless --force.\n\nExamples:\n  storyline --db news.db export --jsonl \
@@ -240,7 +240,7 @@ storyline --db new.db import news.jsonl.gz"
     #[command(
         after_help = "Each article is stored as it was exported (its key, fields, metadata, \
 language, input ids, time stored, and its store id when that is free) and goes through the same \
-batches and stages as `ingest`, in the exported order: into an empty store, the stories, \
+stages as `ingest`, in the exported order and batches: into an empty store, the stories, \
 threads, copies and summaries come out as in the exported store. Into a store that has articles, \
 the exported ones arrive after them, as an ingest of them would. Files may be gzipped; `-` is \
 standard input. There is no size limit: an export is a store's own output. Lines that are not \

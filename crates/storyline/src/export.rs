@@ -1,12 +1,17 @@
 //! Moving a store: `storyline export --jsonl` writes every stored article,
-//! one JSON object a line in store order, with everything needed to build
+//! one JSON object a line in the order stored, with everything needed to build
 //! the store again; `storyline import` reads such lines back through the
 //! ingest pipeline ([`crate::pipeline::import`]), so the copies, stories,
 //! threads and summaries come out as they were.
 //!
+//! Articles are written by write batch (each ingest transaction stores up
+//! to 512), then by id: the order they were stored in. The stages that
+//! count across a batch (usage counts for spin, threads) see a batch at a
+//! time, so import stores the same batches together.
+//!
 //! Only articles are exported: everything else in the store (copies,
 //! stories, threads, summaries, quotes, usage counts) is derived from them
-//! in arrival order, and arrival order is store order. Watched sources are
+//! in arrival order, which the export keeps. Watched sources are
 //! not exported yet.
 
 use std::io::Write;
@@ -75,6 +80,11 @@ pub struct ExportRecord {
     /// When its text was pruned (`storyline prune`), else `null`.
     #[serde(default)]
     pub text_pruned_at: Option<String>,
+    /// The write batch that stored it (its last version), numbered from 1;
+    /// `null` when it was stored before batches were numbered. Import
+    /// stores each batch's articles together, as they were first stored.
+    #[serde(default)]
+    pub batch: Option<i64>,
 }
 
 /// What an export wrote.
@@ -118,6 +128,19 @@ pub fn write_jsonl(
     out.flush()?;
     on_progress(report.articles);
     Ok(report)
+}
+
+/// The `batch` of an export line, read without building the record, so
+/// the sequential reader can cut the import where the exported batches
+/// end; `None` when the line has none or does not parse (the parallel
+/// half reports why).
+pub fn batch_of(line: &str) -> Option<i64> {
+    #[derive(Deserialize)]
+    struct Batch {
+        batch: Option<i64>,
+    }
+    let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
+    serde_json::from_str::<Batch>(line).ok()?.batch
 }
 
 /// Reads one export line.

@@ -258,6 +258,14 @@ impl Record {
         matches!(self.payload, Payload::Exported(_))
     }
 
+    /// The write batch an exported article was stored in, if it says.
+    pub fn export_batch(&self) -> Option<i64> {
+        match &self.payload {
+            Payload::Exported(line) => crate::export::batch_of(line),
+            _ => None,
+        }
+    }
+
     /// Parses an exported article. Errors carry the record's location.
     pub fn into_exported(self) -> Result<crate::export::ExportRecord> {
         match self.payload {

@@ -199,10 +199,24 @@ pub fn ingest_inputs(
             on_progress(*progress);
             !cancel.is_cancelled() && tx.send(prepared).is_ok()
         };
+        // An import stores each exported batch as one batch: usage counts
+        // and threads move once a batch, so other cuts would judge some
+        // articles otherwise. (An exported batch never holds more than
+        // BATCH articles, so the cut below falls on its end anyway.)
+        let mut last_exported: Option<i64> = None;
         'inputs: for input in inputs {
             for record in ingest::read_input(input, opts) {
                 if cancel.is_cancelled() {
                     break 'inputs;
+                }
+                if let Some(tag) = record.as_ref().ok().and_then(Record::export_batch) {
+                    if last_exported.is_some_and(|last| last != tag) && !batch.is_empty() {
+                        batch_bytes = 0;
+                        if !flush(&mut batch, &mut progress) {
+                            break 'inputs;
+                        }
+                    }
+                    last_exported = Some(tag);
                 }
                 report.records += 1;
                 batch_bytes += record.as_ref().map_or(0, Record::size);

@@ -6,8 +6,9 @@ use crate::error::Result;
 use crate::export::ExportRecord;
 
 impl Reader {
-    /// Calls `f` with every article as an export record, in store order
-    /// (the order they arrived in), from one read snapshot: an ingest
+    /// Calls `f` with every article as an export record, in the order they
+    /// were stored (by write batch, then id; articles stored before
+    /// batches were numbered first), from one read snapshot: an ingest
     /// running meanwhile is either wholly in the export or not at all.
     /// Rows are streamed from one statement, never collected.
     pub fn export_articles(&self, f: &mut dyn FnMut(ExportRecord) -> Result<()>) -> Result<u64> {
@@ -15,8 +16,9 @@ impl Reader {
             let mut stmt = r.conn.prepare(
                 "SELECT a.id, a.key, a.content_hash, a.url, a.title, a.source, a.author, a.date, a.lang,
                         a.format, a.origin, a.ingested_at, a.metadata, a.text, a.text_pruned_at,
-                        (SELECT json_group_array(ref_id) FROM article_refs WHERE article_id = a.id)
-                 FROM articles a ORDER BY a.id",
+                        (SELECT json_group_array(ref_id) FROM article_refs WHERE article_id = a.id),
+                        a.batch
+                 FROM articles a ORDER BY a.batch, a.id",
             )?;
             let mut rows = stmt.query([])?;
             let mut n = 0u64;
@@ -46,6 +48,7 @@ impl Reader {
                     metadata: json(row, 12)?,
                     text: row.get(13)?,
                     text_pruned_at: row.get(14)?,
+                    batch: row.get(16)?,
                 })?;
                 n += 1;
             }

@@ -93,14 +93,21 @@ impl Batch<'_> {
             // `id` NULL takes the next rowid; an import gives the id the
             // article had when it is free.
             let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text, id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text, id, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?;
+            // This batch's number, taken whether or not it stores anything
+            // (one indexed lookup).
+            let batch_no: i64 = tx.query_row(
+                "SELECT coalesce(max(batch), 0) + 1 FROM articles",
+                [],
+                |r| r.get(0),
             )?;
             let mut id_taken = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET content_hash = ?2, title = ?3, source = ?4, url = ?5, author = ?6, date = ?7,
                  text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13,
-                 lang = ?14, search_title = ?15, search_text = ?16 WHERE id = ?1",
+                 lang = ?14, search_title = ?15, search_text = ?16, batch = ?17 WHERE id = ?1",
             )?;
             let mut clear_sentences =
                 tx.prepare_cached("DELETE FROM sentences WHERE article_id = ?1")?;
@@ -157,6 +164,7 @@ impl Batch<'_> {
                     Some((id, _)) => {
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&id];
                         p.extend_from_slice(fields);
+                        p.push(&batch_no);
                         fts_remove.execute([id])?;
                         update.execute(p.as_slice())?;
                         fts_add.execute([id])?;
@@ -173,6 +181,7 @@ impl Batch<'_> {
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&a.key];
                         p.extend_from_slice(fields);
                         p.push(&keep_id);
+                        p.push(&batch_no);
                         insert.execute(p.as_slice())?;
                         let id = tx.last_insert_rowid();
                         fts_add.execute([id])?;
