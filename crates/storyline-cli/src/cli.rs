@@ -18,7 +18,8 @@ use storyline::ingest::{
     after_help = "Example:\n  storyline --db news.db ingest corpus/\n  storyline --db news.db search \"chemical attack\""
 )]
 pub struct Cli {
-    /// The database file (created if missing).
+    /// The database: a file (created if missing), or `sqlite:FILE`.
+    /// PostgreSQL (`postgres://...`) is not built in yet (issue 21).
     #[arg(
         long,
         global = true,
@@ -218,6 +219,35 @@ overwritten. To restore, use the file as --db.\n\nJSON: {\"path\", \"bytes\", \
 \"articles\"}.\n\nExample:\n  storyline --db news.db backup news-backup.db"
     )]
     Backup(BackupArgs),
+    /// Write every stored article, with what it takes to rebuild the store
+    /// (`import`), as JSON Lines.
+    #[command(
+        after_help = "One JSON object a line, in the order the articles were stored (by write \
+batch, then id), read from one snapshot and streamed: an ingest in another process goes on meanwhile. Each \
+line: {\"id\" (store id), \"ref\", \"refs\" (input ids), \"key\" (identity), \
+\"canonical_url\", \"content_hash\", \"url\", \"title\", \"source\", \"author\", \"date\", \
+\"lang\", \"format\", \"origin\" {\"line\", \"record\", \"source\"}, \"ingested_at\", \
+\"metadata\", \"text\", \"text_pruned_at\", \"batch\"}. Copies, stories, threads, summaries and quotes \
+are not written: `import` finds them again. An article whose text was pruned is written (text \
+empty) but cannot be rebuilt. FILE is written as FILE.partial and renamed when complete; an \
+existing FILE is kept unless --force.\n\nExamples:\n  storyline --db news.db export --jsonl \
+news.jsonl\n  storyline --db news.db export --jsonl - | gzip > news.jsonl.gz\n  \
+storyline --db new.db import news.jsonl.gz"
+    )]
+    Export(ExportArgs),
+    /// Rebuild a store from `export --jsonl` output, through the ingest
+    /// pipeline, in the exported order.
+    #[command(
+        after_help = "Each article is stored as it was exported (its key, fields, metadata, \
+language, input ids, time stored, and its store id when that is free) and goes through the same \
+stages as `ingest`, in the exported order and batches: into an empty store, the stories, \
+threads, copies and summaries come out as in the exported store. Into a store that has articles, \
+the exported ones arrive after them, as an ingest of them would. Files may be gzipped; `-` is \
+standard input. There is no size limit: an export is a store's own output. Lines that are not \
+export records are reported and skipped; so is an article whose text was pruned.\n\nJSON and \
+exit status: as for `ingest`.\n\nExample:\n  storyline --db new.db import news.jsonl"
+    )]
+    Import(ImportArgs),
     /// Serve the JSON API and the web pages over HTTP.
     #[command(
         after_help = "Pages: / (stories), /stories/ID, /articles/ID, /search?q=. API under /api \
@@ -645,6 +675,32 @@ pub struct BackupArgs {
     /// Where to write the copy (must not exist).
     pub file: std::path::PathBuf,
     /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `storyline export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Write JSON Lines (the one format so far; named so that another can
+    /// come).
+    #[arg(long, required = true)]
+    pub jsonl: bool,
+    /// The file to write, or `-` for standard output.
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
+    /// Overwrite FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `storyline import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// `export --jsonl` output (gzipped or not), or `-` for standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print the report as one JSON object (as `ingest --json`).
     #[arg(long)]
     pub json: bool,
 }

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = &commands::Db {
-        path: cli.db,
+        path: commands::store_path(cli.db)?,
         read_only: cli.read_only,
         cache_mb: cli.cache_mb,
     };
@@ -63,6 +63,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compact(args) => commands::upkeep::compact(db, args),
         Command::Prune(args) => commands::upkeep::prune(db, args),
         Command::Backup(args) => commands::upkeep::backup(db, args),
+        Command::Export(args) => commands::export::run(db, args),
+        Command::Import(args) => commands::ingest::import(db, args),
         Command::Serve(args) => commands::serve::run(db, args),
         Command::Sources(command) => commands::sources::run(db, command),
         Command::Watch(args) => commands::watch::run(db, args),

@@ -41,6 +41,22 @@ pub struct NewArticle {
     pub story_features: crate::stories::StoryFeatures,
     /// Quotes and names, found in the stored text.
     pub attributions: crate::quotes::Attributions,
+    /// What `storyline import` restores beyond what an input carries;
+    /// `None` for an article read from an input.
+    pub restored: Option<Restored>,
+}
+
+/// The store's own record of an article that an import brings back (see
+/// [`crate::export`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Restored {
+    /// The store id it had, kept when it is free.
+    pub id: i64,
+    /// Every input id that named it.
+    pub refs: Vec<String>,
+    /// When it was first stored: stories and threads show it for undated
+    /// articles, and sort by it.
+    pub ingested_at: String,
 }
 
 /// One line of an article listing.

@@ -46,6 +46,7 @@ pub mod article;
 mod cancel;
 pub mod copies;
 mod error;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod ingest;

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
+use storyline::ingest::IngestOptions;
 use storyline::pipeline::{self, Progress};
 
-use crate::cli::IngestArgs;
+use crate::cli::{ImportArgs, IngestArgs};
 use crate::render;
 
 /// Reads the inputs into the store: 0 when everything went in, 2 when some
@@ -22,6 +23,42 @@ pub fn run(db: &super::Db, args: IngestArgs) -> Result<ExitCode> {
             bar.set_length(p.files_total);
             bar.set_position(p.files_done);
             bar.set_message(format!("{} records", p.records_done));
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if args.json {
+        render::print_json(&report)?;
+    } else {
+        render::print_ingest_report(&report, &store.stats()?, db)?;
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// Rebuilds articles from `export --jsonl` output: 0 when everything went
+/// in, 2 when some records were skipped.
+pub fn import(db: &super::Db, args: ImportArgs) -> Result<ExitCode> {
+    let mut store = db.writer()?;
+    store.quick_check().map_err(|e| super::opening(e, db))?;
+    // No size limits: an export is a store's own output, and one file
+    // holds the whole store.
+    let opts = IngestOptions {
+        max_file_size: u64::MAX,
+        max_record_size: 1 << 30,
+        max_text_size: u64::MAX,
+        ..IngestOptions::default()
+    };
+    let bar = progress_bar();
+    let report = pipeline::import(&mut store, &args.files, &opts, &|p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.files_total);
+            bar.set_position(p.files_done);
+            bar.set_message(format!("{} articles", p.records_done));
         }
     })?;
     if let Some(bar) = bar {

@@ -5,6 +5,7 @@ pub mod articles;
 pub mod check;
 pub mod copies;
 pub mod delete;
+pub mod export;
 pub mod ingest;
 pub mod quotes;
 pub mod recluster;
@@ -83,6 +84,31 @@ impl Db {
         store.set_cache_budget(self.budget_mb(storyline::store::DEFAULT_CACHE_MB))?;
         Ok(store)
     }
+}
+
+/// The database file `--db` (or `$STORYLINE_DB`) names: a path, or
+/// `sqlite:FILE` (`sqlite:///abs/path` too, as database URLs write it). A
+/// PostgreSQL URL is refused, without repeating it (it may hold a
+/// password): that backend is not built yet.
+pub fn store_path(db: PathBuf) -> Result<PathBuf> {
+    let Some(s) = db.to_str() else {
+        return Ok(db);
+    };
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        bail!(
+            "--db: PostgreSQL is not built in yet: issue 21. Give a database file, or sqlite:FILE"
+        );
+    }
+    if lower.starts_with("sqlite:") {
+        let rest = &s["sqlite:".len()..];
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        if rest.is_empty() {
+            bail!("--db {s}: names no file; give sqlite:FILE");
+        }
+        return Ok(PathBuf::from(rest));
+    }
+    Ok(db)
 }
 
 /// One clear message for a database that cannot be opened: the library's

@@ -88,6 +88,10 @@ pub struct IngestOptions {
     /// Raised to stop reading (checked between records and inside
     /// extraction).
     pub cancel: Cancel,
+    /// The inputs are `storyline export` output, for `storyline import`:
+    /// each is read as JSON Lines whatever its name, and each line is an
+    /// article as a store had it ([`crate::export::ExportRecord`]).
+    pub exported: bool,
 }
 
 impl Default for IngestOptions {
@@ -98,6 +102,7 @@ impl Default for IngestOptions {
             max_text_size: DEFAULT_MAX_TEXT_SIZE,
             html: HtmlLimits::default(),
             cancel: Cancel::new(),
+            exported: false,
         }
     }
 }
@@ -216,6 +221,8 @@ pub struct Record {
 enum Payload {
     Article(RawArticle),
     Json(String),
+    /// A line of `storyline export` output.
+    Exported(String),
     Page {
         bytes: Vec<u8>,
         charset: Option<String>,
@@ -240,9 +247,34 @@ impl Record {
     pub fn size(&self) -> usize {
         match &self.payload {
             Payload::Article(a) => a.text.len(),
-            Payload::Json(s) => s.len(),
+            Payload::Json(s) | Payload::Exported(s) => s.len(),
             Payload::Page { bytes, .. } => bytes.len(),
         }
+    }
+
+    /// Whether the record is a line of `storyline export` output, read
+    /// with [`Record::into_exported`] instead of [`Record::into_article`].
+    pub fn is_exported(&self) -> bool {
+        matches!(self.payload, Payload::Exported(_))
+    }
+
+    /// The write batch an exported article was stored in, if it says.
+    pub fn export_batch(&self) -> Option<i64> {
+        match &self.payload {
+            Payload::Exported(line) => crate::export::batch_of(line),
+            _ => None,
+        }
+    }
+
+    /// Parses an exported article. Errors carry the record's location.
+    pub fn into_exported(self) -> Result<crate::export::ExportRecord> {
+        match self.payload {
+            Payload::Exported(line) => crate::export::parse_line(&line),
+            _ => Err(Error::invalid(
+                "not a `storyline export` record: read it with `storyline ingest`",
+            )),
+        }
+        .map_err(|e| locate(e, &self.location))
     }
 
     /// Parses and extracts the record (the expensive half of reading).
@@ -252,6 +284,9 @@ impl Record {
         let result = match self.payload {
             Payload::Article(a) => Ok(a),
             Payload::Json(line) => jsonl::parse_record_within(&line, &self.html, &self.cancel),
+            Payload::Exported(_) => Err(Error::invalid(
+                "an exported article is read with `storyline import`, as a whole record",
+            )),
             Payload::Page {
                 bytes,
                 charset,
@@ -399,7 +434,12 @@ fn open_input(input: &Input, opts: &IngestOptions) -> Result<Records> {
     {
         return Err(io_error(e, compressed));
     }
-    let format = detect::detect(&path, &head)?;
+    // An export is JSON Lines whatever its name (`news.export`, `-`).
+    let format = if opts.exported {
+        Format::Jsonl
+    } else {
+        detect::detect(&path, &head)?
+    };
     let rest: Box<dyn BufRead + Send> = match failure {
         Some(e) => Box::new(BufReader::new(Deferred(Some(e)))),
         None => reader,
@@ -609,7 +649,7 @@ fn jsonl_records(
                                 Record::new(
                                     location.clone(),
                                     Format::Jsonl,
-                                    Payload::Json(text),
+                                    json_payload(text, &opts),
                                     &opts,
                                 )
                             })
@@ -662,7 +702,7 @@ fn jsonl_records(
                         Ok(line) => Ok(Record::new(
                             location,
                             Format::Jsonl,
-                            Payload::Json(line),
+                            json_payload(line, &opts),
                             &opts,
                         )),
                         Err(e) => Err(locate(e, &location)),
@@ -675,6 +715,16 @@ fn jsonl_records(
             }
         }
     })
+}
+
+/// A JSON line or array element as a record: an input's article, or an
+/// exported one for an import.
+fn json_payload(text: String, opts: &IngestOptions) -> Payload {
+    if opts.exported {
+        Payload::Exported(text)
+    } else {
+        Payload::Json(text)
+    }
 }
 
 /// Whether the input, past whitespace and a byte-order mark, opens with

@@ -17,9 +17,10 @@ pub mod stories;
 pub mod summary;
 pub mod threads;
 
-use crate::article::NewArticle;
+use crate::article::{NewArticle, Restored};
 use crate::cancel::Cancel;
 use crate::error::{Error, Result, SkipKind};
+use crate::export::ExportRecord;
 use crate::ingest::{self, IngestOptions, RawArticle, Record};
 use crate::store::{Outcome, Store};
 use crate::text;
@@ -114,6 +115,25 @@ pub fn ingest(
     ingest_inputs(store, &inputs, walk_errors, opts, on_progress)
 }
 
+/// Rebuilds articles from `storyline export` output (files, or `-` for
+/// standard input) through the same batches and stages as [`ingest`], in
+/// the exported order, so copies, stories, threads and summaries come out
+/// as in the exported store. `opts.exported` is set here; the size limits
+/// are the caller's (an export is bigger than any input ingest takes).
+pub fn import(
+    store: &mut Store,
+    paths: &[std::path::PathBuf],
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IngestReport> {
+    let opts = IngestOptions {
+        exported: true,
+        ..opts.clone()
+    };
+    let (inputs, walk_errors) = ingest::expand(paths);
+    ingest_inputs(store, &inputs, walk_errors, &opts, on_progress)
+}
+
 /// Stores the articles of inputs already expanded (files, standard input,
 /// or bytes in memory such as a request body); `walk_errors` are problems
 /// met while expanding, reported first. Bad records are reported in the
@@ -179,10 +199,24 @@ pub fn ingest_inputs(
             on_progress(*progress);
             !cancel.is_cancelled() && tx.send(prepared).is_ok()
         };
+        // An import stores each exported batch as one batch: usage counts
+        // and threads move once a batch, so other cuts would judge some
+        // articles otherwise. (An exported batch never holds more than
+        // BATCH articles, so the cut below falls on its end anyway.)
+        let mut last_exported: Option<i64> = None;
         'inputs: for input in inputs {
             for record in ingest::read_input(input, opts) {
                 if cancel.is_cancelled() {
                     break 'inputs;
+                }
+                if let Some(tag) = record.as_ref().ok().and_then(Record::export_batch) {
+                    if last_exported.is_some_and(|last| last != tag) && !batch.is_empty() {
+                        batch_bytes = 0;
+                        if !flush(&mut batch, &mut progress) {
+                            break 'inputs;
+                        }
+                    }
+                    last_exported = Some(tag);
                 }
                 report.records += 1;
                 batch_bytes += record.as_ref().map_or(0, Record::size);
@@ -423,6 +457,10 @@ pub fn catch_up(store: &mut Store) -> Result<()> {
 pub fn prepare(record: Record) -> Result<NewArticle> {
     let format = record.format;
     let origin = record.location.clone();
+    if record.is_exported() {
+        let exported = record.into_exported()?;
+        return restore_article(exported).map_err(|e| ingest::locate(e, &origin));
+    }
     let raw = record.into_article()?;
     #[cfg(test)]
     assert!(!raw.text.contains("PANIC WHILE PREPARING"), "test panic");
@@ -488,6 +526,7 @@ pub fn new_article(
         fingerprint,
         story_features,
         attributions,
+        restored: None,
         key,
         content_hash: format!("{:032x}", h.digest128()),
         ref_id: raw.ref_id,
@@ -500,6 +539,67 @@ pub fn new_article(
         origin,
         metadata,
         analyzed,
+    })
+}
+
+/// Rebuilds a storable article from its export (`storyline import`): the
+/// key, content hash, fields, metadata, language, store id, input ids and
+/// time stored are the store's own, not worked out again, so the stages
+/// see what they saw the first time. The text is analysed again (its
+/// sentences, fingerprint, features and quotes are derived, and are not
+/// exported); it was normalised when first stored, and normalising
+/// normalised text leaves it as it is.
+pub fn restore_article(rec: ExportRecord) -> Result<NewArticle> {
+    if let Some(when) = &rec.text_pruned_at {
+        return Err(Error::invalid(format!(
+            "article {} had its text pruned ({when}): without its text it cannot be rebuilt (its record stays in the export)",
+            rec.id
+        )));
+    }
+    let format = ingest::Format::from_name(&rec.format)
+        .ok_or_else(|| Error::invalid(format!("unknown \"format\" {:?}", rec.format)))?;
+    let analyzed = match rec.lang.as_deref() {
+        Some(code) => {
+            let lang = text::Lang::parse(code)
+                .ok_or_else(|| Error::invalid(format!("unknown \"lang\" {code:?}")))?;
+            text::analyze_as(&rec.text, lang)
+        }
+        // Stored before languages were identified: identified now, as
+        // the next ingest into the old store would have.
+        None => text::analyze_declared(&rec.text, declared_lang(&rec.metadata)),
+    };
+    if analyzed.words == 0 {
+        return Err(Error::invalid("the article has no words"));
+    }
+    let fingerprint = crate::copies::fingerprint(&analyzed);
+    let story_features = crate::stories::StoryFeatures::extract(
+        rec.title.as_deref(),
+        rec.metadata.contains_key("title_from_text"),
+        &analyzed,
+        rec.date.as_deref(),
+    );
+    let attributions = crate::quotes::extract_in(&analyzed.text, analyzed.lang);
+    Ok(NewArticle {
+        key: rec.key,
+        content_hash: rec.content_hash,
+        ref_id: rec.refs.first().cloned(),
+        url: rec.url,
+        title: rec.title,
+        source: rec.source,
+        author: rec.author,
+        date: rec.date,
+        format,
+        origin: rec.origin,
+        metadata: rec.metadata,
+        analyzed,
+        fingerprint,
+        story_features,
+        attributions,
+        restored: Some(Restored {
+            id: rec.id,
+            refs: rec.refs,
+            ingested_at: rec.ingested_at,
+        }),
     })
 }
 

@@ -373,4 +373,13 @@ pub const MIGRATIONS: &[&str] = &[
         n INTEGER NOT NULL
     );
     "#,
+    // 12: the write batch (transaction) that stored each article, numbered
+    // from 1 (NULL for articles stored before). Usage counts and threads
+    // move once a batch, so an import that cut the stream into other
+    // batches would judge some articles against other counts: `export`
+    // writes the batch, and `import` stores each one together, in order.
+    r#"
+    ALTER TABLE articles ADD COLUMN batch INTEGER;
+    CREATE INDEX articles_batch ON articles(batch, id);
+    "#,
 ];

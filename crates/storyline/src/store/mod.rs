@@ -12,6 +12,7 @@
 
 pub mod copies;
 pub mod copy_index;
+mod export;
 pub mod maintenance;
 mod migrations;
 pub mod quotes;
@@ -89,14 +90,24 @@ impl Batch<'_> {
         {
             let mut find =
                 tx.prepare_cached("SELECT id, content_hash FROM articles WHERE key = ?1")?;
+            // `id` NULL takes the next rowid; an import gives the id the
+            // article had when it is free.
             let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                "INSERT INTO articles (key, content_hash, title, source, url, author, date, text, words, format, origin, metadata, ingested_at, lang, search_title, search_text, id, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
+            // This batch's number, taken whether or not it stores anything
+            // (one indexed lookup).
+            let batch_no: i64 = tx.query_row(
+                "SELECT coalesce(max(batch), 0) + 1 FROM articles",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut id_taken = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET content_hash = ?2, title = ?3, source = ?4, url = ?5, author = ?6, date = ?7,
                  text = ?8, words = ?9, format = ?10, origin = ?11, metadata = ?12, ingested_at = ?13,
-                 lang = ?14, search_title = ?15, search_text = ?16 WHERE id = ?1",
+                 lang = ?14, search_title = ?15, search_text = ?16, batch = ?17 WHERE id = ?1",
             )?;
             let mut clear_sentences =
                 tx.prepare_cached("DELETE FROM sentences WHERE article_id = ?1")?;
@@ -125,6 +136,7 @@ impl Batch<'_> {
                     .as_deref()
                     .and_then(|t| crate::text::search_form(t, a.analyzed.lang));
                 let search_text = crate::text::search_form(&a.analyzed.text, a.analyzed.lang);
+                let stored_at = a.restored.as_ref().map_or(&now, |r| &r.ingested_at);
                 let fields = params![
                     a.content_hash,
                     a.title,
@@ -137,7 +149,7 @@ impl Batch<'_> {
                     a.format.name(),
                     origin,
                     metadata,
-                    now,
+                    stored_at,
                     lang,
                     search_title,
                     search_text
@@ -152,6 +164,7 @@ impl Batch<'_> {
                     Some((id, _)) => {
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&id];
                         p.extend_from_slice(fields);
+                        p.push(&batch_no);
                         fts_remove.execute([id])?;
                         update.execute(p.as_slice())?;
                         fts_add.execute([id])?;
@@ -159,8 +172,16 @@ impl Batch<'_> {
                         Outcome::Updated(id)
                     }
                     None => {
+                        let mut keep_id = None;
+                        if let Some(r) = &a.restored
+                            && !id_taken.exists([r.id])?
+                        {
+                            keep_id = Some(r.id);
+                        }
                         let mut p: Vec<&dyn rusqlite::ToSql> = vec![&a.key];
                         p.extend_from_slice(fields);
+                        p.push(&keep_id);
+                        p.push(&batch_no);
                         insert.execute(p.as_slice())?;
                         let id = tx.last_insert_rowid();
                         fts_add.execute([id])?;
@@ -184,6 +205,15 @@ impl Batch<'_> {
                 ) = (&a.ref_id, outcome)
                 {
                     add_ref.execute(params![r, id])?;
+                }
+                if let (
+                    Some(r),
+                    Outcome::Added(id) | Outcome::Unchanged(id) | Outcome::Updated(id),
+                ) = (&a.restored, outcome)
+                {
+                    for each in &r.refs {
+                        add_ref.execute(params![each, id])?;
+                    }
                 }
                 outcomes.push(outcome);
             }
