@@ -251,8 +251,11 @@ def timeline_scores(rows, views):
 
 # ---- tuning ----------------------------------------------------------------------------
 
-GRID = [{"bar": b, "min_names": m} for b in (0.10, 0.15, 0.20, 0.30, 0.40, 0.50)
-        for m in (0.05, 0.10, 0.20, 0.30, 0.40)]
+# idf_power: the rarity weighting of the match's cosines (1: as the stories stage);
+# lead_names/thread_names: one of the story's heaviest names among the thread's (0: off).
+GRID = [{"bar": b, "min_names": m, "idf_power": pw, "lead_names": ln, "thread_names": tn}
+        for pw in (0.0, 0.5, 1.0) for b in (0.10, 0.20, 0.30) for m in (0.10, 0.20, 0.30)
+        for ln, tn in ((0, 0), (1, 20), (3, 5))]
 
 
 def tune(binary):

@@ -422,6 +422,7 @@ impl Reader {
                     words: r.get::<_, f64>(2)? as f32,
                     names: r.get::<_, f64>(3)? as f32,
                     gap_days: None,
+                    lead_shared: false,
                 },
                 contribution: StoryProfile::decode(&r.get::<_, Vec<u8>>(4)?),
             })

@@ -193,6 +193,15 @@ impl StoryProfile {
         keys
     }
 
+    /// The `k` names (and figures) its articles carry most, heaviest first,
+    /// by weight alone: what the story is mainly about, not what is rare.
+    pub fn heaviest_names(&self, k: usize) -> Vec<u64> {
+        heaviest(&self.entities, k)
+            .into_iter()
+            .map(|e| e.0)
+            .collect()
+    }
+
     /// Every key of the centroid.
     pub fn all_keys(&self) -> impl Iterator<Item = u64> + '_ {
         self.terms
@@ -287,6 +296,37 @@ impl StoryProfile {
                 &other.entities,
                 other.entity_norm,
             ),
+        )
+    }
+
+    /// [`StoryProfile::similarity_to`] with each side's weights scaled by
+    /// `idf^power` instead of `idf` (norms computed here): a power under 1
+    /// lets the names a whole subject shares (a country at war, a
+    /// defendant) count beside the rare ones that single out an event.
+    pub fn similarity_with_power(&self, other: &StoryProfile, idf: &Idf, power: f32) -> (f32, f32) {
+        let w = |k: u64| {
+            if power == 0.0 {
+                1.0
+            } else {
+                idf.of(k).powf(power)
+            }
+        };
+        let norm = |v: &[(u64, f32)]| {
+            v.iter()
+                .map(|&(k, x)| (x * w(k)).powi(2))
+                .sum::<f32>()
+                .sqrt()
+        };
+        let cos = |a: &[(u64, f32)], b: &[(u64, f32)]| -> f32 {
+            let (an, bn) = (norm(a), norm(b));
+            if an == 0.0 || bn == 0.0 {
+                return 0.0;
+            }
+            dot(a, b, |k| w(k).powi(2)) / (an * bn)
+        };
+        (
+            cos(&self.terms, &other.terms),
+            cos(&self.entities, &other.entities),
         )
     }
 
