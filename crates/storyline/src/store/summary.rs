@@ -1,6 +1,9 @@
 //! Persistence for the summary stage: each story's summary as JSON, with
 //! the number of articles it was made from.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::{Batch, Reader, now};
@@ -43,7 +46,31 @@ impl Reader {
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        let Some(mut summary) =
+            json.and_then(|j| serde_json::from_str::<Vec<SummarySentence>>(&j).ok())
+        else {
+            return Ok(None);
+        };
+        // A citation names its article as it stood when the story was
+        // summarised; an input carrying the same text under a smaller id
+        // since, or an update of its source, would leave it stale.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT (SELECT min(ref_id) FROM article_refs WHERE article_id = a.id), a.source
+             FROM articles a WHERE a.id = ?1",
+        )?;
+        let mut now: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
+        for c in summary.iter_mut().flat_map(|s| s.citations.iter_mut()) {
+            if let Entry::Vacant(e) = now.entry(c.article) {
+                let row = stmt
+                    .query_row([c.article], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                e.insert(row.unwrap_or((c.ref_id.clone(), c.source.clone())));
+            }
+            let (ref_id, source) = &now[&c.article];
+            c.ref_id.clone_from(ref_id);
+            c.source.clone_from(source);
+        }
+        Ok(Some(summary))
     }
 
     /// How many articles a story has, and how many its summary was made
@@ -129,5 +156,46 @@ impl Batch<'_> {
             .prepare_cached("DELETE FROM story_summaries WHERE story_id = ?1")?
             .execute([story])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::pipeline::tests::ingest_lines;
+    use crate::store::Store;
+
+    /// The same text arriving later under a smaller input id changes the
+    /// article's `ref` without changing its story; the summary's citations
+    /// name it as it is now, not as it was when the story was summarised.
+    #[test]
+    fn a_citation_names_its_article_as_it_is_now() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
+        let corpus = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = corpus.lines().take(20).collect();
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(ingest_lines(&mut store, &lines).errors.is_empty());
+        let first = store.resolve("1_1ecb").unwrap().unwrap();
+        let story = store.story_of(first).unwrap().unwrap();
+        let summary = store.summary(story).unwrap().unwrap();
+        let cited = &summary[0].citations[0];
+        let old_ref = cited.ref_id.clone().unwrap();
+        let line = lines
+            .iter()
+            .find(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"] == old_ref)
+            .unwrap();
+        let mut again: serde_json::Value = serde_json::from_str(line).unwrap();
+        again["id"] = "0_again".into();
+        let report = ingest_lines(&mut store, &[&again.to_string()]);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(store.resolve("0_again").unwrap(), Some(cited.article));
+        let now = store.summary(story).unwrap().unwrap();
+        let same = now
+            .iter()
+            .flat_map(|s| &s.citations)
+            .find(|c| c.article == cited.article)
+            .unwrap();
+        assert_eq!(same.ref_id.as_deref(), Some("0_again"));
     }
 }
