@@ -596,6 +596,30 @@ mod tests {
         assert!(!q.wording_differs);
     }
 
+    /// An acronym that ends a sentence lends the sentence its full stop; the
+    /// name is written without it. A word cut short keeps its own, as it
+    /// does mid-sentence, and so does a dotted acronym.
+    #[test]
+    fn a_name_at_a_sentence_end_does_not_keep_the_full_stop() {
+        let story = join(&[
+            "The chip designer is ARM Holdings PLC. Its chief spoke to the American Medical Assn. He later flew to the U.S. The staff at Acme Corp. did not comment.",
+        ]);
+        let names: Vec<&str> = story.entities.iter().map(|e| e.name.as_str()).collect();
+        for name in ["ARM Holdings PLC", "American Medical Assn.", "Acme Corp."] {
+            assert!(names.contains(&name), "{name}: {names:?}");
+        }
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.ends_with("PLC.") || n.contains(". ")),
+            "{names:?}"
+        );
+        assert!(
+            names.iter().any(|n| *n == "U.S." || *n == "United States"),
+            "{names:?}"
+        );
+    }
+
     #[test]
     fn a_capital_stands_for_its_government_only_as_an_actor() {
         let story = join(&[

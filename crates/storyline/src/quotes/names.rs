@@ -230,7 +230,11 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
     let g = gazetteer();
     let n = doc.toks.len();
     let mut sentence_start = vec![false; n];
+    let mut sentence_end = vec![false; n];
     for &(lo, hi) in &doc.sentences {
+        if hi > lo && doc.toks[hi - 1].kind == TokKind::Word {
+            sentence_end[hi - 1] = true;
+        }
         // The first word of a sentence, after any opening mark.
         let mut k = lo;
         while k < hi && doc.toks[k].kind != TokKind::Word {
@@ -288,6 +292,17 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
             let mut b = i + 1;
             if !possessive(doc.word(i)) {
                 while b < n && doc.toks[b].para == doc.toks[a].para {
+                    // "... of ARM Holdings PLC. Its chief": a full stop
+                    // before a capitalised function word ends the name,
+                    // whatever the splitter made of the abbreviation (an
+                    // initial does not: "L. A").
+                    let before = doc.word(b - 1);
+                    if before.ends_with('.')
+                        && before.chars().count() > 2
+                        && is_capitalised_function_word(&doc.lower[b])
+                    {
+                        break;
+                    }
                     if doc.is_cap(b) || arabic_article(doc.word(b)) {
                         let p = possessive(doc.word(b));
                         b += 1;
@@ -308,7 +323,14 @@ pub(crate) fn find(doc: &Doc<'_>) -> Vec<NameHit> {
                     }
                 }
             }
-            if let Some(hit) = name_hit(doc, a, b, &sentence_start, &mid_caps, &lower_seen) {
+            if let Some(hit) = name_hit(
+                doc,
+                a,
+                b,
+                (&sentence_start, &sentence_end),
+                &mid_caps,
+                &lower_seen,
+            ) {
                 hits.push(hit);
             }
             i = b;
@@ -383,11 +405,29 @@ fn name_hit(
     doc: &Doc<'_>,
     a: usize,
     b: usize,
-    sentence_start: &[bool],
+    (sentence_start, sentence_end): (&[bool], &[bool]),
     mid_caps: &HashSet<&str>,
     lower_seen: &HashSet<&str>,
 ) -> Option<NameHit> {
     let g = gazetteer();
+    // An acronym that ends its sentence holds the sentence's full stop in
+    // its token ("... of ARM Holdings PLC."); the name does not. Words cut
+    // short keep theirs, as they would mid-sentence ("Intel Corp.",
+    // "Calif."), and so do dotted acronyms ("U.S.").
+    let word = |k: usize| {
+        let w = bare(doc.word(k));
+        match w.strip_suffix('.') {
+            Some(stem)
+                if k + 1 == b
+                    && sentence_end[k]
+                    && stem.len() > 1
+                    && stem.chars().all(|c| c.is_uppercase()) =>
+            {
+                stem
+            }
+            _ => w,
+        }
+    };
     let mut s = a;
     // Sentence openers: function words, and words the article also writes
     // in lower case ("Typically Microsoft …").
@@ -403,7 +443,7 @@ fn name_hit(
     if s >= b {
         return None;
     }
-    let words: Vec<&str> = (s..b).map(|k| bare(doc.word(k))).collect();
+    let words: Vec<&str> = (s..b).map(word).collect();
     let full = words.join(" ");
     let text_end = b;
     // The whole run is a known place: "Russian Federation", "New York".
@@ -493,7 +533,7 @@ fn name_hit(
         // Only a title: "the President".
         return None;
     }
-    let name_words: Vec<&str> = (t..b).map(|k| bare(doc.word(k))).collect();
+    let name_words: Vec<&str> = (t..b).map(word).collect();
     let name = name_words.join(" ");
     // "US-Russia", "Western-drafted", "U.S.to": compounds and glued words
     // are adjectives or typos, not names.
