@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bundled corpus's JSON, commit against commit: each commit's `storyline` CLI (bench/base.sh,
-# built once per commit) ingests corpus/ into a fresh store, then writes `story ID --json` for
-# every story, `stories --json` and `copies --json`; each pair BEFORE..AFTER is compared file by
+# built once per commit) ingests corpus/ into a fresh store, then writes `story ID --json`,
+# `quotes ID --json` and `entities ID --json` for every story, `stories --json`, `copies --json`,
+# `articles --json` and `article ID --json` for every article; each pair BEFORE..AFTER is compared file by
 # file with the times of the run's own day masked (ingest times, and the first and last seen of
 # stories of undated articles, which fall back on them; nothing else may differ).
 #   bash bench/corpus_json.sh BEFORE..AFTER [BEFORE..AFTER ...]
@@ -30,7 +31,18 @@ dump() {
     local id
     for id in $(python3 -c 'import json,sys; print(" ".join(str(s["id"]) for s in json.load(open(sys.argv[1]))))' "$dir/json/stories.json"); do
         "$bin" --db "$dir/corpus.db" story "$id" --json > "$dir/json/story-$id.json"
+        # Quotes and entities on their own (QUOTES=0 skips them and the articles).
+        if [ "${QUOTES:-1}" = 1 ]; then
+            "$bin" --db "$dir/corpus.db" quotes "$id" --json > "$dir/json/quotes-$id.json"
+            "$bin" --db "$dir/corpus.db" entities "$id" --json > "$dir/json/entities-$id.json"
+        fi
     done
+    if [ "${QUOTES:-1}" = 1 ]; then
+        "$bin" --db "$dir/corpus.db" articles --json --limit 1000000 > "$dir/json/articles.json"
+        for id in $(python3 -c 'import json,sys; print(" ".join(str(a["id"]) for a in json.load(open(sys.argv[1]))))' "$dir/json/articles.json"); do
+            "$bin" --db "$dir/corpus.db" article "$id" --json > "$dir/json/article-$id.json"
+        done
+    fi
 }
 
 # Times of the run's own day are the one thing allowed to differ: when an article was ingested,
@@ -42,7 +54,7 @@ norm() {
 
 status=0
 for pair in "$@"; do
-    before="${pair%%..*}" after="${pair##*..}"
+    before="${pair%%..*}" after="${pair#*..}"
     a="$OUT/$before..$after/before" b="$OUT/$before..$after/after"
     dump "$before" "$a"
     dump "$after" "$b"

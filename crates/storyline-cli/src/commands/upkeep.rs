@@ -16,12 +16,15 @@ pub fn compact(db: &super::Db, args: JsonArgs) -> Result<ExitCode> {
         render::print_json(&report)?;
     } else {
         println!(
-            "{}: {} bytes before, {} after, {} saved ({} index runs merged)",
+            "{}: {} bytes before, {} after, {} saved ({} index runs merged, {} articles' attributions, {} story features and {} verdicts re-encoded)",
             db.display(),
             report.bytes_before,
             report.bytes_after,
             report.bytes_saved,
-            report.index_runs_merged
+            report.index_runs_merged,
+            report.attributions_recoded,
+            report.story_features_recoded,
+            report.verdicts_deflated
         );
     }
     Ok(ExitCode::SUCCESS)

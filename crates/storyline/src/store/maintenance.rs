@@ -40,6 +40,14 @@ pub struct CompactReport {
     /// Runs of the copies index before the merge; after it there is one
     /// (or none).
     pub index_runs_merged: u64,
+    /// Articles' attributions written before the compact encoding, now
+    /// written in it.
+    pub attributions_recoded: u64,
+    /// Articles' story features written before the compact encoding, now
+    /// written in it.
+    pub story_features_recoded: u64,
+    /// Articles' copy verdicts stored as JSON text before, now deflated.
+    pub verdicts_deflated: u64,
 }
 
 /// What [`Store::prune_text`] did.
@@ -215,11 +223,18 @@ impl Reader {
 
 impl Store {
     /// Checkpoints the log, merges the copies index's runs into one
-    /// (dropping deleted and pruned articles' postings), optimises the
+    /// (dropping deleted and pruned articles' postings), writes
+    /// attributions, story features and copy verdicts stored before their
+    /// compact encodings in them, optimises the
     /// full-text index and rewrites the file without free pages.
     pub fn compact(&mut self) -> Result<CompactReport> {
         let bytes_before = self.size()?.bytes;
         let runs = self.compact_copy_index()? as u64;
+        let batch = self.begin()?;
+        let attributions_recoded = batch.recode_json_attributions()?;
+        let story_features_recoded = batch.recode_story_features()?;
+        let verdicts_deflated = batch.deflate_text_verdicts()?;
+        batch.commit()?;
         let conn = &self.reader.conn;
         conn.execute_batch(
             "INSERT INTO articles_fts(articles_fts) VALUES ('optimize');
@@ -233,6 +248,9 @@ impl Store {
             bytes_after,
             bytes_saved: bytes_before.saturating_sub(bytes_after),
             index_runs_merged: runs,
+            attributions_recoded,
+            story_features_recoded,
+            verdicts_deflated,
         })
     }
 
@@ -261,6 +279,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let stamp = now();
         for &id in &ids {
+            // Compact attributions point into the text: written out first.
+            batch.recode_attributions(id, "")?;
             tx.prepare_cached(
                 "INSERT INTO articles_fts(articles_fts, rowid, title, text)
                  SELECT 'delete', id, coalesce(search_title, title), coalesce(search_text, text)
@@ -465,6 +485,9 @@ mod tests {
         let reuse = store.reuse_of(id).unwrap();
         let near = store.near_duplicates_of(id).unwrap();
         let undated = store.resolve("1_11ecb").unwrap().unwrap();
+        let attributions = store.attributions(id).unwrap().unwrap();
+        assert!(!attributions.mentions.is_empty());
+        let quotes = crate::pipeline::quotes::for_story(&store, story).unwrap();
 
         let report = store.prune_text("2013-05-03").unwrap();
         assert!(report.pruned >= 4, "{report:?}");
@@ -475,6 +498,12 @@ mod tests {
         assert_eq!(store.summary(story).unwrap(), summary);
         assert_eq!(store.reuse_of(id).unwrap(), reuse);
         assert_eq!(store.near_duplicates_of(id).unwrap(), near);
+        // Quotes and names were written out before their text went.
+        assert_eq!(store.attributions(id).unwrap(), Some(attributions));
+        assert_eq!(
+            crate::pipeline::quotes::for_story(&store, story).unwrap(),
+            quotes
+        );
         let kept = store.article(undated).unwrap().unwrap();
         assert!(!kept.text_pruned && !kept.text.is_empty());
         // The headline is still searched; the text is not.

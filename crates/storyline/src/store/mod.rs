@@ -13,9 +13,11 @@
 pub mod copies;
 pub mod copy_index;
 mod export;
+mod features_codec;
 pub mod maintenance;
 mod migrations;
 pub mod quotes;
+mod quotes_codec;
 pub mod sources;
 pub mod stories;
 pub mod summary;

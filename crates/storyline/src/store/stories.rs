@@ -7,6 +7,7 @@ use std::rc::Rc;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
+use super::features_codec;
 use super::{Batch, Reader, now};
 use crate::error::Result;
 use crate::stories::features::{decode_weights, encode_weights};
@@ -343,15 +344,28 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Stores an article's story features.
+    /// Stores an article's story features, compact when the encoding gives
+    /// them back exactly (else in the five blobs of before).
     pub fn save_story_features(&self, id: i64, f: &StoryFeatures) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO story_features
-                     (article_id, day, has_title, terms, entities, lead, headline, figures)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO story_features
+                 (article_id, day, has_title, terms, entities, lead, headline, figures, encoding)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        match features_codec::encode(f) {
+            // `headline` empty, not NULL: the row is current.
+            Some(blob) => insert.execute(params![
+                id,
+                f.day,
+                f.has_title,
+                blob,
+                [0u8; 0],
+                [0u8; 0],
+                [0u8; 0],
+                Option::<Vec<u8>>::None,
+                features_codec::COMPACT
+            ])?,
+            None => insert.execute(params![
                 id,
                 f.day,
                 f.has_title,
@@ -359,9 +373,34 @@ impl Batch<'_> {
                 encode_weights(&f.entities),
                 encode_keys(&f.lead),
                 encode_keys(&f.headline),
-                encode_keys(&f.figures)
-            ])?;
+                encode_keys(&f.figures),
+                features_codec::BLOBS
+            ])?,
+        };
         Ok(())
+    }
+
+    /// Writes every current row still in the five blobs compact (`compact`
+    /// does, for a store written before the encoding). Rows stored before
+    /// the headline was kept are left to be extracted again. Returns how
+    /// many were written.
+    pub(crate) fn recode_story_features(&self) -> Result<u64> {
+        let ids: Vec<i64> = self
+            .tx
+            .prepare(
+                "SELECT article_id FROM story_features
+                 WHERE encoding = ?1 AND headline IS NOT NULL",
+            )?
+            .query_map([features_codec::BLOBS], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut recoded = 0;
+        for id in ids {
+            if let Some(f) = self.current_story_features(id)? {
+                self.save_story_features(id, &f)?;
+                recoded += 1;
+            }
+        }
+        Ok(recoded)
     }
 
     /// Records the clusterer's tuning for this store.
@@ -687,18 +726,26 @@ impl Reader {
     /// with the headline and figures).
     fn story_features_row(&self, id: i64) -> Result<Option<(StoryFeatures, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, has_title, terms, entities, lead, headline, figures
+            "SELECT day, has_title, terms, entities, lead, headline, figures, encoding
              FROM story_features WHERE article_id = ?1",
         )?;
-        Ok(stmt
+        let row = stmt
             .query_row([id], |r| {
+                let day: Option<i32> = r.get(0)?;
+                let has_title: bool = r.get(1)?;
+                if r.get::<_, i64>(7)? == features_codec::COMPACT {
+                    return Ok(
+                        features_codec::decode(r.get_ref(2)?.as_blob()?, day, has_title)
+                            .map(|f| (f, true)),
+                    );
+                }
                 let headline: Option<Vec<u8>> = r.get(5)?;
                 let figures: Option<Vec<u8>> = r.get(6)?;
                 let current = headline.is_some();
-                Ok((
+                Ok(Ok((
                     StoryFeatures {
-                        day: r.get(0)?,
-                        has_title: r.get(1)?,
+                        day,
+                        has_title,
                         terms: decode_weights(&r.get::<_, Vec<u8>>(2)?),
                         entities: decode_weights(&r.get::<_, Vec<u8>>(3)?),
                         lead: decode_keys(&r.get::<_, Vec<u8>>(4)?),
@@ -706,9 +753,11 @@ impl Reader {
                         figures: decode_keys(&figures.unwrap_or_default()),
                     },
                     current,
-                ))
+                )))
             })
-            .optional()?)
+            .optional()?;
+        row.transpose()
+            .map_err(|e| crate::Error::Corrupt(format!("story features of article {id}: {e}")))
     }
 
     /// Whether some article's story features were stored before the
