@@ -31,8 +31,9 @@ pub use languages::Support;
 use crate::text::Lang;
 
 /// The extractor's version: stored attributions from another version are
-/// found again (see [`crate::pipeline::quotes::backfill`]).
-pub const VERSION: i64 = 7;
+/// found again (see [`crate::pipeline::quotes::backfill`]). 8: names
+/// no longer keep a sentence's full stop or run over it.
+pub const VERSION: i64 = 8;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
