@@ -96,9 +96,13 @@ pub const SPUN_PHRASES: &[(&str, &str)] = &[
 /// Words that start with a vowel letter but a consonant sound ("a
 /// university", "a one-day visit"): prefixes, lower-case.
 pub const VOWEL_LETTER_CONSONANT_SOUND: &[&str] = &[
-    "uni", "use", "usu", "uti", "ura", "ure", "uro", "eu", "ewe", "one", "once", "ubiq", "uk",
-    "u.s", "u.n", "u-", "ufo",
+    "uni", "unan", "use", "usu", "uti", "uto", "utah", "ura", "ure", "uro", "eu", "ewe", "one",
+    "once", "ubiq", "uk", "u.s", "u.n", "u-", "ufo",
 ];
+
+/// Words before which both articles are standard English: an "h" some
+/// writers sound and some drop ("an historic" and "a historic").
+pub const EITHER_ARTICLE: &[&str] = &["histor", "hotel", "heroic"];
 
 /// Words that start with a consonant letter but a vowel sound ("an hour").
 pub const CONSONANT_LETTER_VOWEL_SOUND: &[&str] =

@@ -26,6 +26,7 @@ pub mod minhash;
 pub mod paraphrase;
 pub mod shingles;
 pub mod signals;
+pub mod swaps;
 pub mod usage;
 pub mod verdict;
 

@@ -8,8 +8,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{
-    CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, NAME_VARIANTS, ODD_MODIFIERS, SPUN_PHRASES,
-    VOWEL_LETTER_CONSONANT_SOUND,
+    CONNECTIVES, CONSONANT_LETTER_VOWEL_SOUND, EITHER_ARTICLE, NAME_VARIANTS, ODD_MODIFIERS,
+    SPUN_PHRASES, VOWEL_LETTER_CONSONANT_SOUND,
 };
 use super::usage::{is_common_word, words};
 use crate::text::filters::is_stop_word;
@@ -207,7 +207,15 @@ fn article_disagrees(article: &str, word: &str) -> Option<&'static str> {
     // envoy"); longer capitals are read as words ("a NATO summit", "A HUGE
     // crowd").
     let capitals = word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c == '.');
-    let acronym = capitals && word.chars().filter(char::is_ascii_uppercase).count() <= 3;
+    // Capitals with no vowel cannot be read as a word ("an HTML page").
+    let acronym = capitals
+        && (word.chars().filter(char::is_ascii_uppercase).count() <= 3
+            || !word.chars().any(|c| "AEIOU".contains(c)));
+    // "H" is "aitch" to some and "haitch" to others ("an HIV test", "a HIV
+    // test"); some sound the "h" of "historic", some drop it.
+    if (acronym && first == 'h') || EITHER_ARTICLE.iter().any(|p| lower.starts_with(p)) {
+        return None;
+    }
     let vowel_sound = if acronym {
         matches!(
             first,
@@ -248,8 +256,19 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
         let in_quote = sentence.contains(['"', '\u{201D}'])
             && !sentence.contains(['\u{201C}'])
             && sentence.matches('"').count() % 2 == 1;
-        let fragment = (first.is_lowercase() && !brand && !in_quote)
-            || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')') && second.is_alphanumeric());
+        // A sentence whose predecessor never finished (a semicolon, a line
+        // break in the middle of a sentence) goes on with it: it was not
+        // cut from another report.
+        let continues = i > 0 && {
+            let prev = &t[text.sentences[i - 1].start..text.sentences[i - 1].end];
+            !prev
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '\'', ')', '\u{201D}', '\u{2019}'])
+        };
+        let fragment = !continues
+            && ((first.is_lowercase() && !brand && !in_quote)
+                || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')')
+                    && second.is_alphanumeric()));
         if fragment {
             out.push(Signal {
                 kind: SignalKind::Fragment,
@@ -586,6 +605,44 @@ mod tests {
              The US ambassador said international law was clear, as it was last year. An investigation began.",
         );
         assert!(spin_signals(&t).is_empty(), "{:?}", spin_signals(&t));
+    }
+
+    #[test]
+    fn honest_articles_before_sounds_are_not_spin() {
+        // Flagged before in honest ECB+ articles (3_4ecb, 36_7ecbplus,
+        // 27_2ecb, 34_8ecbplus, 13_5ecbplus).
+        let t = analyze(
+            "The jury returned a unanimous verdict after a Utah judge ruled. \
+             The flaw lets an HTML page run code. He took a HIV test at an historic hotel.",
+        );
+        assert!(spin_signals(&t).is_empty(), "{:?}", spin_signals(&t));
+        // A spinner's broken articles still are.
+        let t = analyze("They agreed on an global investigation and a international inquiry.");
+        assert_eq!(
+            kinds(&spin_signals(&t)),
+            [SignalKind::ArticleNoun, SignalKind::ArticleNoun]
+        );
+    }
+
+    #[test]
+    fn a_sentence_going_on_after_a_semicolon_or_a_line_break_is_no_fragment() {
+        // ECB+ 13_11ecb and 10_17ecbplus: the splitter cuts at a semicolon
+        // and at a line break inside a sentence.
+        let t = analyze(
+            "Children will do what they want as teenagers; we parents try our best to instill good morals and values.\n\n\
+             Michael Silverman reports that the Red Sox\n\nhave made an offer, the biggest yet.",
+        );
+        let found = stitch_signals(&t);
+        assert!(
+            !kinds(&found).contains(&SignalKind::Fragment),
+            "{:?} {found:?}",
+            t.sentences
+        );
+        // A tail cut from another report after a finished sentence still is.
+        let t = analyze(
+            "Tillerson travelled to Moscow.\n\n-Russian relations to one of the lowest points since the Cold War.",
+        );
+        assert!(kinds(&stitch_signals(&t)).contains(&SignalKind::Fragment));
     }
 
     #[test]

@@ -89,6 +89,17 @@ pub fn is_common_word(word: &str) -> bool {
     common(word) || word.strip_suffix('s').is_some_and(common)
 }
 
+/// Whether WordNet has two lower-cased phrases in one synonym group.
+pub fn are_synonyms(a: &str, b: &str) -> bool {
+    let th = &*THESAURUS;
+    let (Some(&x), Some(&y)) = (th.ids.get(a), th.ids.get(b)) else {
+        return false;
+    };
+    th.groups_of[x as usize]
+        .iter()
+        .any(|g| th.groups_of[y as usize].contains(g))
+}
+
 static THESAURUS: LazyLock<Thesaurus> = LazyLock::new(|| {
     let text = gunzip(THESAURUS_GZ);
     let mut t = Thesaurus {

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::diff::{Edit, substitutions};
+use super::diff::Edit;
 use super::signals::{Signal, SignalKind, coherence_signals, spin_signals, stitch_signals};
+use super::swaps::{Change, classify, is_pure_substitution, replacements};
 use super::usage::{Usage, rare_variants};
 use crate::text::AnalyzedText;
 
@@ -91,9 +92,11 @@ pub struct SpinVerdict {
     pub signals: Vec<Signal>,
     /// The verdict.
     pub spun: bool,
-    /// Aligned sentences with at least one short substitution.
+    /// Aligned sentences with at least one synonym swap.
     pub substituted_sentences: usize,
-    /// Substitutions against the likely sources.
+    /// Synonym swaps against the likely sources: content words replaced
+    /// by others (not an editor's changes of function words, numbers,
+    /// dates, spelling, names or word order, [`super::swaps`]).
     pub substitutions: Vec<Substitution>,
 }
 
@@ -203,6 +206,10 @@ fn saturate(weight: f64, scale: f64) -> f64 {
 /// writers use a rare phrase now and then.
 const RARE_VARIANT_WEIGHT: f64 = 0.1;
 
+/// A swap in a sentence an editor also rewrote otherwise weighs this much
+/// beside one in a sentence changed by replacements only.
+const IMPURE_SWAP_WEIGHT: f64 = 0.5;
+
 /// Judges spin. `from_sources` holds, for sentences of this article found
 /// in earlier articles, the best match and the word diff from the source
 /// sentence to this one; `usage` the stream's usage counts
@@ -215,33 +222,53 @@ pub fn assess_spin(
     let mut subs = Vec::new();
     let mut substituted = 0;
     let mut aligned = 0;
+    // Weighted swaps: one in a sentence changed by replacements only counts
+    // whole, one in a sentence also rewritten otherwise (words added, cut
+    // or rephrased at length) half, since that is an editor's work.
+    let mut swaps = 0.0;
     for (m, edits) in from_sources {
         aligned += 1;
-        let found = substitutions(edits, 3);
-        if !found.is_empty() && !m.verbatim {
+        if m.verbatim {
+            continue;
+        }
+        let weight = if is_pure_substitution(edits, 2) {
+            1.0
+        } else {
+            IMPURE_SWAP_WEIGHT
+        };
+        let (source, copy, replaced) = replacements(edits);
+        let before = subs.len();
+        for r in replaced {
+            // Longer replacements are rewording, not word swaps.
+            if r.from.split_whitespace().count() > 2 || r.to.split_whitespace().count() > 2 {
+                continue;
+            }
+            if classify(r.from, r.to, &source, &copy, r.from_at_start, r.to_at_start)
+                != Change::Swap
+            {
+                continue;
+            }
+            swaps += weight;
+            subs.push(Substitution {
+                sentence: m.sentence,
+                source_article: m.other_article,
+                source_sentence: m.other_sentence,
+                from: r.from.to_string(),
+                to: r.to.to_string(),
+            });
+        }
+        if subs.len() > before {
             substituted += 1;
         }
-        subs.extend(found.into_iter().map(|(from, to)| Substitution {
-            sentence: m.sentence,
-            source_article: m.other_article,
-            source_sentence: m.other_sentence,
-            from,
-            to,
-        }));
     }
     // A spun article is a copy of one report with words swapped all
-    // through it: most of its sentences align with a source, and the
-    // changes are short substitutions, one or two per sentence. An editor's
-    // rewrite aligns with few sentences or changes them more heavily.
-    let short = subs
-        .iter()
-        .filter(|s| s.from.split_whitespace().count() <= 2 && s.to.split_whitespace().count() <= 2)
-        .count();
+    // through it: most of its sentences align with a source, and content
+    // words are swapped for synonyms. An editor's rewrite aligns with few
+    // sentences, or changes function words, numbers, dates, spelling,
+    // names and word order, which are not swaps ([`super::swaps`]).
     let coverage = aligned as f64 / text.sentences.len().max(1) as f64;
-    let per_sentence = subs.len() as f64 / substituted.max(1) as f64;
-    let source = if short >= 2 && aligned >= 3 {
-        let density = if per_sentence > 2.5 { 0.5 } else { 1.0 };
-        saturate(short as f64, 2.5) * ((coverage - 0.2) / 0.4).clamp(0.0, 1.0) * density
+    let source = if swaps >= 2.0 && aligned >= 3 {
+        saturate(swaps, 2.5) * ((coverage - 0.2) / 0.4).clamp(0.0, 1.0)
     } else {
         0.0
     };
@@ -294,10 +321,10 @@ pub fn assess_stitch(
     }
     let aligned = from_sources.len();
     let total = text.sentences.len().max(1);
-    let contributing = per_group
-        .values()
-        .filter(|&&n| n >= 2 || n * 5 >= aligned.max(1))
-        .count();
+    // A stitcher takes passages from each report. One sentence shared with
+    // another report is a quote or a fact every outlet carries (ECB+'s
+    // two-sentence briefs share one sentence each with two story-mates).
+    let contributing = per_group.values().filter(|&&n| n >= 2).count();
     // Stitched: most of the article comes from earlier reports, and from
     // at least two of them. Articles of one story often share a quote or
     // two with several others; that alone is not stitching.
@@ -422,6 +449,79 @@ mod tests {
         let v = assess_spin(&copy, &from, &Usage::shipped());
         assert!(!v.spun, "{v:?}");
         assert!(v.substitutions.is_empty());
+    }
+
+    /// ECB+ 23_6ecbplus against the story-mate it was made from: figures
+    /// in metres, a name's spelling corrected, a clause cut, an
+    /// attribution added. An editor's work, not spin.
+    const CLIMBERS: [&str; 5] = [
+        "One Australian and one English climber have fallen to their deaths in New Zealand.",
+        "On Friday, 36-year-old Duncan Rait died after slipping and falling about 200ft from a ridge near the Tasman Glacier.",
+        "Gaskin said that other climbers attempted to rescue Raite by taking him down the glacier, but that he died on the way down.",
+        "On Saturday, 32-year-old Englishman Robert Buckley, originally from Essex, but living in Christchurch, fell about 2,000ft while climbing to a small hut on Mount Sefton with three companions.",
+        "Gaskin said Buckley was wearing crampons but was inexperienced.",
+    ];
+
+    fn judged(source: &[&str], copy: &[&str]) -> SpinVerdict {
+        let text = analyze(&copy.join(" "));
+        let from: Vec<_> = (0..copy.len())
+            .map(|i| matched(i, 92, source[i], copy[i]))
+            .collect();
+        assert_eq!(text.sentences.len(), copy.len());
+        assess_spin(&text, &from, &Usage::shipped())
+    }
+
+    #[test]
+    fn an_honest_ecb_rewrite_is_not_spun_and_its_spun_version_is() {
+        let honest = [
+            "ONE Australian and one English climber have fallen to their deaths in New Zealand, police confirmed today.",
+            "On Friday, 36-year-old Duncan Rait died after slipping and falling about 60m from a ridge near the Tasman Glacier.",
+            "Gaskin said that other climbers attempted to rescue Rait by taking him down the glacier, but that he died on the way down.",
+            "On Saturday, 32-year-old Englishman Robert Buckley fell about 600m while climbing to a small hut on Mount Sefton with three companions.",
+            CLIMBERS[4],
+        ];
+        let v = judged(&CLIMBERS, &honest);
+        assert!(!v.spun, "{v:?}");
+        assert!(v.substitutions.is_empty(), "{v:?}");
+        assert_eq!(v.aligned_sentences, 5);
+
+        // The same report through a synonym spinner.
+        let spun = [
+            "One Australian and one English mountaineer have fallen to their demise in New Zealand.",
+            "On Friday, 36-year-old Duncan Rait perished after slipping and falling about 200ft from a ridge near the Tasman Glacier.",
+            "Gaskin stated that other climbers tried to save Raite by taking him down the glacier, but that he died on the way down.",
+            "On Saturday, 32-year-old Englishman Robert Buckley, originally from Essex, but living in Christchurch, fell about 2,000ft while climbing to a little hut on Mount Sefton with three companions.",
+            "Gaskin said Buckley was sporting crampons but was inexperienced.",
+        ];
+        let v = judged(&CLIMBERS, &spun);
+        assert!(v.spun, "{v:?}");
+        let swaps: Vec<(&str, &str)> = v
+            .substitutions
+            .iter()
+            .map(|s| (s.from.as_str(), s.to.as_str()))
+            .collect();
+        assert!(swaps.contains(&("climber", "mountaineer")), "{swaps:?}");
+        assert!(swaps.contains(&("wearing", "sporting")), "{swaps:?}");
+        assert_eq!(v.substituted_sentences, 5);
+    }
+
+    #[test]
+    fn one_sentence_from_each_of_two_reports_is_not_stitching() {
+        // ECB+ 26_2ecb, a two-sentence brief: each sentence is also in
+        // another story-mate, as the facts of the day are.
+        let text = analyze(
+            "One of the key suspected Mafia bosses arrested yesterday in one of Sicily's biggest police operations has hanged himself in his prison cell, police said. \
+             Gaetano Lo Presti, the \"godfather\" of the Palermo district of Porta Nuova, was found dead late last night in Pagliarelli prison in the Sicilian capital of Palermo.",
+        );
+        let m = |sentence: usize, other: i64| SentenceMatch {
+            sentence,
+            other_article: other,
+            other_sentence: sentence,
+            score: 0.6,
+            verbatim: false,
+        };
+        let v = assess_stitch(&text, &[m(0, 383), m(1, 387)], |a| a);
+        assert!(!v.stitched, "{v:?}");
     }
 
     #[test]
