@@ -62,7 +62,11 @@ impl Db {
             );
         }
         let mut store = Store::open(&self.path).map_err(|e| opening(e, &self.path))?;
-        store.set_cache_budget(self.budget_mb(default_mb))?;
+        let mut budget = storyline::store::CacheBudget::share(self.budget_mb(default_mb), 1);
+        if let Some(mb) = mmap_mb_override()? {
+            budget.mmap_bytes = mb << 20;
+        }
+        store.apply_cache_budget(budget)?;
         Ok(store)
     }
 
@@ -83,6 +87,18 @@ impl Db {
         let mut store = store.map_err(|e| opening(e, &self.path))?;
         store.set_cache_budget(self.budget_mb(storyline::store::DEFAULT_CACHE_MB))?;
         Ok(store)
+    }
+}
+
+/// `STORYLINE_MMAP_MB`, a knob for measuring: the writer's memory-mapped
+/// size in MiB in place of its quarter of the budget (0: no mapped reads).
+fn mmap_mb_override() -> Result<Option<u64>> {
+    match std::env::var("STORYLINE_MMAP_MB") {
+        Ok(v) => match v.trim().parse() {
+            Ok(mb) => Ok(Some(mb)),
+            Err(_) => bail!("STORYLINE_MMAP_MB={v:?}: expected a whole number of MiB"),
+        },
+        Err(_) => Ok(None),
     }
 }
 
