@@ -56,6 +56,20 @@ impl Db {
     /// Opens the database for a command that writes, with `default_mb` of
     /// caches unless `--cache-mb` gives the budget.
     pub fn writer_with_budget(&self, default_mb: u64) -> Result<Store> {
+        self.open_writer(default_mb, true)
+    }
+
+    /// Opens the database for `watch`: a watcher's budget, without
+    /// memory-mapped reads. Over a 70-minute soak the mapped pages grew
+    /// toward their 16 MiB cap (13.6 MB resident at 32 minutes, +10 MB an
+    /// hour) while a watcher without them used the same CPU per pass: it
+    /// reads little, and what it reads the page cache and the kernel's
+    /// file cache serve. A batch command keeps its mapped quarter.
+    pub fn watcher(&self) -> Result<Store> {
+        self.open_writer(storyline_watch::DEFAULT_CACHE_MB, false)
+    }
+
+    fn open_writer(&self, default_mb: u64, mapped: bool) -> Result<Store> {
         if self.read_only {
             bail!(
                 "this command writes to the database, and --read-only says not to: run it without --read-only"
@@ -63,6 +77,9 @@ impl Db {
         }
         let mut store = Store::open(&self.path).map_err(|e| opening(e, &self.path))?;
         let mut budget = storyline::store::CacheBudget::share(self.budget_mb(default_mb), 1);
+        if !mapped {
+            budget.mmap_bytes = 0;
+        }
         if let Some(mb) = mmap_mb_override()? {
             budget.mmap_bytes = mb << 20;
         }
@@ -146,5 +163,29 @@ pub fn story_arg(store: &Store, id: &str) -> Result<Option<i64>> {
             Ok(None)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `watch` maps nothing of the store, and takes a watcher's budget
+    /// otherwise; a batch command keeps its mapped quarter.
+    #[test]
+    fn a_watcher_maps_nothing_and_a_batch_command_maps_its_quarter() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db {
+            path: dir.path().join("news.db"),
+            read_only: false,
+            cache_mb: None,
+        };
+        let budget = db.watcher().unwrap().cache_budget().unwrap();
+        assert_eq!(budget.mmap_bytes, 0);
+        assert_eq!(budget.page_cache_bytes, 16 << 20);
+        assert_eq!(budget.stem_cache_bytes, 4 << 20);
+        let budget = db.writer().unwrap().cache_budget().unwrap();
+        assert_eq!(budget.mmap_bytes, 128 << 20);
+        assert_eq!(budget.stem_cache_bytes, 32 << 20);
     }
 }
