@@ -33,11 +33,12 @@ pub struct Cli {
     /// written.
     #[arg(long, global = true, env = "STORYLINE_READ_ONLY")]
     pub read_only: bool,
-    /// Memory for the store's caches, in MiB, for the whole process: half
+    /// Memory for the store's caches, in MiB, for the whole process: 7/16
     /// for the copies index's recent tier (articles older than it holds
-    /// are matched through the archive), a quarter for SQLite's page
-    /// caches and a quarter for its memory-mapped reads, those two shared
-    /// among the process's connections. Default: 64 for `watch` and
+    /// are matched through the archive), 1/16 for the stem cache (every
+    /// language's words), a quarter for SQLite's page caches and a quarter
+    /// for its memory-mapped reads, those two shared among the process's
+    /// connections. Default: 64 for `watch` and
     /// `serve --watch`, 256 for `serve`, 512 for the rest.
     #[arg(long, global = true, env = "STORYLINE_CACHE_MB", value_name = "MB")]
     pub cache_mb: Option<u64>,

@@ -307,7 +307,8 @@ mod tests {
         config.cache_mb = 64;
         let state = AppState::open(config).unwrap();
         // 64 MiB over four connections: 4 MiB of page cache and 4 MiB of
-        // mapped file each, and 32 MiB of recent tier for the writer only.
+        // mapped file each, and 28 MiB of recent tier and the process's
+        // 4 MiB stem cache set by the writer only.
         let writer = state.writer().unwrap();
         let writer = writer.try_lock().unwrap().cache_budget().unwrap();
         assert_eq!(
@@ -315,7 +316,8 @@ mod tests {
             CacheBudget {
                 page_cache_bytes: 4 << 20,
                 mmap_bytes: 4 << 20,
-                recent_tier_bytes: 32 << 20,
+                recent_tier_bytes: 28 << 20,
+                stem_cache_bytes: 4 << 20,
             }
         );
         let readers = state.inner.readers.lock().unwrap();
@@ -325,6 +327,7 @@ mod tests {
                 reader.cache_budget().unwrap(),
                 CacheBudget {
                     recent_tier_bytes: 0,
+                    stem_cache_bytes: 0,
                     ..writer
                 }
             );

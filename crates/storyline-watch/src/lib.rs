@@ -51,8 +51,10 @@ pub use watch::{PassMemory, PassReport, SharedStore, SourceError, Stop, Watcher}
 
 /// A watcher's memory budget (`storyline watch`, `serve --watch`) when
 /// `--cache-mb` is not given, in MiB: a 16 MiB page cache, 16 MiB of
-/// mapped reads and a 32 MiB recent tier of the copies index (about
-/// 12,000 articles; older ones are matched through its archive). A watcher
+/// mapped reads (which `storyline watch` leaves unused: it maps nothing,
+/// `serve --watch` shares them with its readers), a 28 MiB recent tier of the copies index (about 10,500
+/// articles; older ones are matched through its archive) and a 4 MiB stem
+/// cache (about 38,000 words, full after the first pass). A watcher
 /// runs for months and stores a few articles a minute, each waiting on its
 /// fetch far longer than on the store, so it keeps little in memory; a
 /// batch `ingest` gets 512 ([`storyline::store::DEFAULT_CACHE_MB`]).

@@ -156,9 +156,13 @@ pub struct PassMemory {
     pub process: storyline::memory::MemoryUse,
     /// The copies index's recent tier (part of the heap).
     pub recent_tier_bytes: u64,
-    /// Words in the shared stem caches (part of the heap; at most 65,536
-    /// per language).
+    /// Words in the shared stem cache, all languages (part of the heap).
     pub stem_cache_words: u64,
+    /// What those words weigh, by the cache's own count (part of the
+    /// heap; at most `stem_cache_capacity_bytes`).
+    pub stem_cache_bytes: u64,
+    /// The stem cache's bound, a sixteenth of `--cache-mb`.
+    pub stem_cache_capacity_bytes: u64,
 }
 
 impl PassReport {
@@ -317,6 +321,8 @@ impl Watcher {
                         process: storyline::memory::MemoryUse::now(None),
                         recent_tier_bytes: s.copy_index_memory(),
                         stem_cache_words: storyline::text::filters::stem_cache_words() as u64,
+                        stem_cache_bytes: storyline::text::filters::stem_cache_bytes(),
+                        stem_cache_capacity_bytes: storyline::text::filters::stem_cache_capacity(),
                     })
                 })
                 .await?,

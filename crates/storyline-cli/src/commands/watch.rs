@@ -13,7 +13,7 @@ use crate::render;
 /// Follows the sources until SIGINT or SIGTERM (0), or for one pass with
 /// `--once` (0, or 2 when a source or a page failed).
 pub fn run(db: &super::Db, args: WatchArgs) -> Result<ExitCode> {
-    let mut store = db.writer_with_budget(storyline_watch::DEFAULT_CACHE_MB)?;
+    let mut store = db.watcher()?;
     storyline::pipeline::stories::backfill(&mut store)?;
     if store.sources()?.is_empty() {
         eprintln!("storyline: no sources to watch yet; add some with `storyline sources add URL`");

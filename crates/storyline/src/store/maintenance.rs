@@ -124,8 +124,9 @@ impl Reader {
 
 /// The memory budget of a batch command (`ingest` and the rest) when
 /// `--cache-mb` is not given, in MiB: a 128 MiB page cache, 128 MiB of
-/// mapped reads and a 256 MiB recent tier (about 100,000 articles).
-/// Long-running commands choose smaller ones (`watch` and `serve`).
+/// mapped reads, a 224 MiB recent tier (about 87,000 articles) and a
+/// 32 MiB stem cache. Long-running commands choose smaller ones (`watch`
+/// and `serve`).
 pub const DEFAULT_CACHE_MB: u64 = 512;
 
 /// The smallest budget taken, in MiB: less is raised to it.
@@ -137,7 +138,11 @@ const MIN_PAGE_CACHE: u64 = 256 << 10;
 
 /// What one connection to the store may take of its process's memory
 /// budget (`--cache-mb`), in bytes. Of a budget of `B`:
-/// - half is the copies index's recent tier, which only the writer holds;
+/// - seven sixteenths are the copies index's recent tier, which only the
+///   writer holds;
+/// - a sixteenth is the stem cache (every language's words together,
+///   [`crate::text::filters::set_stem_cache_bytes`]), one for the
+///   process, set by the writer's budget;
 /// - a quarter is SQLite's page caches (heap), and a quarter its
 ///   memory-mapped reads (`mmap_size`: file pages the kernel counts as
 ///   resident), both shared evenly among the process's connections, since
@@ -151,6 +156,9 @@ pub struct CacheBudget {
     pub mmap_bytes: u64,
     /// The copies index's recent tier (0 on a connection that only reads).
     pub recent_tier_bytes: u64,
+    /// The process's stem cache, all languages (0: this connection's
+    /// budget leaves it as it is, as a reader's and a fresh open's do).
+    pub stem_cache_bytes: u64,
 }
 
 impl CacheBudget {
@@ -159,18 +167,36 @@ impl CacheBudget {
     pub fn share(mb: u64, connections: usize) -> CacheBudget {
         let bytes = mb.max(MIN_CACHE_MB) << 20;
         let each = bytes / 4 / connections.max(1) as u64;
+        // The stem cache's sixteenth comes out of the recent tier's half:
+        // both are the writer's heap, and a watcher's 4 MiB of words fill
+        // within its first minutes (a sixteenth of 512 MiB, 32 MiB, holds
+        // five times the 65,536 English words a batch had before).
+        let stems = bytes / 16;
         CacheBudget {
             page_cache_bytes: each.max(MIN_PAGE_CACHE),
             mmap_bytes: each,
-            recent_tier_bytes: bytes / 2,
+            recent_tier_bytes: bytes / 2 - stems,
+            stem_cache_bytes: stems,
         }
     }
 
-    /// The same share for a connection that only reads: no recent tier.
+    /// The same share for a connection that only reads: no recent tier,
+    /// and the writer's budget sets the stem cache.
     pub fn for_reader(self) -> CacheBudget {
         CacheBudget {
             recent_tier_bytes: 0,
+            stem_cache_bytes: 0,
             ..self
+        }
+    }
+
+    /// What every connection gets when it opens: a batch command's share,
+    /// without touching the process's stem cache (opening one more
+    /// connection must not undo the bound a watcher's budget set).
+    pub(super) fn on_open() -> CacheBudget {
+        CacheBudget {
+            stem_cache_bytes: 0,
+            ..CacheBudget::share(DEFAULT_CACHE_MB, 1)
         }
     }
 }
@@ -182,7 +208,8 @@ impl Store {
         self.apply_cache_budget(CacheBudget::share(mb, 1))
     }
 
-    /// Sets this connection's page cache, mapped size and recent tier.
+    /// Sets this connection's page cache, mapped size and recent tier, and
+    /// the process's stem cache unless `stem_cache_bytes` is 0.
     pub fn apply_cache_budget(&mut self, budget: CacheBudget) -> Result<()> {
         let conn = &self.reader.conn;
         conn.pragma_update(
@@ -195,13 +222,18 @@ impl Store {
             recent_bytes: budget.recent_tier_bytes as usize,
             ..IndexBudget::default()
         });
+        if budget.stem_cache_bytes > 0 {
+            crate::text::filters::set_stem_cache_bytes(budget.stem_cache_bytes);
+        }
+        self.reader.stem_cache_bytes.set(budget.stem_cache_bytes);
         Ok(())
     }
 }
 
 impl Reader {
     /// The budget in force on this connection, read back from SQLite
-    /// (`cache_size`, `mmap_size`) and from the copies index.
+    /// (`cache_size`, `mmap_size`), from the copies index, and the stem
+    /// cache's bound this connection's budget set.
     pub fn cache_budget(&self) -> Result<CacheBudget> {
         let pragma = |name: &str| -> Result<i64> {
             Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
@@ -217,6 +249,7 @@ impl Reader {
             page_cache_bytes,
             mmap_bytes: pragma("mmap_size")?.max(0) as u64,
             recent_tier_bytes: self.copy_index.borrow().budget().recent_bytes as u64,
+            stem_cache_bytes: self.stem_cache_bytes.get(),
         })
     }
 }
@@ -384,8 +417,9 @@ mod tests {
     }
 
     /// The budget reaches the connection: SQLite's `cache_size` and
-    /// `mmap_size` read back, and the copies index's recent tier; the
-    /// default on every open, read-only ones included.
+    /// `mmap_size` read back, the copies index's recent tier and the stem
+    /// cache's bound; the default on every open, read-only ones included,
+    /// which leaves the process's stem cache as it is.
     #[test]
     fn the_cache_budget_reaches_the_connection() {
         let dir = tempfile::tempdir().unwrap();
@@ -394,18 +428,27 @@ mod tests {
         let batch = CacheBudget {
             page_cache_bytes: 128 << 20,
             mmap_bytes: 128 << 20,
-            recent_tier_bytes: 256 << 20,
+            recent_tier_bytes: 224 << 20,
+            stem_cache_bytes: 0,
         };
         assert_eq!(store.cache_budget().unwrap(), batch);
-        store.set_cache_budget(64).unwrap();
+        store.set_cache_budget(512).unwrap();
         assert_eq!(
             store.cache_budget().unwrap(),
             CacheBudget {
-                page_cache_bytes: 16 << 20,
-                mmap_bytes: 16 << 20,
-                recent_tier_bytes: 32 << 20,
+                stem_cache_bytes: 32 << 20,
+                ..batch
             }
         );
+        // A watcher's: its 4 MiB of stems bound the process's cache.
+        store.set_cache_budget(64).unwrap();
+        let watcher = CacheBudget {
+            page_cache_bytes: 16 << 20,
+            mmap_bytes: 16 << 20,
+            recent_tier_bytes: 28 << 20,
+            stem_cache_bytes: 4 << 20,
+        };
+        assert_eq!(store.cache_budget().unwrap(), watcher);
         // Less than the least is raised to it.
         store.set_cache_budget(0).unwrap();
         assert_eq!(
@@ -413,7 +456,8 @@ mod tests {
             CacheBudget {
                 page_cache_bytes: 1 << 20,
                 mmap_bytes: 1 << 20,
-                recent_tier_bytes: 2 << 20,
+                recent_tier_bytes: 1792 << 10,
+                stem_cache_bytes: 256 << 10,
             }
         );
         // It is the connection's: another one has its own.
@@ -431,6 +475,7 @@ mod tests {
                 page_cache_bytes: 4 << 20,
                 mmap_bytes: 4 << 20,
                 recent_tier_bytes: 0,
+                stem_cache_bytes: 0,
             }
         );
     }

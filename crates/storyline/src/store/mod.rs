@@ -65,6 +65,9 @@ pub struct Reader {
     /// The copies index's recent tier and run list, as this process's
     /// writer holds them ([`copy_index`]).
     copy_index: std::cell::RefCell<crate::copies::index::CopyIndex>,
+    /// The stem cache's bound that this connection's budget set, in bytes
+    /// (0: none; the bound itself is the process's, see [`CacheBudget`]).
+    stem_cache_bytes: std::cell::Cell<u64>,
 }
 
 /// A write transaction on the store (see [`Store::begin`]). Its reads are
@@ -456,7 +459,7 @@ impl Store {
             reader: Reader::new(conn),
             read_only: true,
         };
-        store.set_cache_budget(DEFAULT_CACHE_MB)?;
+        store.apply_cache_budget(CacheBudget::on_open())?;
         let version = store.schema_version()?;
         let target = migrations::MIGRATIONS.len() as u32;
         if version > target {
@@ -486,7 +489,7 @@ impl Store {
         // The copies stage reads index pages all over the file: a page
         // cache and memory-mapped reads keep it off the disk. A command
         // that runs for months sets a smaller budget after opening.
-        store.set_cache_budget(DEFAULT_CACHE_MB)?;
+        store.apply_cache_budget(CacheBudget::on_open())?;
         store.migrate()?;
         Ok(store)
     }
@@ -562,6 +565,7 @@ impl Reader {
         Reader {
             conn,
             copy_index: Default::default(),
+            stem_cache_bytes: Default::default(),
         }
     }
 

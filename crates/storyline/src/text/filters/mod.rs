@@ -8,7 +8,10 @@ mod stop_words;
 
 pub use long_token_remover::LongTokenRemover;
 pub use lower_caser::LowerCaser;
-pub use stemmer::{Stemmer, algorithm as stemmer_algorithm, cached_stem, stem_cache_words};
+pub use stemmer::{
+    DEFAULT_STEM_CACHE_BYTES, Stemmer, algorithm as stemmer_algorithm, cached_stem,
+    set_stem_cache_bytes, stem_cache_bytes, stem_cache_capacity, stem_cache_words,
+};
 pub use stop_words::{StopWordFilter, is_stop_word, is_stop_word_in};
 
 use super::Token;
