@@ -378,7 +378,7 @@ const SPEECH_CUES: &[&str] = &[
 ];
 
 /// Days and months: capitalised, never a surname introduced later.
-const CALENDAR: &[&str] = &[
+pub(crate) const CALENDAR: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",

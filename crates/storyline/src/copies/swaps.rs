@@ -18,6 +18,7 @@ use rust_stemmers::Algorithm;
 use unicode_normalization::UnicodeNormalization;
 
 use super::diff::Edit;
+use super::signals::CALENDAR;
 use super::usage::{are_synonyms, words};
 use crate::text::filters::{cached_stem, is_stop_word};
 
@@ -103,26 +104,9 @@ const NUMBER_WORDS: &[&str] = &[
     "tenth",
 ];
 
+/// Abbreviated months and times of day, beside the days and months of
+/// [`CALENDAR`].
 const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "jan",
     "feb",
     "mar",
@@ -255,7 +239,7 @@ pub fn classify(
     if all().any(|w| w.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&w.as_str())) {
         return Change::Number;
     }
-    if all().any(|w| TIME_WORDS.contains(&w.as_str())) {
+    if all().any(|w| CALENDAR.contains(&w.as_str()) || TIME_WORDS.contains(&w.as_str())) {
         return Change::Time;
     }
     if fold(&fw.concat()) == fold(&tw.concat())
