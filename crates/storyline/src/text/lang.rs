@@ -115,11 +115,22 @@ impl Lang {
         // Each paragraph long enough to judge votes with its letters.
         let mut votes: Vec<(Lang, usize)> = Vec::new();
         let mut judged = 0usize;
-        for paragraph in sample.split("\n\n") {
-            let letters = paragraph.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < MIN_PARAGRAPH_LETTERS {
-                continue;
+        let paragraphs: Vec<(&str, usize)> = sample
+            .split("\n\n")
+            .map(|p| (p, p.chars().filter(|c| c.is_alphabetic()).count()))
+            .filter(|&(_, letters)| letters >= MIN_PARAGRAPH_LETTERS)
+            .collect();
+        let mut unread: usize = paragraphs.iter().map(|p| p.1).sum();
+        for &(paragraph, letters) in &paragraphs {
+            // Once one language holds the majority even if every paragraph
+            // left went to others, the rest cannot change the verdict:
+            // identification is most of the cost of preparing an article.
+            if let Some(&(lang, most)) = votes.iter().max_by_key(|v| v.1)
+                && most as f64 >= MAJORITY * (judged + unread) as f64
+            {
+                return lang;
             }
+            unread -= letters;
             let Some(lang) = detect(paragraph) else {
                 continue;
             };
@@ -410,6 +421,67 @@ mod tests {
             .code(),
             "ca"
         );
+    }
+
+    /// The vote read to the end, as `identify` did before it stopped early.
+    fn identify_reading_everything(text: &str) -> Lang {
+        let mut votes: Vec<(Lang, usize)> = Vec::new();
+        let mut judged = 0usize;
+        for paragraph in text.split("\n\n") {
+            let letters = paragraph.chars().filter(|c| c.is_alphabetic()).count();
+            if letters < MIN_PARAGRAPH_LETTERS {
+                continue;
+            }
+            if let Some(lang) = detect(paragraph) {
+                judged += letters;
+                match votes.iter_mut().find(|(l, _)| *l == lang) {
+                    Some(e) => e.1 += letters,
+                    None => votes.push((lang, letters)),
+                }
+            }
+        }
+        match votes.iter().max_by_key(|v| v.1) {
+            Some(&(lang, letters))
+                if votes.len() == 1 || letters as f64 >= MAJORITY * judged as f64 =>
+            {
+                lang
+            }
+            Some(_) => Lang::UND,
+            None => detect(text).unwrap_or(Lang::UND),
+        }
+    }
+
+    /// Stopping once the majority is certain gives the verdict reading every
+    /// paragraph gives, for every order of paragraphs of several languages
+    /// and lengths (short ones, which do not vote, included).
+    #[test]
+    fn stopping_early_changes_no_verdict() {
+        let pool = [
+            "The government announced new measures on Tuesday to support families hit by rising prices across the country, and the opposition called them too little, too late.",
+            "Officials said the storm had moved north.",
+            "El Gobierno anunció el martes nuevas medidas para apoyar a las familias afectadas por la subida de los precios.",
+            "Le président de la République a annoncé mardi de nouvelles mesures pour soutenir l'économie, au lendemain d'une réunion avec les syndicats et le patronat.",
+            "Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die steigenden Preise beschlossen.",
+            "Reuters",
+        ];
+        let mut texts = 0;
+        for n in 1..=4u32 {
+            for mut code in 0..pool.len().pow(n) {
+                let mut parts = Vec::new();
+                for _ in 0..n {
+                    parts.push(pool[code % pool.len()]);
+                    code /= pool.len();
+                }
+                let text = parts.join("\n\n");
+                assert_eq!(
+                    Lang::identify(&text),
+                    identify_reading_everything(&text),
+                    "{text}"
+                );
+                texts += 1;
+            }
+        }
+        assert_eq!(texts, 6 + 36 + 216 + 1296);
     }
 
     #[test]
