@@ -411,7 +411,7 @@ pub const MIGRATIONS: &[&str] = &[
     //   from that text), read from the text and the blob left empty. An
     //   article whose text is pruned loses its fingerprint anyway.
     // - Reused sentences: one row per pair of articles (each way), its
-    //   sentence pairs packed in a blob (store/copies.rs, `ReuseCodec`),
+    //   sentence pairs packed in a blob (store/reuse_codec.rs),
     //   instead of a row per sentence pair each way with an index of them
     //   all: about a fifth of the bytes. `sentence_reuse` keeps the rows
     //   written before, read alongside, until `compact` moves them.
