@@ -40,6 +40,10 @@ def main():
     links = defaultdict(set)
     pairs = conn.execute("SELECT a, b FROM near_duplicates").fetchall()
     pairs += conn.execute("SELECT DISTINCT article_id, other_id FROM sentence_reuse").fetchall()
+    # Since schema 14 the reused sentences are packed a row a pair of articles (the rows of
+    # sentence_reuse are those an older program wrote, until `compact` moves them).
+    if conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'reuse_packed'").fetchone():
+        pairs += conn.execute("SELECT article_id, other_id FROM reuse_packed").fetchall()
     for a, b in pairs:
         links[a].add(b)
         links[b].add(a)

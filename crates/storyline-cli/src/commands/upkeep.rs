@@ -16,7 +16,7 @@ pub fn compact(db: &super::Db, args: JsonArgs) -> Result<ExitCode> {
         render::print_json(&report)?;
     } else {
         println!(
-            "{}: {} bytes before, {} after, {} saved ({} index runs merged, {} articles' attributions, {} story features and {} verdicts re-encoded)",
+            "{}: {} bytes before, {} after, {} saved ({} index runs merged, {} articles' attributions, {} story features, {} verdicts, {} fingerprints and {} articles' reused sentences re-encoded)",
             db.display(),
             report.bytes_before,
             report.bytes_after,
@@ -24,7 +24,9 @@ pub fn compact(db: &super::Db, args: JsonArgs) -> Result<ExitCode> {
             report.index_runs_merged,
             report.attributions_recoded,
             report.story_features_recoded,
-            report.verdicts_deflated
+            report.verdicts_deflated,
+            report.fingerprints_recoded,
+            report.reuse_packed
         );
     }
     Ok(ExitCode::SUCCESS)

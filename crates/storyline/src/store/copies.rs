@@ -3,14 +3,15 @@
 //! [`super::copy_index`]). The reports built from them are in
 //! [`crate::view`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
+use super::reuse_codec::{self, Entry};
 use super::{Batch, Reader};
-use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict, Verdict};
+use crate::copies::{Fingerprint, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, shingle_set};
 use crate::error::{Error, Result};
 use crate::text::SentenceSpan;
 
@@ -135,6 +136,42 @@ pub struct VerdictScores {
 
 fn ids_array(ids: impl IntoIterator<Item = i64>) -> Rc<Vec<Value>> {
     Rc::new(ids.into_iter().map(Value::Integer).collect())
+}
+
+/// `copy_fingerprints.encoding` of a shingle set written out in the blob,
+/// four bytes a shingle (every row before schema 14).
+const SHINGLES_WRITTEN: i64 = 0;
+/// `copy_fingerprints.encoding` of a shingle set read from the article's
+/// stored text (the blob is empty): the set was made from that text, and
+/// is made again from it as exactly.
+const SHINGLES_FROM_TEXT: i64 = 1;
+
+/// A shingle set written out: four bytes each, little-endian.
+fn written_shingles(blob: &[u8]) -> Vec<u32> {
+    blob.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// Column `i` of a row, a blob, read in place.
+fn blob_at<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> Result<&'a [u8]> {
+    Ok(r.get_ref(i)?.as_blob().map_err(rusqlite::Error::from)?)
+}
+
+/// Column `i` of a row, text, read in place.
+fn text_at<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> Result<&'a str> {
+    Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+}
+
+fn damaged_reuse(article: i64, other: i64, e: &str) -> Error {
+    Error::Corrupt(format!(
+        "reused sentences of articles {article} and {other}: {e}"
+    ))
+}
+
+/// The sentence pairs of a packed `reuse_packed` row.
+fn packed_entries(article: i64, other: i64, blob: &[u8]) -> Result<Vec<Entry>> {
+    reuse_codec::decode(blob).map_err(|e| damaged_reuse(article, other, e))
 }
 
 /// `a` came before `b`: by date where both have one, else by arrival.
@@ -292,32 +329,135 @@ impl Reader {
         })?)
     }
 
-    /// Sentences of an article carried by other articles.
-    pub fn reuse_of(&self, id: i64) -> Result<Vec<SentenceMatch>> {
+    /// Every stored sentence pair of an article with others, seen from it,
+    /// in (sentence, other article, other sentence) order: the packed rows
+    /// and the rows written before schema 14 (a packed pair stands for a
+    /// row of the same sentences, as a later `INSERT OR REPLACE` did).
+    fn matches_of(&self, id: i64) -> Result<Vec<SentenceMatch>> {
+        let mut all: BTreeMap<(usize, i64, usize), SentenceMatch> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT sentence, other_id, other_sentence, score, verbatim FROM sentence_reuse
-             WHERE article_id = ?1 ORDER BY sentence, score DESC, other_id",
+             WHERE article_id = ?1",
         )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(SentenceMatch {
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let m = SentenceMatch {
                 sentence: r.get::<_, i64>(0)? as usize,
                 other_article: r.get(1)?,
                 other_sentence: r.get::<_, i64>(2)? as usize,
                 score: r.get(3)?,
                 verbatim: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            };
+            all.insert((m.sentence, m.other_article, m.other_sentence), m);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT other_id, matches FROM reuse_packed WHERE article_id = ?1")?;
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let other: i64 = r.get(0)?;
+            for e in packed_entries(id, other, blob_at(r, 1)?)? {
+                all.insert(
+                    (e.sentence, other, e.other_sentence),
+                    SentenceMatch {
+                        sentence: e.sentence,
+                        other_article: other,
+                        other_sentence: e.other_sentence,
+                        score: e.score,
+                        verbatim: e.verbatim,
+                    },
+                );
+            }
+        }
+        Ok(all.into_values().collect())
+    }
+
+    /// Sentences of an article carried by other articles: by sentence,
+    /// then best score first, then by the other article (and its
+    /// sentence).
+    pub fn reuse_of(&self, id: i64) -> Result<Vec<SentenceMatch>> {
+        let mut all = self.matches_of(id)?;
+        // Stable: ties keep the other sentence's order.
+        all.sort_by(|a, b| {
+            a.sentence
+                .cmp(&b.sentence)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.other_article.cmp(&b.other_article))
+        });
+        Ok(all)
     }
 
     /// How many of an article's sentences other articles carry.
     pub fn reused_sentence_count(&self, id: i64) -> Result<u64> {
-        Ok(self
+        let all = self.matches_of(id)?;
+        Ok(all
+            .iter()
+            .map(|m| m.sentence)
+            .collect::<BTreeSet<_>>()
+            .len() as u64)
+    }
+
+    /// (Its sentence, the other article) for each sentence of `id` another
+    /// article carries, seen from either side, in order, without repeats.
+    pub(crate) fn shared_sentences(&self, id: i64) -> Result<Vec<(u32, i64)>> {
+        let mut shared: BTreeSet<(u32, i64)> = self
+            .matches_of(id)?
+            .into_iter()
+            .map(|m| (m.sentence as u32, m.other_article))
+            .collect();
+        // Each pair is stored both ways; the other side is read too, as it
+        // always was, so a row missing on one side is not missed.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1",
+        )?;
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            shared.insert((r.get::<_, i64>(0)? as u32, r.get(1)?));
+        }
+        let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT count(DISTINCT sentence) FROM sentence_reuse WHERE article_id = ?1",
-            )?
-            .query_row([id], |r| r.get::<_, i64>(0))? as u64)
+            .prepare_cached("SELECT article_id, matches FROM reuse_packed WHERE other_id = ?1")?;
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let article: i64 = r.get(0)?;
+            for e in packed_entries(article, id, blob_at(r, 1)?)? {
+                shared.insert((e.other_sentence as u32, article));
+            }
+        }
+        Ok(shared.into_iter().collect())
+    }
+
+    /// How many (article, sentence) pairs other articles carry, over the
+    /// whole store.
+    pub(crate) fn reused_sentences_total(&self) -> Result<u64> {
+        // Rows from before schema 14 (none once `compact` has run).
+        let old: HashSet<(i64, usize)> = self
+            .conn
+            .prepare("SELECT DISTINCT article_id, sentence FROM sentence_reuse")?
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut total = old.len() as u64;
+        // The packed rows of one article are together, in key order.
+        let mut stmt = self.conn.prepare(
+            "SELECT article_id, other_id, matches FROM reuse_packed ORDER BY article_id, other_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<i64> = None;
+        let mut sentences: BTreeSet<usize> = BTreeSet::new();
+        while let Some(r) = rows.next()? {
+            let (article, other): (i64, i64) = (r.get(0)?, r.get(1)?);
+            if current != Some(article) {
+                total += sentences.len() as u64;
+                sentences.clear();
+                current = Some(article);
+            }
+            for e in packed_entries(article, other, blob_at(r, 2)?)? {
+                if !old.contains(&(article, e.sentence)) {
+                    sentences.insert(e.sentence);
+                }
+            }
+        }
+        Ok(total + sentences.len() as u64)
     }
 
     /// Near-duplicates of an article, most similar first.
@@ -353,13 +493,22 @@ impl Reader {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Reused sentences, each pair once, in article and sentence order; at
-    /// most `limit`.
+    /// Reused sentences, each pair once, in article, sentence, other
+    /// article and other sentence order; at most `limit`.
     pub fn reuse_rows(&self, limit: usize) -> Result<Vec<ReuseRow>> {
+        type Key = (i64, usize, i64, usize);
+        let key = |r: &ReuseRow| -> Key {
+            let m = &r.found;
+            (r.article, m.sentence, m.other_article, m.other_sentence)
+        };
+        // The first `limit` of each kind of row: the first `limit` of all
+        // are among them.
+        let mut all: BTreeMap<Key, ReuseRow> = BTreeMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT r.article_id, r.sentence, r.other_id, r.other_sentence, r.score, r.verbatim, a.date, b.date
              FROM sentence_reuse r JOIN articles a ON a.id = r.article_id JOIN articles b ON b.id = r.other_id
-             WHERE r.article_id < r.other_id ORDER BY r.article_id, r.sentence, r.other_id LIMIT ?1",
+             WHERE r.article_id < r.other_id
+             ORDER BY r.article_id, r.sentence, r.other_id, r.other_sentence LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit.min(i64::MAX as usize) as i64], |r| {
             Ok(ReuseRow {
@@ -375,7 +524,46 @@ impl Reader {
                 other_date: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        for row in rows {
+            let row = row?;
+            all.insert(key(&row), row);
+        }
+        // Packed rows in key order: an article's pairs are all read before
+        // stopping, since their order is by sentence across other articles.
+        let mut stmt = self.conn.prepare(
+            "SELECT r.article_id, r.other_id, r.matches, a.date, b.date
+             FROM reuse_packed r JOIN articles a ON a.id = r.article_id JOIN articles b ON b.id = r.other_id
+             WHERE r.article_id < r.other_id ORDER BY r.article_id, r.other_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let (mut packed, mut current) = (0usize, None);
+        while let Some(r) = rows.next()? {
+            let (article, other): (i64, i64) = (r.get(0)?, r.get(1)?);
+            if current != Some(article) {
+                if packed >= limit {
+                    break;
+                }
+                current = Some(article);
+            }
+            let (date, other_date): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
+            for e in packed_entries(article, other, blob_at(r, 2)?)? {
+                let row = ReuseRow {
+                    article,
+                    found: SentenceMatch {
+                        sentence: e.sentence,
+                        other_article: other,
+                        other_sentence: e.other_sentence,
+                        score: e.score,
+                        verbatim: e.verbatim,
+                    },
+                    date: date.clone(),
+                    other_date: other_date.clone(),
+                };
+                all.insert(key(&row), row);
+                packed += 1;
+            }
+        }
+        Ok(all.into_values().take(limit).collect())
     }
 
     /// Stored spin and stitch verdicts of an article (`None`: not judged).
@@ -477,23 +665,33 @@ impl Reader {
     /// The text hash and shingle set of each of `ids` that has a
     /// fingerprint, in id order, for exact verification.
     pub fn near_duplicate_candidates(&self, ids: &[i64]) -> Result<Vec<NearCandidate>> {
+        // The text is read only for the rows that need it.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT article_id, text_hash, shingles FROM copy_fingerprints
-             WHERE article_id IN rarray(?1) ORDER BY article_id",
+            "SELECT f.article_id, f.text_hash, f.encoding, f.shingles,
+                    CASE WHEN f.encoding = 1 THEN a.text END
+             FROM copy_fingerprints f JOIN articles a ON a.id = f.article_id
+             WHERE f.article_id IN rarray(?1) ORDER BY f.article_id",
         )?;
-        let rows = stmt.query_map(params![ids_array(ids.iter().copied())], |r| {
-            let blob: Vec<u8> = r.get(2)?;
-            let shingles = blob
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            Ok(NearCandidate {
-                id: r.get(0)?,
+        let mut rows = stmt.query(params![ids_array(ids.iter().copied())])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let shingles = match r.get::<_, i64>(2)? {
+                SHINGLES_WRITTEN => written_shingles(blob_at(r, 3)?),
+                SHINGLES_FROM_TEXT => shingle_set(text_at(r, 4)?),
+                other => {
+                    return Err(Error::Corrupt(format!(
+                        "fingerprint of article {id}: unknown encoding {other}"
+                    )));
+                }
+            };
+            out.push(NearCandidate {
+                id,
                 text_hash: r.get::<_, i64>(1)? as u64,
                 shingles,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            });
+        }
+        Ok(out)
     }
 
     /// Every article with a fingerprint, with its text hash, in id order.
@@ -517,12 +715,129 @@ impl Batch<'_> {
             .execute([id])?;
         tx.prepare_cached("DELETE FROM sentence_reuse WHERE article_id = ?1 OR other_id = ?1")?
             .execute([id])?;
-        let blob: Vec<u8> = fp.shingles.iter().flat_map(|s| s.to_le_bytes()).collect();
+        tx.prepare_cached("DELETE FROM reuse_packed WHERE article_id = ?1 OR other_id = ?1")?
+            .execute([id])?;
+        // The shingles are the stored text's (the article is stored before
+        // its fingerprint, from the same analysed text): they are read from
+        // it, not written out again.
+        #[cfg(debug_assertions)]
+        {
+            let text: String =
+                tx.query_row("SELECT text FROM articles WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            debug_assert_eq!(shingle_set(&text), fp.shingles, "article {id}");
+        }
         tx.prepare_cached(
-            "INSERT INTO copy_fingerprints (article_id, text_hash, shingles) VALUES (?1, ?2, ?3)",
+            "INSERT INTO copy_fingerprints (article_id, text_hash, shingles, encoding)
+             VALUES (?1, ?2, x'', ?3)",
         )?
-        .execute(params![id, fp.text_hash as i64, blob])?;
+        .execute(params![id, fp.text_hash as i64, SHINGLES_FROM_TEXT])?;
         Ok(())
+    }
+
+    /// Reads from the text every fingerprint whose shingles were written
+    /// out (`compact` does, for a store written before schema 14), where
+    /// the text gives the same set (it always did; a row that does not
+    /// agree keeps its blob). Returns how many articles' were.
+    pub(crate) fn recode_fingerprints(&self) -> Result<u64> {
+        let mut same = Vec::new();
+        {
+            let mut stmt = self.tx.prepare(
+                "SELECT f.article_id, f.shingles, a.text
+                 FROM copy_fingerprints f JOIN articles a ON a.id = f.article_id
+                 WHERE f.encoding = 0",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let written = written_shingles(blob_at(r, 1)?);
+                if written == shingle_set(text_at(r, 2)?) {
+                    same.push(r.get::<_, i64>(0)?);
+                }
+            }
+        }
+        let mut update = self.tx.prepare_cached(
+            "UPDATE copy_fingerprints SET shingles = x'', encoding = ?2 WHERE article_id = ?1",
+        )?;
+        for id in &same {
+            update.execute(params![id, SHINGLES_FROM_TEXT])?;
+        }
+        Ok(same.len() as u64)
+    }
+
+    /// Moves the reused sentences stored a row a sentence pair (before
+    /// schema 14) into packed rows (`compact` does). Returns how many
+    /// articles' were.
+    pub(crate) fn pack_reuse_rows(&self) -> Result<u64> {
+        let mut groups: BTreeMap<(i64, i64), Vec<Entry>> = BTreeMap::new();
+        {
+            let mut stmt = self.tx.prepare(
+                "SELECT article_id, other_id, sentence, other_sentence, score, verbatim
+                 FROM sentence_reuse",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let e = Entry {
+                    sentence: r.get::<_, i64>(2)? as usize,
+                    other_sentence: r.get::<_, i64>(3)? as usize,
+                    score: r.get(4)?,
+                    verbatim: r.get(5)?,
+                };
+                let entries = groups.entry((r.get(0)?, r.get(1)?)).or_default();
+                reuse_codec::upsert(entries, e);
+            }
+        }
+        let articles: BTreeSet<i64> = groups.keys().map(|&(a, _)| a).collect();
+        for ((article, other), old) in groups {
+            // A packed pair of the same sentences stands (it was written
+            // later).
+            let mut entries = self.packed_row(article, other)?;
+            for e in old {
+                if entries
+                    .binary_search_by_key(&(e.sentence, e.other_sentence), |x| {
+                        (x.sentence, x.other_sentence)
+                    })
+                    .is_err()
+                {
+                    reuse_codec::upsert(&mut entries, e);
+                }
+            }
+            self.write_packed_row(article, other, &entries)?;
+        }
+        self.tx.execute("DELETE FROM sentence_reuse", [])?;
+        Ok(articles.len() as u64)
+    }
+
+    fn packed_row(&self, article: i64, other: i64) -> Result<Vec<Entry>> {
+        let blob: Option<Vec<u8>> = self
+            .tx
+            .prepare_cached(
+                "SELECT matches FROM reuse_packed WHERE article_id = ?1 AND other_id = ?2",
+            )?
+            .query_row(params![article, other], |r| r.get(0))
+            .optional()?;
+        match blob {
+            Some(b) => packed_entries(article, other, &b),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn write_packed_row(&self, article: i64, other: i64, entries: &[Entry]) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                // An update in place leaves the index on `other_id` alone.
+                "INSERT INTO reuse_packed (article_id, other_id, matches) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (article_id, other_id) DO UPDATE SET matches = excluded.matches",
+            )?
+            .execute(params![article, other, reuse_codec::encode(entries)])?;
+        Ok(())
+    }
+
+    /// Adds a sentence pair to the packed row of `article` and `other`.
+    fn add_reuse(&self, article: i64, other: i64, e: Entry) -> Result<()> {
+        let mut entries = self.packed_row(article, other)?;
+        reuse_codec::upsert(&mut entries, e);
+        self.write_packed_row(article, other, &entries)
     }
 
     /// Deflates every verdict stored as JSON text (`compact` does, for a
@@ -559,27 +874,22 @@ impl Batch<'_> {
     /// Records that sentence `m.sentence` of `article` is carried by
     /// `m.other_article`, in both directions.
     pub fn save_reuse(&self, article: i64, m: &SentenceMatch) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO sentence_reuse (article_id, sentence, other_id, other_sentence, score, verbatim)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        stmt.execute(params![
-            article,
-            m.sentence as i64,
+        let e = Entry {
+            sentence: m.sentence,
+            other_sentence: m.other_sentence,
+            score: m.score,
+            verbatim: m.verbatim,
+        };
+        self.add_reuse(article, m.other_article, e)?;
+        self.add_reuse(
             m.other_article,
-            m.other_sentence as i64,
-            m.score,
-            m.verbatim
-        ])?;
-        stmt.execute(params![
-            m.other_article,
-            m.other_sentence as i64,
             article,
-            m.sentence as i64,
-            m.score,
-            m.verbatim
-        ])?;
-        Ok(())
+            Entry {
+                sentence: m.other_sentence,
+                other_sentence: m.sentence,
+                ..e
+            },
+        )
     }
 
     /// Adds one to the usage count of each key (an article's words, word
@@ -635,8 +945,259 @@ impl Batch<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::store::Store;
+
+    fn ingested(db: &Path, file: &str) -> Store {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../corpus/jsonl")
+            .join(file);
+        let corpus = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = corpus.lines().collect();
+        let mut store = Store::open(db).unwrap();
+        let r = crate::pipeline::tests::ingest_lines(&mut store, &lines);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        store
+    }
+
+    fn article_ids(store: &Reader) -> Vec<i64> {
+        store
+            .conn
+            .prepare("SELECT id FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Everything the copies stage's tables answer: every article's
+    /// candidates' shingles, reused sentences (as the pipeline, the
+    /// stories stage and the views read them), the store-wide reports as
+    /// `copies --json` and `article --json` write them, and the count
+    /// `stats` gives.
+    fn everything(store: &Reader) -> String {
+        let ids = article_ids(store);
+        let mut out = Vec::new();
+        for &id in &ids {
+            let c = &store.near_duplicate_candidates(&[id]).unwrap()[0];
+            out.push(format!("{id} {} {:?}", c.text_hash, c.shingles));
+            out.push(format!("{:?}", store.reuse_of(id).unwrap()));
+            out.push(format!("{}", store.reused_sentence_count(id).unwrap()));
+            out.push(format!("{:?}", store.copy_links(id, 0.5).unwrap()));
+            let copies = crate::view::article_copies(store, id, 0.5).unwrap();
+            out.push(serde_json::to_string(&copies).unwrap());
+        }
+        out.push(format!("{:?}", store.reuse_rows(usize::MAX).unwrap()));
+        out.push(format!("{:?}", store.reuse_rows(7).unwrap()));
+        let report = crate::view::copies_report(store, 0.5, usize::MAX).unwrap();
+        out.push(serde_json::to_string(&report).unwrap());
+        out.push(format!("{}", store.stats().unwrap().reused_sentences));
+        out.join("\n")
+    }
+
+    fn count(store: &Reader, sql: &str) -> i64 {
+        store.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// Bytes the rows of `tables` (with their indexes) take in their pages.
+    fn used_bytes(store: &Reader, tables: &[&str]) -> i64 {
+        let names = tables
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        count(
+            store,
+            &format!(
+                "SELECT coalesce(sum(d.pgsize - d.unused), 0) FROM dbstat d
+                 JOIN sqlite_schema m ON m.name = d.name WHERE m.tbl_name IN ({names})"
+            ),
+        )
+    }
+
+    /// Writes a store's fingerprints and reused sentences back as a program
+    /// of schema 13 wrote them (shingles written out, a row a sentence pair
+    /// each way), and drops what schema 14 added. Returns how many
+    /// `sentence_reuse` rows it wrote. The caller sets `user_version`.
+    pub(crate) fn back_to_schema_13(conn: &rusqlite::Connection) -> usize {
+        let texts: Vec<(i64, String)> = conn
+            .prepare(
+                "SELECT f.article_id, a.text FROM copy_fingerprints f
+                 JOIN articles a ON a.id = f.article_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for (id, text) in &texts {
+            let blob: Vec<u8> = shingle_set(text)
+                .iter()
+                .flat_map(|s| s.to_le_bytes())
+                .collect();
+            conn.execute(
+                "UPDATE copy_fingerprints SET shingles = ?2 WHERE article_id = ?1",
+                params![id, blob],
+            )
+            .unwrap();
+        }
+        let packed: Vec<(i64, i64, Vec<u8>)> = conn
+            .prepare("SELECT article_id, other_id, matches FROM reuse_packed")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut rows = 0;
+        for (a, b, blob) in &packed {
+            for e in reuse_codec::decode(blob).unwrap() {
+                rows += conn
+                    .execute(
+                        "INSERT INTO sentence_reuse (article_id, sentence, other_id, other_sentence, score, verbatim)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![a, e.sentence as i64, b, e.other_sentence as i64, e.score, e.verbatim],
+                    )
+                    .unwrap();
+            }
+        }
+        conn.execute_batch(
+            "DROP TABLE reuse_packed;
+             ALTER TABLE copy_fingerprints DROP COLUMN encoding;",
+        )
+        .unwrap();
+        rows
+    }
+
+    /// Fingerprints read from the stored text give every real article's
+    /// shingle set as the pipeline made it from the article as it came in.
+    #[test]
+    fn shingles_read_from_the_text_are_the_ones_made_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ingested(&dir.path().join("news.db"), "ecbplus.jsonl");
+        let ids = article_ids(&store);
+        assert!(ids.len() > 100);
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM copy_fingerprints WHERE encoding = 1 AND length(shingles) = 0"
+            ),
+            ids.len() as i64
+        );
+        let found = store.near_duplicate_candidates(&ids).unwrap();
+        assert_eq!(found.len(), ids.len());
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
+        let corpus = std::fs::read_to_string(path).unwrap();
+        let by_ref: HashMap<String, String> = corpus
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["id"].as_str().unwrap().to_string(),
+                    v["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for c in found {
+            // Made again from the input's own text, as the ingest made it.
+            let ref_id = store.brief(c.id).unwrap().ref_id.unwrap();
+            let made = crate::copies::fingerprint(&crate::text::analyze(&by_ref[&ref_id]));
+            assert_eq!(c.shingles, made.shingles, "article {ref_id}");
+            assert_eq!(c.text_hash, made.text_hash);
+            assert!(c.shingles.len() > 10);
+        }
+    }
+
+    /// A store written before schema 14 (shingles written out, a row a
+    /// reused sentence pair each way; written here by SQL from what the
+    /// corpus's ingest stored) reads the same after the upgrade; `compact`
+    /// rewrites its rows in the new encodings, and they still read the
+    /// same; the new rows are a fraction of the old ones' bytes.
+    #[test]
+    fn rows_of_an_older_store_read_the_same_and_compact_rewrites_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("news.db");
+        let store = ingested(&db, "ecbplus.jsonl");
+        let before = everything(&store);
+        let n = article_ids(&store).len() as i64;
+        let pairs = count(&store, "SELECT count(*) FROM reuse_packed");
+        assert!(pairs > 20, "{pairs}");
+        let reusing = count(
+            &store,
+            "SELECT count(DISTINCT article_id) FROM reuse_packed",
+        );
+        let packed_bytes = count(&store, "SELECT sum(length(matches)) FROM reuse_packed");
+        let new_bytes = used_bytes(&store, &["copy_fingerprints", "reuse_packed"]);
+        let packed: Vec<(i64, i64, Vec<u8>)> = store
+            .conn
+            .prepare("SELECT article_id, other_id, matches FROM reuse_packed")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        drop(store);
+
+        // Back to what a program of schema 13 wrote.
+        {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            let rows = back_to_schema_13(&conn);
+            assert!(rows as i64 > 2 * pairs, "{rows} rows, {pairs} pairs");
+            conn.execute_batch("PRAGMA user_version = 13;").unwrap();
+        }
+        let mut store = Store::open(&db).unwrap();
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM copy_fingerprints WHERE encoding = 0"
+            ),
+            n
+        );
+        assert_eq!(count(&store, "SELECT count(*) FROM reuse_packed"), 0);
+        let old_bytes = used_bytes(&store, &["copy_fingerprints", "sentence_reuse"]);
+        assert_eq!(everything(&store), before);
+
+        let report = store.compact().unwrap();
+        assert_eq!(report.fingerprints_recoded, n as u64);
+        assert_eq!(report.reuse_packed, reusing as u64);
+        assert_eq!(count(&store, "SELECT count(*) FROM sentence_reuse"), 0);
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM copy_fingerprints WHERE encoding = 1 AND length(shingles) = 0"
+            ),
+            n
+        );
+        assert_eq!(
+            count(&store, "SELECT sum(length(matches)) FROM reuse_packed"),
+            packed_bytes
+        );
+        assert_eq!(everything(&store), before);
+        // The bytes the two tables' rows take, against the old ones'.
+        assert!(
+            new_bytes * 10 < old_bytes,
+            "{new_bytes} bytes against {old_bytes} before"
+        );
+        let again = store.compact().unwrap();
+        assert_eq!((again.fingerprints_recoded, again.reuse_packed), (0, 0));
+
+        // A store with rows of both kinds (an older store that took new
+        // articles) reads each pair once, the later row standing.
+        let (a, b, blob) = &packed[0];
+        let e = reuse_codec::decode(blob).unwrap()[0];
+        store
+            .conn
+            .execute(
+                "INSERT INTO sentence_reuse (article_id, sentence, other_id, other_sentence, score, verbatim)
+                 VALUES (?1, ?2, ?3, ?4, 0.25, 0)",
+                params![a, e.sentence as i64, b, e.other_sentence as i64],
+            )
+            .unwrap();
+        assert_eq!(everything(&store), before);
+    }
 
     #[test]
     fn earliness_is_a_total_order_that_agrees_with_earlier_where_earlier_is_one() {

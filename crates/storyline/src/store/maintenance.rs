@@ -48,6 +48,12 @@ pub struct CompactReport {
     pub story_features_recoded: u64,
     /// Articles' copy verdicts stored as JSON text before, now deflated.
     pub verdicts_deflated: u64,
+    /// Articles' fingerprints whose shingles were written out before
+    /// schema 14, now read from their text.
+    pub fingerprints_recoded: u64,
+    /// Articles whose reused sentences were stored a row a sentence pair
+    /// before schema 14, now packed a row a pair of articles.
+    pub reuse_packed: u64,
 }
 
 /// What [`Store::prune_text`] did.
@@ -257,8 +263,8 @@ impl Reader {
 impl Store {
     /// Checkpoints the log, merges the copies index's runs into one
     /// (dropping deleted and pruned articles' postings), writes
-    /// attributions, story features and copy verdicts stored before their
-    /// compact encodings in them, optimises the
+    /// attributions, story features, copy verdicts, fingerprints and reused
+    /// sentences stored before their compact encodings in them, optimises the
     /// full-text index and rewrites the file without free pages.
     pub fn compact(&mut self) -> Result<CompactReport> {
         let bytes_before = self.size()?.bytes;
@@ -267,6 +273,8 @@ impl Store {
         let attributions_recoded = batch.recode_json_attributions()?;
         let story_features_recoded = batch.recode_story_features()?;
         let verdicts_deflated = batch.deflate_text_verdicts()?;
+        let fingerprints_recoded = batch.recode_fingerprints()?;
+        let reuse_packed = batch.pack_reuse_rows()?;
         batch.commit()?;
         let conn = &self.reader.conn;
         conn.execute_batch(
@@ -284,6 +292,8 @@ impl Store {
             attributions_recoded,
             story_features_recoded,
             verdicts_deflated,
+            fingerprints_recoded,
+            reuse_packed,
         })
     }
 

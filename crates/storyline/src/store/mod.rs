@@ -18,6 +18,7 @@ pub mod maintenance;
 mod migrations;
 pub mod quotes;
 mod quotes_codec;
+mod reuse_codec;
 pub mod sources;
 pub mod stories;
 pub mod summary;
@@ -822,9 +823,7 @@ impl Reader {
             last_date,
             schema_version: self.schema_version()?,
             near_duplicate_pairs: count("SELECT count(*) FROM near_duplicates")?,
-            reused_sentences: count(
-                "SELECT count(*) FROM (SELECT DISTINCT article_id, sentence FROM sentence_reuse)",
-            )?,
+            reused_sentences: self.reused_sentences_total()?,
             spun: count("SELECT count(*) FROM copy_verdicts WHERE spun")?,
             stitched: count("SELECT count(*) FROM copy_verdicts WHERE stitched")?,
         })

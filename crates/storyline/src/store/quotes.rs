@@ -350,6 +350,7 @@ mod tests {
                 )
                 .unwrap();
             }
+            crate::store::copies::tests::back_to_schema_13(&conn);
             conn.execute_batch(
                 "ALTER TABLE article_attributions DROP COLUMN encoding;
                  ALTER TABLE story_features DROP COLUMN encoding;

@@ -892,16 +892,7 @@ impl Reader {
         let copies = stmt
             .query_map(params![id, near], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT sentence, other FROM (
-                 SELECT sentence, other_id AS other FROM sentence_reuse WHERE article_id = ?1
-                 UNION ALL
-                 SELECT other_sentence, article_id FROM sentence_reuse WHERE other_id = ?1
-             ) ORDER BY 1, 2",
-        )?;
-        let shared = stmt
-            .query_map([id], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let shared = self.shared_sentences(id)?;
         Ok(CopyLinks {
             near_duplicates: copies,
             shared_sentences: shared,
