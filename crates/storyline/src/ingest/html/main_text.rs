@@ -722,7 +722,7 @@ impl Page {
     /// (`<h1>`) before the prose that repeats the page's `title` is metadata and left out;
     /// a paragraph that does is kept (a lead the title was made from).
     ///
-    /// The page's own description (`og:description`), where a block opens with it, names
+    /// The page's own description (`og:description`), where a block holds its opening, names
     /// the lead: the standfirst that templates put in a header or "hero" box beside the
     /// body, which is article text wherever it stands before the body's end.
     pub(super) fn main_text(&self, title: Option<&str>, description: Option<&str>) -> Vec<&str> {
