@@ -297,11 +297,19 @@ fn looks_like_url(s: &str) -> bool {
 static BY_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*by\s+").expect("valid regex"));
 
-/// Metadata of a page, and the article text its JSON-LD carries, if any.
-fn extract_metadata(doc: &Document, url: Option<&str>) -> (HtmlDocument, Option<String>) {
+/// Metadata of a page, the article text its JSON-LD carries, if any, and its description
+/// (the standfirst the page gives for itself in `og:description` or `description`).
+fn extract_metadata(
+    doc: &Document,
+    url: Option<&str>,
+) -> (HtmlDocument, Option<String>, Option<String>) {
     let meta = meta_map(doc);
     let ld = json_ld(doc);
     let ld_body = ld.body;
+    let description = meta_get(
+        &meta,
+        &["og:description", "description", "twitter:description"],
+    );
     let base = url.and_then(|u| url::Url::parse(u).ok());
 
     let title = meta_get(&meta, &["og:title", "twitter:title"])
@@ -385,7 +393,7 @@ fn extract_metadata(doc: &Document, url: Option<&str>) -> (HtmlDocument, Option<
         site_name,
         lang,
     };
-    (doc, ld_body)
+    (doc, ld_body, description)
 }
 
 // ---------------------------------------------------------------------------
@@ -678,10 +686,14 @@ pub fn extract_within(
     cancel: &Cancel,
 ) -> Result<HtmlDocument, ExtractError> {
     let doc = html_bounds::parse(html, limits, cancel)?;
-    let (mut out, ld_body) = extract_metadata(&doc, url);
+    let (mut out, ld_body, description) = extract_metadata(&doc, url);
     let page = main_text::Page::read(&doc, &|markup| parse_fragment(markup, limits, cancel).ok());
     cancel.check()?;
-    let mut text = lines::postfilter(&page.main_text(out.title.as_deref()).join("\n"));
+    let mut text = lines::postfilter(
+        &page
+            .main_text(out.title.as_deref(), description.as_deref())
+            .join("\n"),
+    );
     // Text from a fallback, where the headline cannot be told from a paragraph.
     let mut fallback = false;
     // Too little text in the markup: the article may be in the JSON-LD (pages that render

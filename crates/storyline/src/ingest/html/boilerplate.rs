@@ -495,6 +495,27 @@ pub(super) const FURNITURE_LINE_STARTS: &[&str] = &[
 /// Longest line (in characters) that `FURNITURE_LINE_STARTS` may remove.
 pub(super) const FURNITURE_LINE_MAX: usize = 120;
 
+/// Starts of `FURNITURE_LINE_STARTS` that no article sentence opens with: rights notices,
+/// newsletter and follow prompts, consent notices (a long line opening with "©" is left
+/// alone: the scrapinghub bodies keep the agencies' "© 2019 Associated Press. All Rights
+/// Reserved. This material may not be published…"). They are removed up to
+/// `PROMPT_LINE_MAX` characters, since such a prompt goes on with a sentence or two of
+/// pitch ("Lust auf mehr? Lass dir die besten Storys … liefern. Melde dich …").
+#[rustfmt::skip]
+pub(super) const PROMPT_LINE_STARTS: &[&str] = &[
+    "sign up for", "sign up to", "sign up now", "get our newsletter",
+    "download our app", "follow us on", "this article is the copyrighted property",
+    "reprinting content", "wir respektieren deine privatsphäre",
+    "wir respektieren ihre privatsphäre", "lust auf mehr", "mit unserem newsletter",
+    "newsletter abonnieren", "jetzt abonnieren", "alle rechte vorbehalten",
+    "tous droits réservés", "abonnez-vous", "todos los derechos reservados", "suscríbete",
+    "tutti i diritti riservati", "todos os direitos reservados", "alle rechten voorbehouden",
+    "wszelkie prawa zastrzeżone", "все права защищены",
+];
+
+/// Longest line (in characters) that `PROMPT_LINE_STARTS` may remove.
+pub(super) const PROMPT_LINE_MAX: usize = 400;
+
 /// Headings over links to other pages. Near the end of a text, such a heading and the
 /// short lines after it (teaser titles) are cut.
 #[rustfmt::skip]

@@ -9,7 +9,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::boilerplate::{
-    FURNITURE_LINE_MAX, FURNITURE_LINE_STARTS, FURNITURE_LINES, RELATED_HEADINGS,
+    FURNITURE_LINE_MAX, FURNITURE_LINE_STARTS, FURNITURE_LINES, PROMPT_LINE_MAX,
+    PROMPT_LINE_STARTS, RELATED_HEADINGS,
 };
 
 /// English lines with a shape rather than a phrase: slide counters, bylines, datelines.
@@ -29,6 +30,8 @@ static SHAPED_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LINE_STARTS: LazyLock<Regex> = LazyLock::new(|| phrase_regex(FURNITURE_LINE_STARTS));
+
+static PROMPT_STARTS: LazyLock<Regex> = LazyLock::new(|| phrase_regex(PROMPT_LINE_STARTS));
 
 static WHOLE_LINES: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| FURNITURE_LINES.iter().copied().collect());
@@ -98,6 +101,7 @@ fn is_furniture(line: &str) -> bool {
         return true;
     }
     chars <= FURNITURE_LINE_MAX && (LINE_STARTS.is_match(line) || SHAPED_LINE.is_match(line))
+        || chars <= PROMPT_LINE_MAX && PROMPT_STARTS.is_match(line)
 }
 
 fn word_count(s: &str) -> usize {
@@ -182,6 +186,11 @@ mod tests {
             "© 2024 Example News",
             "<img height=\"1\" width=\"1\" src=\"x\">",
             "By Maria Lopez and Sam Lee",
+            // Prompts go on past the length of a label.
+            "Lust auf mehr? Lass dir die besten Storys jede Woche in deinen Posteingang \
+             liefern. Melde dich jetzt für unseren Newsletter an und verpasse nichts mehr.",
+            "Sign up for our daily newsletter and get the most important stories of the day \
+             delivered to your inbox every morning, with analysis from our reporters.",
         ] {
             assert!(is_furniture(line), "{line}");
         }
@@ -190,6 +199,10 @@ mod tests {
             "Next year the council will vote on the budget again.",
             "Mehrere Menschen wurden verletzt.",
             "Photographers gathered outside the court.",
+            // A long line opening with an ordinary label word is a sentence.
+            "Source: the ministry said on Tuesday that the figures for the third quarter \
+             would be published next week, after a delay caused by the strike at the \
+             statistics office.",
         ] {
             assert!(!is_furniture(line), "{line}");
         }

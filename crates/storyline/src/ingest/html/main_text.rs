@@ -54,6 +54,10 @@ enum Kind {
     Break,
     /// `<noscript>`: raw markup, read only if it holds a page's text.
     NoScript,
+    /// `<script type="text/template">` (or `text/html`, `text/x-template`): markup that a
+    /// script renders, read only inside an element named as the article body (Blogger
+    /// ships its posts that way).
+    Template,
     /// Not read at all: scripts, styles, forms' controls, media, hidden elements.
     Skip,
 }
@@ -193,6 +197,38 @@ fn teasers(blocks: &[Block], quality: &[Quality]) -> Vec<Teaser> {
     out
 }
 
+/// Weighted length from which a paragraph or list item before the first or after the last
+/// stretch of prose is kept: a sentence written as a paragraph or a list ("Moderator: …",
+/// an ingredient, "More on the maker's site: …"), where labels, dates and bylines are
+/// shorter, in other elements, or taken out by the line filter.
+const EDGE_TEXT_WEIGHT: u32 = 20;
+
+/// Whether a short block outside the stretch of prose is text of its own rather than a
+/// label: a paragraph or list item of some length with few links.
+fn edge_text(b: &Block, kind: Kind) -> bool {
+    matches!(kind, Kind::Paragraph | Kind::Item)
+        && b.weight >= EDGE_TEXT_WEIGHT
+        && b.link_weight * 3 < b.weight
+}
+
+/// Characters of a page's description that a block must contain to be its lead.
+const LEAD_KEY_CHARS: usize = 50;
+
+/// Fewest characters of a description worth matching: shorter ones are slogans.
+const LEAD_MIN_CHARS: usize = 30;
+
+/// The opening of a page's description that its lead paragraph would contain: the first
+/// `LEAD_KEY_CHARS` characters, whitespace collapsed, without a trailing ellipsis (a
+/// description is often the lead cut short).
+fn lead_key(description: &str) -> Option<String> {
+    let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.trim_end_matches(['.', '…', ' ']);
+    if text.chars().count() < LEAD_MIN_CHARS {
+        return None;
+    }
+    Some(text.chars().take(LEAD_KEY_CHARS).collect())
+}
+
 /// A page read into elements and blocks.
 pub(super) struct Page {
     elements: Vec<Element>,
@@ -236,7 +272,18 @@ fn start_tag(node: &NodeRef) -> Option<StartTag> {
         };
         let tag: &str = &el.name.local;
         let mut kind = kind_of(tag);
-        if matches!(kind, Kind::Skip | Kind::NoScript) {
+        if tag == "script"
+            && el.attrs.iter().any(|a| {
+                &*a.name.local == "type"
+                    && matches!(
+                        a.value.trim().to_ascii_lowercase().as_str(),
+                        "text/template" | "text/html" | "text/x-template"
+                    )
+            })
+        {
+            kind = Kind::Template;
+        }
+        if matches!(kind, Kind::Skip | Kind::NoScript | Kind::Template) {
             return Some(StartTag {
                 kind,
                 mark: Mark::None,
@@ -306,6 +353,8 @@ struct Reader {
     /// All open elements: the innermost is the parent of the next one.
     parents: Vec<u32>,
     links: u32,
+    /// Open elements named as the article body.
+    in_content: u32,
 }
 
 impl Reader {
@@ -386,6 +435,22 @@ impl Reader {
                             }
                             continue;
                         }
+                        Kind::Template => {
+                            // Only where the page names the article body: elsewhere such
+                            // templates are widgets, dialogs and comment forms.
+                            if self.in_content > 0
+                                && let Some(parse) = fragment
+                            {
+                                let markup = node.text();
+                                // JSON "templates" hold a component's data, not markup.
+                                if markup.trim_start().starts_with('<')
+                                    && let Some(inner) = parse(&markup)
+                                {
+                                    self.walk(&inner.tree, inner.root().id, None);
+                                }
+                            }
+                            continue;
+                        }
                         Kind::Break => {
                             self.buf.push('\n');
                             continue;
@@ -411,6 +476,9 @@ impl Reader {
                         headline: tag.headline,
                     });
                     self.parents.push(index);
+                    if tag.content {
+                        self.in_content += 1;
+                    }
                     if !matches!(tag.kind, Kind::Inline | Kind::Link) {
                         self.open.push(index);
                     }
@@ -430,6 +498,9 @@ impl Reader {
                         }
                     }
                     self.parents.pop();
+                    if self.page.elements[element as usize].content {
+                        self.in_content = self.in_content.saturating_sub(1);
+                    }
                     let end = self.page.elements.len() as u32;
                     self.page.elements[element as usize].end = end;
                 }
@@ -452,6 +523,7 @@ impl Page {
             open: Vec::new(),
             parents: Vec::new(),
             links: 0,
+            in_content: 0,
         };
         let start = doc.body().unwrap_or_else(|| doc.root());
         r.walk(&doc.tree, start.id, Some(fragment));
@@ -649,7 +721,11 @@ impl Page {
     /// The main text: kept blocks in document order, one paragraph per line. A headline
     /// (`<h1>`) before the prose that repeats the page's `title` is metadata and left out;
     /// a paragraph that does is kept (a lead the title was made from).
-    pub(super) fn main_text(&self, title: Option<&str>) -> Vec<&str> {
+    ///
+    /// The page's own description (`og:description`), where a block holds its opening, names
+    /// the lead: the standfirst that templates put in a header or "hero" box beside the
+    /// body, which is article text wherever it stands before the body's end.
+    pub(super) fn main_text(&self, title: Option<&str>, description: Option<&str>) -> Vec<&str> {
         let n = self.elements.len();
         if n == 0 || self.blocks.is_empty() {
             return Vec::new();
@@ -743,7 +819,7 @@ impl Page {
         let best = self.prefer_named_body(best, &score);
         let (top, included) = self.widen(best as u32, &score, &value);
         let below = self.marks_below(top, &guarded);
-        let kept: Vec<usize> = (0..self.blocks.len())
+        let mut kept: Vec<usize> = (0..self.blocks.len())
             .filter(|&k| {
                 if !included[k] {
                     return false;
@@ -758,6 +834,29 @@ impl Page {
                 }
             })
             .collect();
+        // The lead: the first article-length block, outside furniture and lists (a list item
+        // repeating the description is a teaser linking here), that opens like the page's
+        // description. Only article-length: a one-line dek under the headline is the
+        // headline's, and left out as before.
+        let lead = description.and_then(lead_key).and_then(|key| {
+            self.blocks.iter().enumerate().position(|(k, b)| {
+                !matches!(mark[b.owner as usize], Mark::Strong | Mark::Comments)
+                    && self.elements[b.owner as usize].kind != Kind::Item
+                    && quality[k] == Quality::Good
+                    && b.text.replace('\n', " ").contains(&key)
+            })
+        });
+        if let Some(l) = lead
+            && !kept.contains(&l)
+            && kept
+                .iter()
+                .rev()
+                .find(|&&k| quality[k] == Quality::Good)
+                .is_some_and(|&last| l < last)
+        {
+            let at = kept.partition_point(|&k| k < l);
+            kept.insert(at, l);
+        }
         // Labels, dates, credits and the headings of link sections lie before the first
         // and after the last stretch of prose; headings and sentences before it stay.
         let prose = |k: usize| quality[k] == Quality::Good || sentence_like(&self.blocks[k]);
@@ -772,7 +871,9 @@ impl Page {
         for (pos, &k) in kept.iter().enumerate() {
             let b = &self.blocks[k];
             let kind = self.elements[b.owner as usize].kind;
-            if pos < first && kind != Kind::Heading || pos > last && kind != Kind::Item {
+            if (pos < first && kind != Kind::Heading || pos > last && kind != Kind::Item)
+                && !edge_text(b, kind)
+            {
                 continue;
             }
             if pos < first
@@ -802,12 +903,110 @@ mod tests {
         should be finished before the dry season of the following year begins in earnest.";
 
     fn main_text(html: &str) -> Vec<String> {
+        described(html, None)
+    }
+
+    fn described(html: &str, description: Option<&str>) -> Vec<String> {
         let doc = Document::from(html);
         Page::read(&doc, &|m| Some(Document::fragment(m)))
-            .main_text(None)
+            .main_text(None, description)
             .into_iter()
             .map(str::to_string)
             .collect()
+    }
+
+    const LEAD: &str = "Farmers and towns along the river will share the water of the new reservoir \
+        under a plan the regional council approved on Monday after months of argument.";
+
+    /// A row of navigation links, long enough to cut the page in two.
+    fn nav() -> String {
+        let link = "<li><a href=\"/section\">A section of the site with a long name</a></li>";
+        format!("<nav><ul>{}</ul></nav>", link.repeat(10))
+    }
+
+    #[test]
+    fn the_lead_in_a_header_box_is_kept_when_the_description_names_it() {
+        // A news template: the standfirst sits in a "hero" box with the headline, cut off
+        // from the body by a row of links, and the page's description repeats it (cut
+        // short).
+        let html = format!(
+            "<html><body><div class=\"hero\"><h1>Water plan approved</h1><p>{LEAD}</p></div>\
+             {}<div class=\"content\"><p>{BODY}</p><p>{MORE}</p></div></body></html>",
+            nav()
+        );
+        let description = format!("{}...", &LEAD[..120]);
+        assert_eq!(described(&html, None), vec![BODY, MORE]);
+        assert_eq!(described(&html, Some(&description)), vec![LEAD, BODY, MORE]);
+        // A lead after the body is not one: the description is not looked for there.
+        let html = format!(
+            "<html><body><div class=\"content\"><p>{BODY}</p><p>{MORE}</p></div>{}\
+             <div class=\"promo\"><p>{LEAD}</p></div></body></html>",
+            nav()
+        );
+        assert_eq!(described(&html, Some(LEAD)), vec![BODY, MORE]);
+        // A one-line dek under the headline is the headline's: the description does not
+        // bring it in (the scrapinghub bodies leave it out).
+        let dek = "Farmers and towns will share the water of the new reservoir.";
+        let html = format!(
+            "<html><body><header><h1>Water plan approved</h1><h2>{dek}</h2></header>{}\
+             <article><p>{BODY}</p><p>{MORE}</p></article></body></html>",
+            nav()
+        );
+        assert_eq!(described(&html, Some(dek)), described(&html, None));
+    }
+
+    #[test]
+    fn a_teaser_repeating_the_description_is_not_the_lead() {
+        // A list of teasers above the article links to this very page with its description.
+        let html = format!(
+            "<html><body><ul class=\"latest\"><li><a href=\"/this\">Water plan</a> {LEAD}</li>\
+             <li><a href=\"/b\">Another story about something else entirely</a></li></ul>{}\
+             <article><p>{BODY}</p><p>{MORE}</p></article></body></html>",
+            nav()
+        );
+        assert_eq!(described(&html, Some(LEAD)), vec![BODY, MORE]);
+    }
+
+    #[test]
+    fn a_template_script_is_read_only_inside_the_named_body() {
+        // Blogger ships each post as markup in <script type="text/template"> inside the
+        // element named as the body; a component's JSON data there, and templates
+        // elsewhere on the page (dialogs, widgets), are not text.
+        let html = format!(
+            "<html><body><div class=\"post\"><h2>Water plan approved</h2>\
+             <div class=\"post-body\" itemprop=\"articleBody\">\
+             <script type=\"text/template\"><p>{BODY}</p><p>{MORE}</p></script>\
+             <script type=\"text/html\">{{\"type\":\"Image\",\"caption\":\"<p>{LEAD}</p>\"}}</script>\
+             </div></div><div class=\"popup\"><script type=\"text/template\">\
+             <p>{LEAD} Subscribe to read more.</p></script></div></body></html>"
+        );
+        assert_eq!(main_text(&html), vec!["Water plan approved", BODY, MORE]);
+    }
+
+    #[test]
+    fn short_paragraphs_and_items_around_the_prose_stay_and_labels_go() {
+        // Before the first paragraph: a recipe's ingredients (list items) and a short
+        // paragraph; after the last: a pointer to the maker's site and a closing line. A
+        // date in a <div>, a tag list of links and a one-word label are left out.
+        let html = format!(
+            "<html><body><article><div>12.03.2021</div><p>Serves four people as a main course:</p><ul>\
+             <li>1 large or 1200 g whole chicken</li><li>1 tablespoon ground cinnamon</li></ul>\
+             <p>{BODY}</p><p>{MORE}</p>\
+             <p>More details on the maker's site: <a href=\"https://x.example\">x.example</a></p>\
+             <p>Tags: <a href=\"/t/a\">water</a> <a href=\"/t/b\">council</a> \
+             <a href=\"/t/c\">farming</a></p><p>Enjoy</p></article></body></html>"
+        );
+        assert_eq!(
+            main_text(&html),
+            vec![
+                "Serves four people as a main course:",
+                "1 large or 1200 g whole chicken",
+                "1 tablespoon ground cinnamon",
+                BODY,
+                MORE,
+                "More details on the maker's site: x.example",
+            ]
+        );
     }
 
     #[test]
