@@ -197,11 +197,11 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 fn word(text: &str, start: usize, end: usize) -> Word {
-    Word {
-        start,
-        end,
-        lower: text[start..end].to_lowercase().replace('\u{2019}', "'"),
+    let mut lower = text[start..end].to_lowercase();
+    if lower.contains('\u{2019}') {
+        lower = lower.replace('\u{2019}', "'");
     }
+    Word { start, end, lower }
 }
 
 /// The keys an article adds one to in the store's usage counts: its
@@ -289,28 +289,37 @@ fn context(x: Option<&Word>) -> Option<&str> {
 fn occurrences(w: &[Word]) -> Vec<Occurrence<'_>> {
     let th = &*THESAURUS;
     let mut out = Vec::new();
+    // The longest phrase at a word, written once: each shorter one is a
+    // prefix of it (this runs for every word of every judged article).
+    let mut longest = String::new();
+    let mut ends = [0usize; MAX_PHRASE_WORDS];
     let mut i = 0;
     while i < w.len() {
-        let found = (1..=MAX_PHRASE_WORDS.min(w.len() - i)).rev().find_map(|n| {
-            let phrase = w[i..i + n]
-                .iter()
-                .map(|x| x.lower.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+        let most = MAX_PHRASE_WORDS.min(w.len() - i);
+        longest.clear();
+        for (k, word) in w[i..i + most].iter().enumerate() {
+            if k > 0 {
+                longest.push(' ');
+            }
+            longest.push_str(&word.lower);
+            ends[k] = longest.len();
+        }
+        let found = (1..=most).rev().find(|&n| {
+            let phrase = &longest[..ends[n - 1]];
             let content = n > 1
-                || (!is_stop_word(&phrase)
+                || (!is_stop_word(phrase)
                     && phrase.len() >= 3
                     && phrase.chars().all(char::is_alphabetic));
-            (content && th.ids.contains_key(&phrase)).then_some((n, phrase))
+            content && th.ids.contains_key(phrase)
         });
-        let Some((n, phrase)) = found else {
+        let Some(n) = found else {
             i += 1;
             continue;
         };
         out.push(Occurrence {
             first: i,
             len: n,
-            phrase,
+            phrase: longest[..ends[n - 1]].to_string(),
             before: context(i.checked_sub(1).and_then(|b| w.get(b))),
             after: context(w.get(i + n)),
         });
