@@ -105,8 +105,8 @@ fn the_watchers_work_stays_on_a_few_threads_and_its_caches_do_not_multiply() {
         let watcher = Watcher::new(store.clone(), config).unwrap();
         for round in 0..ROUNDS {
             // Two new real articles a round, the feed keeping its last 10.
-            for i in round * PER_ROUND..(round + 1) * PER_ROUND {
-                let (name, html) = &pages[i];
+            let first = round * PER_ROUND;
+            for (i, (name, html)) in pages.iter().enumerate().skip(first).take(PER_ROUND) {
                 let path = format!("/news/{i}-{}.html", name.replace(['.', '_'], "-"));
                 host.set(&path, Resource::html(html.clone()));
                 entries.push(Entry {
