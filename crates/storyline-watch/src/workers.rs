@@ -7,8 +7,7 @@
 //! stages use grow with that: each `regex` keeps a matching cache (its lazy
 //! DFA, up to 2 MiB a direction) for its first thread and a stack of them
 //! for the others, spread over 8 slots by thread id, so fresh thread ids
-//! keep adding caches to slots that had none (up to 17 a regex at 2 cores)
-//! and each fills slowly. heaptrack over an hour's soak found the page
+//! keep adding caches to slots that had none, and each fills slowly. heaptrack over the soak harness found the page
 //! furniture regexes' caches alone growing 1.3 MB every 10 minutes (12 MB
 //! live at minute 6). On a few threads that live as long as the watcher,
 //! there are at most as many caches as threads, and they fill early.
