@@ -42,6 +42,7 @@ mod hosts;
 pub mod listing;
 pub mod opml;
 mod watch;
+mod workers;
 
 use std::time::Duration;
 

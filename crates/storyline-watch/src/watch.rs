@@ -33,6 +33,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::listing::{self, Listing};
+use crate::workers::Workers;
 use crate::{Body, Config, FetchError, Fetched, Fetcher, Validators, stamp};
 
 /// The store, shared with whoever else writes to it (the server).
@@ -219,6 +220,10 @@ struct Inner {
     config: Config,
     /// Pages prepared at once (extraction and the text stage are CPU work).
     preparing: Semaphore,
+    /// The threads that do the blocking work (see [`Workers`]): one per
+    /// page prepared at once, and one more so that the store's calls need
+    /// not wait behind them for a thread.
+    workers: Arc<Workers>,
     passes: std::sync::atomic::AtomicU64,
 }
 
@@ -268,12 +273,16 @@ impl Watcher {
         let fetcher = Fetcher::new(config.clone())
             .map_err(|e| storyline::Error::invalid(format!("cannot build the HTTP client: {e}")))?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = Workers::new(cores + 1, "storyline-watch").map_err(|e| {
+            storyline::Error::invalid(format!("cannot start the watcher's threads: {e}"))
+        })?;
         Ok(Watcher {
             inner: Arc::new(Inner {
                 store,
                 fetcher,
                 config,
                 preparing: Semaphore::new(cores),
+                workers: Arc::new(workers),
                 passes: Default::default(),
             }),
         })
@@ -356,7 +365,7 @@ impl Watcher {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        with_store(&self.inner.store, f).await
+        with_store(&self.inner.workers, &self.inner.store, f).await
     }
 
     /// One pass: the due sources (and, with `resume`, every source with
@@ -395,7 +404,11 @@ impl Watcher {
         }
         let deadline = budget.map(|b| started + b);
         let (tx, rx) = mpsc::channel::<Job>(WRITE_BATCH * 4);
-        let writer = tokio::spawn(write_jobs(self.inner.store.clone(), rx));
+        let writer = tokio::spawn(write_jobs(
+            self.inner.workers.clone(),
+            self.inner.store.clone(),
+            rx,
+        ));
         let slots = Arc::new(Semaphore::new(self.inner.config.concurrency.max(1)));
         let mut tasks = JoinSet::new();
         for (source, poll) in work {
@@ -664,13 +677,14 @@ impl Watcher {
     > {
         let limit = self.inner.config.max_page_size;
         let validators = (body.etag.clone(), body.last_modified.clone());
-        let listing = parse_blocking(body, limit).await?;
+        let listing = parse_blocking(&self.inner.workers, body, limit).await?;
         let kind = listing.kind();
         let items = match listing {
             Listing::Feed(items) | Listing::Sitemap(items) | Listing::FrontPage(items) => items,
             Listing::SitemapIndex(children) => {
                 let id = source.id;
-                let known = with_store(&self.inner.store, move |s| s.source_documents(id))
+                let known = self
+                    .with_store(move |s| s.source_documents(id))
                     .await
                     .map_err(|e| e.to_string())?;
                 let (items, docs) = self.read_children(children, known).await;
@@ -717,7 +731,7 @@ impl Watcher {
                 }),
                 Ok(Fetched::Body(body)) => {
                     let (etag, last_modified) = (body.etag.clone(), body.last_modified.clone());
-                    match parse_blocking(body, limit).await {
+                    match parse_blocking(&self.inner.workers, body, limit).await {
                         Ok(Listing::Sitemap(more)) => {
                             items.extend(more);
                             docs.push(SourceDocument {
@@ -812,9 +826,11 @@ impl Watcher {
             record: None,
         };
         let _slot = self.inner.preparing.acquire().await;
-        let prepared =
-            tokio::task::spawn_blocking(move || pipeline::new_article(raw, Format::Feed, origin))
-                .await;
+        let prepared = self
+            .inner
+            .workers
+            .run(move || pipeline::new_article(raw, Format::Feed, origin))
+            .await;
         match prepared {
             Ok(Ok(article)) => Planned::Store {
                 fallback: page_error.is_some(),
@@ -850,37 +866,39 @@ impl Watcher {
         }
         let source_url = source.url.clone();
         let _slot = self.inner.preparing.acquire().await;
-        tokio::task::spawn_blocking(move || {
-            let page_url = body.url.to_string();
-            let charset = body.charset();
-            let fetched_at = stamp(Utc::now());
-            let mut raw = ingest::read_page(
-                &body.bytes,
-                charset.as_deref(),
-                Some(page_url.clone()),
-                Some(fetched_at),
-                &ingest::HtmlLimits::default(),
-                &storyline::Cancel::new(),
-            )
-            .map_err(|e| {
-                PageError::NotArticle(format!("no article in the page: {}", e.message()))
-            })?;
-            if let Some(l) = listed {
-                merge_listing(&mut raw, l);
-            }
-            raw.metadata
-                .insert("watched_from".into(), source_url.into());
-            let origin = Location {
-                source: Some(page_url),
-                line: None,
-                record: None,
-            };
-            pipeline::new_article(raw, Format::Html, origin).map_err(|e| {
-                PageError::NotArticle(format!("no article in the page: {}", e.message()))
+        self.inner
+            .workers
+            .run(move || {
+                let page_url = body.url.to_string();
+                let charset = body.charset();
+                let fetched_at = stamp(Utc::now());
+                let mut raw = ingest::read_page(
+                    &body.bytes,
+                    charset.as_deref(),
+                    Some(page_url.clone()),
+                    Some(fetched_at),
+                    &ingest::HtmlLimits::default(),
+                    &storyline::Cancel::new(),
+                )
+                .map_err(|e| {
+                    PageError::NotArticle(format!("no article in the page: {}", e.message()))
+                })?;
+                if let Some(l) = listed {
+                    merge_listing(&mut raw, l);
+                }
+                raw.metadata
+                    .insert("watched_from".into(), source_url.into());
+                let origin = Location {
+                    source: Some(page_url),
+                    line: None,
+                    record: None,
+                };
+                pipeline::new_article(raw, Format::Html, origin).map_err(|e| {
+                    PageError::NotArticle(format!("no article in the page: {}", e.message()))
+                })
             })
-        })
-        .await
-        .map_err(|e| PageError::Other(format!("preparing the page failed: {e}")))?
+            .await
+            .map_err(|e| PageError::Other(format!("preparing the page failed: {e}")))?
     }
 }
 
@@ -988,18 +1006,25 @@ fn wait_of(e: &FetchError) -> Option<Duration> {
     }
 }
 
-async fn parse_blocking(body: Body, limit: u64) -> std::result::Result<Listing, String> {
-    tokio::task::spawn_blocking(move || listing::parse(&body, limit).map_err(|e| e.to_string()))
+async fn parse_blocking(
+    workers: &Workers,
+    body: Body,
+    limit: u64,
+) -> std::result::Result<Listing, String> {
+    workers
+        .run(move || listing::parse(&body, limit).map_err(|e| e.to_string()))
         .await
         .map_err(|e| format!("reading the listing failed: {e}"))?
 }
 
 pub(crate) async fn with_store<T: Send + 'static>(
+    workers: &Workers,
     store: &SharedStore,
     f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     let mut guard = store.clone().lock_owned().await;
-    tokio::task::spawn_blocking(move || f(&mut guard))
+    workers
+        .run(move || f(&mut guard))
         .await
         .map_err(|e| storyline::Error::invalid(format!("a store call failed: {e}")))?
 }
@@ -1007,7 +1032,11 @@ pub(crate) async fn with_store<T: Send + 'static>(
 /// The one writer of a pass: takes the items as they are ready and stores
 /// them in batches, each item's ledger entry in the transaction that
 /// stores its article.
-async fn write_jobs(store: SharedStore, mut rx: mpsc::Receiver<Job>) -> Result<()> {
+async fn write_jobs(
+    workers: Arc<Workers>,
+    store: SharedStore,
+    mut rx: mpsc::Receiver<Job>,
+) -> Result<()> {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < WRITE_BATCH {
@@ -1017,11 +1046,12 @@ async fn write_jobs(store: SharedStore, mut rx: mpsc::Receiver<Job>) -> Result<(
             }
         }
         let mut guard = store.clone().lock_owned().await;
-        let done = tokio::task::spawn_blocking(move || {
-            let results = write_guarded(&mut guard, &mut jobs);
-            (jobs, results)
-        })
-        .await;
+        let done = workers
+            .run(move || {
+                let results = write_guarded(&mut guard, &mut jobs);
+                (jobs, results)
+            })
+            .await;
         let (jobs, results) = match done {
             Ok(r) => r,
             Err(e) => {
@@ -1096,7 +1126,7 @@ fn write_guarded(store: &mut Store, jobs: &mut [Job]) -> Vec<WriteResult> {
 }
 
 /// What a panic said.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
     panic
         .downcast_ref::<&str>()
         .copied()
