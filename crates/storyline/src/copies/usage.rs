@@ -197,10 +197,19 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 fn word(text: &str, start: usize, end: usize) -> Word {
-    let mut lower = text[start..end].to_lowercase();
-    if lower.contains('\u{2019}') {
-        lower = lower.replace('\u{2019}', "'");
-    }
+    let raw = &text[start..end];
+    // Most words are ASCII: lower-cased byte by byte, with no curly
+    // apostrophe to look for.
+    let lower = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        let lower = raw.to_lowercase();
+        if lower.contains('\u{2019}') {
+            lower.replace('\u{2019}', "'")
+        } else {
+            lower
+        }
+    };
     Word { start, end, lower }
 }
 
@@ -218,6 +227,7 @@ pub fn counted_keys(text: &AnalyzedText) -> Vec<u64> {
     let content: Vec<bool> = w.iter().map(|x| !is_stop_word(&x.lower)).collect();
     let mut keys: FxHashSet<u64> = FxHashSet::default();
     keys.insert(documents_key());
+    let (thesaurus, long_names) = (&*THESAURUS, &*LONG_NAMES);
     let mut phrase = String::new();
     for i in 0..w.len() {
         if content[i] {
@@ -230,9 +240,9 @@ pub fn counted_keys(text: &AnalyzedText) -> Vec<u64> {
             phrase.push_str(&next.lower);
             let k = key(&phrase);
             let counted = if n == 0 {
-                (content[i] && content[i + 1]) || THESAURUS.ids.contains_key(&phrase)
+                (content[i] && content[i + 1]) || thesaurus.ids.contains_key(&phrase)
             } else {
-                LONG_NAMES.contains(&k)
+                long_names.contains(&k)
             };
             if counted {
                 keys.insert(k);
