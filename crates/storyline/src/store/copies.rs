@@ -1005,7 +1005,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn ingested(db: &Path, file: &str) -> Store {
+    /// A store at `db` holding one of the bundled corpus's JSONL files.
+    pub(crate) fn ingested(db: &Path, file: &str) -> Store {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../corpus/jsonl")
             .join(file);
@@ -1017,7 +1018,8 @@ pub(crate) mod tests {
         store
     }
 
-    fn article_ids(store: &Reader) -> Vec<i64> {
+    /// Every stored article's id, in order.
+    pub(crate) fn article_ids(store: &Reader) -> Vec<i64> {
         store
             .conn
             .prepare("SELECT id FROM articles ORDER BY id")

@@ -180,13 +180,7 @@ mod tests {
     use crate::store::Store;
 
     fn ingested_corpus(db: &Path) -> Store {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
-        let corpus = std::fs::read_to_string(path).unwrap();
-        let lines: Vec<&str> = corpus.lines().collect();
-        let mut store = Store::open(db).unwrap();
-        let r = crate::pipeline::tests::ingest_lines(&mut store, &lines);
-        assert!(r.errors.is_empty(), "{:?}", r.errors);
-        store
+        crate::store::copies::tests::ingested(db, "ecbplus.jsonl")
     }
 
     /// What the two compact encodings hold, as the program reads it: every
@@ -200,14 +194,7 @@ mod tests {
     );
 
     fn everything(store: &Reader) -> Everything {
-        let ids: Vec<i64> = store
-            .conn
-            .prepare("SELECT id FROM articles ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let ids = crate::store::copies::tests::article_ids(store);
         let articles = ids
             .iter()
             .map(|&id| (id, store.attributions(id).unwrap().unwrap()))

@@ -460,6 +460,21 @@ mod tests {
     use super::*;
     use crate::text::analyze;
 
+    /// The texts as articles 1, 2, ... of one date.
+    fn inputs<'a>(texts: &'a [AnalyzedText], date: &'a str) -> Vec<SummaryInput<'a>> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SummaryInput {
+                id: i as i64 + 1,
+                ref_id: None,
+                source: None,
+                date: Some(date),
+                text: t,
+            })
+            .collect()
+    }
+
     #[test]
     fn a_fact_told_by_several_articles_is_chosen_once_and_cites_them_all() {
         let texts = [
@@ -473,18 +488,7 @@ mod tests {
                 "The Senate passed the budget bill on Tuesday by a vote of 60 to 40. The House is expected to take up the budget bill next week.",
             ),
         ];
-        let inputs: Vec<SummaryInput<'_>> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| SummaryInput {
-                id: i as i64 + 10,
-                ref_id: None,
-                source: Some("wire"),
-                date: Some("2020-01-01"),
-                text: t,
-            })
-            .collect();
-        let summary = summarize(&inputs, 30);
+        let summary = summarize(&inputs(&texts, "2020-01-01"), 30);
         assert!(summary[0].text.starts_with("The Senate"), "{summary:?}");
         assert!(!summary[0].text.contains("WASHINGTON"));
         let cited: Vec<i64> = summary[0].citations.iter().map(|c| c.article).collect();
@@ -524,18 +528,7 @@ mod tests {
         ]
         .map(|t| analyze(&t));
         assert!(texts.iter().all(|t| t.lang.code() == "en"));
-        let inputs: Vec<SummaryInput<'_>> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| SummaryInput {
-                id: i as i64 + 1,
-                ref_id: None,
-                source: None,
-                date: Some("2020-10-26"),
-                text: t,
-            })
-            .collect();
-        let summary = summarize(&inputs, 60);
+        let summary = summarize(&inputs(&texts, "2020-10-26"), 60);
         assert!(!summary.is_empty());
         assert!(
             summary.iter().all(|s| !s.text.contains("Aktie")),

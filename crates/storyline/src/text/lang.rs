@@ -140,16 +140,22 @@ impl Lang {
                 None => votes.push((lang, letters)),
             }
         }
-        match votes.iter().max_by_key(|v| v.1) {
-            Some(&(lang, letters))
-                if votes.len() == 1 || letters as f64 >= MAJORITY * judged as f64 =>
-            {
-                lang
-            }
-            Some(_) => Lang::UND,
-            // Nothing long enough: the text as a whole.
-            None => detect(sample).unwrap_or(Lang::UND),
+        verdict(&votes, judged, sample)
+    }
+}
+
+/// The language the paragraphs' votes (letters per language, `judged`
+/// letters in all) elect: one holding the majority, `und` when none does,
+/// and the whole text's when no paragraph was long enough to vote.
+fn verdict(votes: &[(Lang, usize)], judged: usize, text: &str) -> Lang {
+    match votes.iter().max_by_key(|v| v.1) {
+        Some(&(lang, letters))
+            if votes.len() == 1 || letters as f64 >= MAJORITY * judged as f64 =>
+        {
+            lang
         }
+        Some(_) => Lang::UND,
+        None => detect(text).unwrap_or(Lang::UND),
     }
 }
 
@@ -440,15 +446,7 @@ mod tests {
                 }
             }
         }
-        match votes.iter().max_by_key(|v| v.1) {
-            Some(&(lang, letters))
-                if votes.len() == 1 || letters as f64 >= MAJORITY * judged as f64 =>
-            {
-                lang
-            }
-            Some(_) => Lang::UND,
-            None => detect(text).unwrap_or(Lang::UND),
-        }
+        verdict(&votes, judged, text)
     }
 
     /// Stopping once the majority is certain gives the verdict reading every
