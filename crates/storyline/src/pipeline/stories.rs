@@ -88,7 +88,7 @@ pub fn update(batch: &Batch<'_>, arrivals: &[(i64, &StoryFeatures, bool)]) -> Re
     let mut rebuild = Vec::new();
     let mut touched = Vec::new();
     for &(id, features, updated) in arrivals {
-        batch.save_story_features(id, features)?;
+        batch.save_text_story_features(id, features)?;
         if updated && let Some(story) = batch.story_of(id)? {
             rebuild.push(story);
             continue;
@@ -119,14 +119,8 @@ fn stored_features(batch: &Batch<'_>, id: i64) -> Result<Option<StoryFeatures>> 
     let Some(source) = batch.story_source(id)? else {
         return Ok(None);
     };
-    let analyzed = source.text.analyzed();
-    let f = StoryFeatures::extract(
-        source.title.as_deref(),
-        source.title_from_text,
-        &analyzed,
-        source.text.date.as_deref(),
-    );
-    batch.save_story_features(id, &f)?;
+    let f = source.features();
+    batch.save_text_story_features(id, &f)?;
     Ok(Some(f))
 }
 

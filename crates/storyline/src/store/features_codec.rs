@@ -1,5 +1,6 @@
 //! The compact encoding of an article's story features (`encoding` 1 of
-//! `story_features`; 0 is the five blobs the store kept before).
+//! `story_features`; 0 is the five blobs the store kept before, 2 a row
+//! read from the article's stored text).
 //!
 //! Before, every term and entity took a `u64` key and an `f32` weight (12
 //! bytes), and the lead, headline and figures repeated 8-byte keys of
@@ -31,6 +32,12 @@ use crate::stories::StoryFeatures;
 pub(super) const BLOBS: i64 = 0;
 /// `story_features.encoding` of a row in this encoding.
 pub(super) const COMPACT: i64 = 1;
+/// `story_features.encoding` of a row whose features are the ones the
+/// article's stored text, headline and date give (they always are: they
+/// were extracted from them): only `day` and `has_title` are written, and
+/// the rest is extracted again when read. A row whose text is pruned is
+/// written out compact first.
+pub(super) const FROM_TEXT: i64 = 2;
 
 fn put(out: &mut Vec<u8>, v: u64) {
     let mut buf = [0u8; 10];

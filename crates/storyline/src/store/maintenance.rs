@@ -46,6 +46,9 @@ pub struct CompactReport {
     /// Articles' story features written before the compact encoding, now
     /// written in it.
     pub story_features_recoded: u64,
+    /// Of those, the rows now read from the article's text (schema 15):
+    /// only their day and headline flag stay written.
+    pub story_features_from_text: u64,
     /// Articles' copy verdicts stored as JSON text before, now deflated.
     pub verdicts_deflated: u64,
     /// Articles' fingerprints whose shingles were written out before
@@ -271,7 +274,7 @@ impl Store {
         let runs = self.compact_copy_index()? as u64;
         let batch = self.begin()?;
         let attributions_recoded = batch.recode_json_attributions()?;
-        let story_features_recoded = batch.recode_story_features()?;
+        let (story_features_recoded, story_features_from_text) = batch.recode_story_features()?;
         let verdicts_deflated = batch.deflate_text_verdicts()?;
         let fingerprints_recoded = batch.recode_fingerprints()?;
         let reuse_packed = batch.pack_reuse_rows()?;
@@ -291,6 +294,7 @@ impl Store {
             index_runs_merged: runs,
             attributions_recoded,
             story_features_recoded,
+            story_features_from_text,
             verdicts_deflated,
             fingerprints_recoded,
             reuse_packed,
@@ -322,8 +326,10 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let stamp = now();
         for &id in &ids {
-            // Compact attributions point into the text: written out first.
+            // Compact attributions point into the text, and story features
+            // may be read from it: both written out first.
             batch.recode_attributions(id, "")?;
+            batch.write_out_story_features(id)?;
             tx.prepare_cached(
                 "INSERT INTO articles_fts(articles_fts, rowid, title, text)
                  SELECT 'delete', id, coalesce(search_title, title), coalesce(search_text, text)
@@ -424,6 +430,85 @@ mod tests {
     fn corpus() -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
         std::fs::read_to_string(path).unwrap()
+    }
+
+    fn feature_encodings(store: &Store) -> std::collections::BTreeMap<i64, i64> {
+        store
+            .conn
+            .prepare("SELECT encoding, count(*) FROM story_features GROUP BY 1")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Story features are read from the article's text (schema 15): rows a
+    /// store wrote before, compact, are left to the text by `compact` and
+    /// read the same; `prune` writes a row out before its text goes, so a
+    /// pruned article keeps its features, and `recluster` still places it.
+    #[test]
+    fn story_features_read_from_the_text_outlive_compact_prune_and_recluster() {
+        let corpus = corpus();
+        let lines: Vec<&str> = corpus.lines().collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("news.db")).unwrap();
+        ingest(&mut store, &lines);
+        let ids = crate::store::copies::tests::article_ids(&store);
+        let n = ids.len() as i64;
+        let read = |store: &Store| -> Vec<crate::stories::StoryFeatures> {
+            ids.iter()
+                .map(|&id| store.current_story_features(id).unwrap().unwrap())
+                .collect()
+        };
+        let before = read(&store);
+        assert!(before.iter().all(|f| !f.terms.is_empty()));
+        assert_eq!(feature_encodings(&store), [(2, n)].into());
+        let stored: i64 = store
+            .conn
+            .query_row("SELECT sum(length(terms)) FROM story_features", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(stored, 0);
+
+        // As schema 14 wrote them: compact, in the row.
+        let batch = store.begin().unwrap();
+        for (id, f) in ids.iter().zip(&before) {
+            batch.save_story_features(*id, f).unwrap();
+        }
+        batch.commit().unwrap();
+        assert_eq!(feature_encodings(&store), [(1, n)].into());
+        assert_eq!(read(&store), before);
+        let report = store.compact().unwrap();
+        assert_eq!(
+            (
+                report.story_features_recoded,
+                report.story_features_from_text
+            ),
+            (n as u64, n as u64)
+        );
+        assert_eq!(feature_encodings(&store), [(2, n)].into());
+        assert_eq!(read(&store), before);
+
+        let placed = |store: &mut Store| -> Vec<Option<i64>> {
+            let report = crate::pipeline::stories::recluster(store, None).unwrap();
+            assert_eq!(report.articles, n as u64);
+            ids.iter().map(|&id| store.story_of(id).unwrap()).collect()
+        };
+        let stories_before = placed(&mut store);
+        assert!(stories_before.iter().all(Option::is_some));
+        let pruned = store.prune_text("2013-05-03").unwrap().pruned as i64;
+        assert!(pruned >= 4, "{pruned}");
+        assert_eq!(
+            feature_encodings(&store),
+            [(1, pruned), (2, n - pruned)].into()
+        );
+        assert_eq!(read(&store), before);
+        // A second compact leaves the pruned rows written out.
+        assert_eq!(store.compact().unwrap().story_features_from_text, 0);
+        assert_eq!(read(&store), before);
+        assert_eq!(placed(&mut store), stories_before);
     }
 
     /// The budget reaches the connection: SQLite's `cache_size` and

@@ -84,6 +84,18 @@ pub struct StorySource {
     pub text: super::copies::StoredText,
 }
 
+impl StorySource {
+    /// The story features these give, as ingest extracted them.
+    pub fn features(&self) -> StoryFeatures {
+        StoryFeatures::extract(
+            self.title.as_deref(),
+            self.title_from_text,
+            &self.text.analyzed(),
+            self.text.date.as_deref(),
+        )
+    }
+}
+
 /// Where every article is, and which ids were merged into which story.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoryAssignments {
@@ -380,27 +392,79 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Writes every current row still in the five blobs compact (`compact`
-    /// does, for a store written before the encoding). Rows stored before
-    /// the headline was kept are left to be extracted again. Returns how
-    /// many were written.
-    pub(crate) fn recode_story_features(&self) -> Result<u64> {
+    /// Stores the story features of an article that were extracted from
+    /// its stored text, headline and date (the article is stored first, in
+    /// this batch): they are read from those again, not written out (2.2 KB
+    /// an article in the compact encoding).
+    pub fn save_text_story_features(&self, id: i64, f: &StoryFeatures) -> Result<()> {
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            self.text_story_features(id)?.as_ref(),
+            Some(f),
+            "article {id}"
+        );
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO story_features
+                     (article_id, day, has_title, terms, entities, lead, headline, figures, encoding)
+                 VALUES (?1, ?2, ?3, x'', x'', x'', x'', NULL, ?4)",
+            )?
+            .execute(params![id, f.day, f.has_title, features_codec::FROM_TEXT])?;
+        Ok(())
+    }
+
+    /// Writes out the story features of an article read from its text, in
+    /// the compact encoding: before its text is pruned.
+    pub(crate) fn write_out_story_features(&self, id: i64) -> Result<()> {
+        let from_text: bool = self
+            .tx
+            .prepare_cached("SELECT encoding = ?2 FROM story_features WHERE article_id = ?1")?
+            .query_row(params![id, features_codec::FROM_TEXT], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if from_text && let Some(f) = self.story_features(id)? {
+            self.save_story_features(id, &f)?;
+        }
+        Ok(())
+    }
+
+    /// `compact`'s rewrite of the story features: every current row that
+    /// the article's text gives back exactly is read from it from now on
+    /// (the rows written before schema 15, all of them unless the
+    /// extraction changed since); any other current row still in the five
+    /// blobs is written compact. Rows stored before the headline was kept
+    /// are left to be extracted again. Returns how many rows were written
+    /// (`story_features_recoded`) and how many of those are now read from
+    /// the text.
+    pub(crate) fn recode_story_features(&self) -> Result<(u64, u64)> {
         let ids: Vec<i64> = self
             .tx
             .prepare(
-                "SELECT article_id FROM story_features
-                 WHERE encoding = ?1 AND headline IS NOT NULL",
+                "SELECT f.article_id FROM story_features f JOIN articles a ON a.id = f.article_id
+                 WHERE f.encoding != ?1 AND f.headline IS NOT NULL AND a.text_pruned_at IS NULL",
             )?
-            .query_map([features_codec::BLOBS], |r| r.get(0))?
+            .query_map([features_codec::FROM_TEXT], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut recoded = 0;
+        let (mut recoded, mut from_text) = (0, 0);
         for id in ids {
-            if let Some(f) = self.current_story_features(id)? {
+            let Some(f) = self.current_story_features(id)? else {
+                continue;
+            };
+            if self.text_story_features(id)?.as_ref() == Some(&f) {
+                self.save_text_story_features(id, &f)?;
+                from_text += 1;
+            } else if self.tx.query_row(
+                "SELECT encoding = ?2 FROM story_features WHERE article_id = ?1",
+                params![id, features_codec::BLOBS],
+                |r| r.get::<_, bool>(0),
+            )? {
                 self.save_story_features(id, &f)?;
-                recoded += 1;
+            } else {
+                continue;
             }
+            recoded += 1;
         }
-        Ok(recoded)
+        Ok((recoded, from_text))
     }
 
     /// Records the clusterer's tuning for this store.
@@ -733,11 +797,18 @@ impl Reader {
             .query_row([id], |r| {
                 let day: Option<i32> = r.get(0)?;
                 let has_title: bool = r.get(1)?;
-                if r.get::<_, i64>(7)? == features_codec::COMPACT {
-                    return Ok(
-                        features_codec::decode(r.get_ref(2)?.as_blob()?, day, has_title)
-                            .map(|f| (f, true)),
-                    );
+                match r.get::<_, i64>(7)? {
+                    features_codec::FROM_TEXT => return Ok(Err(None)),
+                    features_codec::COMPACT => {
+                        return Ok(features_codec::decode(
+                            r.get_ref(2)?.as_blob()?,
+                            day,
+                            has_title,
+                        )
+                        .map(|f| (f, true))
+                        .map_err(Some));
+                    }
+                    _ => {}
                 }
                 let headline: Option<Vec<u8>> = r.get(5)?;
                 let figures: Option<Vec<u8>> = r.get(6)?;
@@ -756,8 +827,28 @@ impl Reader {
                 )))
             })
             .optional()?;
-        row.transpose()
-            .map_err(|e| crate::Error::Corrupt(format!("story features of article {id}: {e}")))
+        match row {
+            None => Ok(None),
+            Some(Ok(found)) => Ok(Some(found)),
+            Some(Err(None)) => match self.text_story_features(id)? {
+                Some(f) => Ok(Some((f, true))),
+                None => Err(crate::Error::Corrupt(format!(
+                    "story features of article {id}: they are read from its text, and it has none"
+                ))),
+            },
+            Some(Err(Some(e))) => Err(crate::Error::Corrupt(format!(
+                "story features of article {id}: {e}"
+            ))),
+        }
+    }
+
+    /// The story features an article's stored text, headline and date
+    /// give (`None` when it is not stored or its text was pruned).
+    pub(crate) fn text_story_features(&self, id: i64) -> Result<Option<StoryFeatures>> {
+        Ok(self
+            .story_source(id)?
+            .filter(|source| !source.text.text.is_empty())
+            .map(|source| source.features()))
     }
 
     /// Whether some article's story features were stored before the
@@ -971,8 +1062,8 @@ impl Reader {
         };
         let from_text = serde_json::from_str::<serde_json::Value>(&metadata)
             .ok()
-            .and_then(|m| m.get("title_from_text").and_then(|v| v.as_bool()))
-            .unwrap_or(false);
+            // As ingest decides it: the key's presence.
+            .is_some_and(|m| m.get("title_from_text").is_some());
         Ok(self.stored_text(id)?.map(|text| StorySource {
             title,
             title_from_text: from_text,
