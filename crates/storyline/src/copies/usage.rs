@@ -16,7 +16,6 @@
 //! more frequent: "worldwide law" beside "international law", "Russian
 //! Federation" beside "Russia" ([`rare_variants`]).
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::LazyLock;
 
@@ -256,8 +255,10 @@ pub fn counted_keys(text: &AnalyzedText) -> Vec<u64> {
 /// the keys asked.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
-    /// The store's counts of the keys [`needed_keys`] named.
-    pub stream: HashMap<u64, u32>,
+    /// The store's counts of the keys [`needed_keys`] named. Looked up for
+    /// every phrase and synonym judged; the keys come from article text,
+    /// so the hasher is seeded (no chosen collisions) but no SipHash.
+    pub stream: foldhash::HashMap<u64, u32>,
     /// The judged article is counted in `stream`: take it out, so a phrase
     /// is not made usual by the article that uses it.
     pub counts_itself: bool,
