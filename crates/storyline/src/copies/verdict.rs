@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::diff::Edit;
 use super::signals::{Signal, SignalKind, coherence_signals, spin_signals, stitch_signals};
 use super::swaps::{Change, classify, is_pure_substitution, replacements};
-use super::usage::{Usage, rare_variants};
+use super::usage::{Phrases, Usage, rare_variants_of};
 use crate::text::AnalyzedText;
 
 /// A sentence of one article that another article carries too.
@@ -219,6 +219,17 @@ pub fn assess_spin(
     from_sources: &[(SentenceMatch, Vec<Edit>)],
     usage: &Usage,
 ) -> SpinVerdict {
+    assess_spin_with(text, &Phrases::of(text), from_sources, usage)
+}
+
+/// [`assess_spin`] with the text's [`Phrases`] found already (those its
+/// usage counts were read for).
+pub fn assess_spin_with(
+    text: &AnalyzedText,
+    phrases: &Phrases,
+    from_sources: &[(SentenceMatch, Vec<Edit>)],
+    usage: &Usage,
+) -> SpinVerdict {
     let mut subs = Vec::new();
     let mut substituted = 0;
     let mut aligned = 0;
@@ -273,7 +284,7 @@ pub fn assess_spin(
         0.0
     };
     let mut signals = spin_signals(text);
-    for rare in rare_variants(text, usage) {
+    for rare in rare_variants_of(text, phrases, usage) {
         // The same words found by a list already count.
         let known = signals.iter().any(|s| {
             s.sentence == rare.sentence

@@ -13,7 +13,9 @@ use crate::copies::index::{ARTICLE, ArticleKeys, GENERATION, Key};
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::usage::{self, Usage};
-use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
+use crate::copies::{
+    SentenceMatch, assess_spin_with, assess_stitch, minhash::MIN_THRESHOLD, word_diff,
+};
 use crate::error::Result;
 use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
 use crate::store::{Batch, Store};
@@ -617,11 +619,14 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
         .near_duplicates_of(id)?
         .iter()
         .any(|n| n.exact && n.other < id);
+    // The words and thesaurus entries of its sentences, found once for the
+    // counts to read and the rule that reads them.
+    let phrases = usage::Phrases::of(&analyzed);
     let usage = Usage {
-        stream: texts.usage_counts(batch, &usage::needed_keys(&analyzed))?,
+        stream: texts.usage_counts(batch, &phrases.needed_keys())?,
         counts_itself: !reprint,
     };
-    let spin = assess_spin(&analyzed, &with_diffs, &usage);
+    let spin = assess_spin_with(&analyzed, &phrases, &with_diffs, &usage);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
         if let Entry::Vacant(e) = groups.entry(m.other_article) {
