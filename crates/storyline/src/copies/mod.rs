@@ -38,7 +38,7 @@ pub use signals::{Signal, SignalKind};
 pub use usage::Usage;
 pub use verdict::{
     Flagged, ReuseKind, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, assess_spin,
-    assess_spin_with, assess_stitch,
+    assess_spin_with, assess_stitch, assess_stitch_with,
 };
 
 use std::sync::LazyLock;

@@ -349,6 +349,11 @@ impl Phrases {
         Phrases { sentences }
     }
 
+    /// The words of sentence `i` ([`words`]); none outside English.
+    pub fn words(&self, i: usize) -> &[Word] {
+        self.sentences.get(i).map_or(&[], |s| &s.words)
+    }
+
     /// Every key [`rare_variants_of`] may look up for the text: read them
     /// from the store first.
     pub fn needed_keys(&self) -> Vec<u64> {

@@ -14,7 +14,7 @@ use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::usage::{self, Usage};
 use crate::copies::{
-    SentenceMatch, assess_spin_with, assess_stitch, minhash::MIN_THRESHOLD, word_diff,
+    SentenceMatch, assess_spin_with, assess_stitch_with, minhash::MIN_THRESHOLD, word_diff,
 };
 use crate::error::Result;
 use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
@@ -640,7 +640,9 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
             e.insert(root);
         }
     }
-    let stitch = assess_stitch(&analyzed, &from, |a| groups.get(&a).copied().unwrap_or(a));
+    let stitch = assess_stitch_with(&analyzed, &phrases, &from, |a| {
+        groups.get(&a).copied().unwrap_or(a)
+    });
     batch.save_verdicts(id, &spin, &stitch)
 }
 
