@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile, score_profiles};
 use super::shingles::word_hashes;
-use super::{quote_containment_in, sentence_bands_in};
+use super::{quote_containment_of, sentence_bands_in};
 use crate::text::{AnalyzedText, Lang};
 
 /// At most this many candidates are judged per sentence: a line repeated
@@ -46,7 +46,7 @@ pub fn reuse_score(
     if score >= PARAPHRASE_THRESHOLD {
         return score;
     }
-    let contained = quote_containment_in(a, b, lang);
+    let contained = quote_containment_of(a, pa, b, pb, lang);
     if contained >= 0.6 {
         score.max(PARAPHRASE_THRESHOLD + (1.0 - PARAPHRASE_THRESHOLD) * (contained - 0.6))
     } else {

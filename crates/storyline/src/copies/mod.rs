@@ -38,7 +38,7 @@ pub use signals::{Signal, SignalKind};
 pub use usage::Usage;
 pub use verdict::{
     Flagged, ReuseKind, SentenceMatch, SpinVerdict, StitchVerdict, Verdict, assess_spin,
-    assess_stitch,
+    assess_spin_with, assess_stitch, assess_stitch_with,
 };
 
 use std::sync::LazyLock;
@@ -149,6 +149,15 @@ pub fn quotations(sentence: &str) -> Vec<&str> {
 /// The quoted spans of a sentence in `lang`: double quotes, straight or
 /// curly, and outside English also « », „ “, ‹ ›, 「 」 and 『 』.
 pub fn quotations_in(sentence: &str, lang: Lang) -> Vec<&str> {
+    // Each mark below has one of these bytes in UTF-8 (0xC2: « »; 0xE2:
+    // “ ” „ ‹ ›; 0xE3: 「 」 『 』): a sentence with none of them, most
+    // sentences, quotes nothing, and is not read char by char.
+    if !sentence
+        .bytes()
+        .any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3))
+    {
+        return Vec::new();
+    }
     let every_mark = lang != Lang::EN;
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
@@ -200,6 +209,37 @@ pub fn quote_containment(a: &str, b: &str) -> f64 {
     quote_containment_in(a, b, Lang::EN)
 }
 
+/// [`quote_containment_in`] of two profiled sentences: a profile's quote
+/// shingles are used when it was profiled in `lang` (they are what
+/// [`quote_shingles_in`] gives), found again otherwise.
+pub(crate) fn quote_containment_of(
+    a: &str,
+    pa: &paraphrase::SentenceProfile,
+    b: &str,
+    pb: &paraphrase::SentenceProfile,
+    lang: Lang,
+) -> f64 {
+    fn quotes<'p>(
+        x: &str,
+        p: &'p paraphrase::SentenceProfile,
+        lang: Lang,
+    ) -> std::borrow::Cow<'p, [u32]> {
+        if p.lang == lang {
+            std::borrow::Cow::Borrowed(&p.quotes)
+        } else {
+            std::borrow::Cow::Owned(quote_shingles_in(x, lang))
+        }
+    }
+    let one_way = |q: &[u32], y: &str| {
+        if q.len() < 2 {
+            return 0.0;
+        }
+        let all = shingle_set(y);
+        q.iter().filter(|h| all.binary_search(h).is_ok()).count() as f64 / q.len() as f64
+    };
+    one_way(&quotes(a, pa, lang), b).max(one_way(&quotes(b, pb, lang), a))
+}
+
 /// [`quote_containment`] of two sentences in `lang`.
 pub fn quote_containment_in(a: &str, b: &str, lang: Lang) -> f64 {
     let one_way = |x: &str, y: &str| {
@@ -248,6 +288,90 @@ mod tests {
             ))
             .text_hash
         );
+    }
+
+    /// Every mark is found past the byte check that skips sentences with
+    /// no quotation.
+    #[test]
+    fn every_quotation_mark_is_found() {
+        let fr = Lang::new("fr").unwrap();
+        let cases: [(&str, Lang, &[&str]); 8] = [
+            (
+                "He said \"we will rebuild\" today.",
+                Lang::EN,
+                &["we will rebuild"],
+            ),
+            (
+                "He said \u{201C}we will rebuild\u{201D} today.",
+                Lang::EN,
+                &["we will rebuild"],
+            ),
+            (
+                "Il a dit \u{00AB} nous reconstruirons \u{00BB} hier.",
+                fr,
+                &[" nous reconstruirons "],
+            ),
+            (
+                "Er sagte \u{201E}wir bauen\u{201C} heute.",
+                Lang::new("de").unwrap(),
+                &["wir bauen"],
+            ),
+            (
+                "Il a dit \u{2039}non\u{203A} et \u{300C}oui\u{300D} et \u{300E}si\u{300F}.",
+                fr,
+                &["non", "oui", "si"],
+            ),
+            // Outside English only: the same marks in English quote nothing.
+            (
+                "He said \u{00AB}no\u{00BB} \u{2014} plainly.",
+                Lang::EN,
+                &[],
+            ),
+            (
+                "Nobody said anything \u{2014} at all, caf\u{00E9} aside.",
+                fr,
+                &[],
+            ),
+            ("Nobody said anything at all.", Lang::EN, &[]),
+        ];
+        for (sentence, lang, quoted) in cases {
+            assert_eq!(quotations_in(sentence, lang), quoted, "{sentence}");
+        }
+    }
+
+    /// Quote containment from two sentences' profiles is quote containment
+    /// from their text: real quotes trimmed and merged, a sentence without
+    /// one, and a profile made in another language than the one asked.
+    #[test]
+    fn quote_containment_from_profiles_is_from_the_text() {
+        use paraphrase::SentenceProfile;
+        let a = "\"I think it's very bad for mankind\", Trump told Fox Business News.";
+        let b = "\"Putin is backing a person that's truly an evil person, and I think it's very bad for Russian Federation, I think it's very bad for mankind, it's very bad for this world\", Trump added in the interview.";
+        let c = "Trump told Fox Business News about the strike.";
+        let d = "\u{00AB}I think it's very bad for mankind, it's very bad\u{00BB}, he said.";
+        let fr = Lang::new("fr").unwrap();
+        let mut nonzero = 0;
+        for (x, y) in [(a, b), (b, a), (a, c), (c, b), (d, b), (b, d)] {
+            for (lx, ly, lang) in [
+                (Lang::EN, Lang::EN, Lang::EN),
+                (fr, Lang::EN, Lang::EN),
+                (fr, fr, fr),
+                (Lang::EN, fr, fr),
+            ] {
+                let (px, py) = (
+                    SentenceProfile::new_in(x, lx),
+                    SentenceProfile::new_in(y, ly),
+                );
+                let want = quote_containment_in(x, y, lang);
+                assert_eq!(
+                    quote_containment_of(x, &px, y, &py, lang),
+                    want,
+                    "{x} / {y} {lang:?}"
+                );
+                nonzero += usize::from(want > 0.0);
+            }
+        }
+        assert!(nonzero >= 8, "{nonzero}");
     }
 
     #[test]

@@ -97,6 +97,11 @@ pub struct SentenceProfile {
     content_bigrams: Vec<u64>,
     /// Whether the sentence is negated an odd number of times.
     negated: bool,
+    /// The language it was profiled in, and the 5-gram shingles of its
+    /// quotations in that language ([`super::quote_shingles_in`]): found
+    /// once here, not once per sentence it is compared with.
+    pub(crate) lang: Lang,
+    pub(crate) quotes: Vec<u32>,
 }
 
 fn is_negation(lower: &str) -> bool {
@@ -238,6 +243,8 @@ impl SentenceProfile {
         p.caps.dedup();
         p.numbers.sort_unstable();
         p.numbers.dedup();
+        p.lang = lang;
+        p.quotes = super::quote_shingles_in(text, lang);
         p
     }
 

@@ -16,7 +16,6 @@
 //! more frequent: "worldwide law" beside "international law", "Russian
 //! Federation" beside "Russia" ([`rare_variants`]).
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::LazyLock;
 
@@ -256,8 +255,10 @@ pub fn counted_keys(text: &AnalyzedText) -> Vec<u64> {
 /// the keys asked.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
-    /// The store's counts of the keys [`needed_keys`] named.
-    pub stream: HashMap<u64, u32>,
+    /// The store's counts of the keys [`needed_keys`] named. Looked up for
+    /// every phrase and synonym judged; the keys come from article text,
+    /// so the hasher is seeded (no chosen collisions) but no SipHash.
+    pub stream: foldhash::HashMap<u64, u32>,
     /// The judged article is counted in `stream`: take it out, so a phrase
     /// is not made usual by the article that uses it.
     pub counts_itself: bool,
@@ -280,23 +281,115 @@ impl Usage {
 
 /// One occurrence of a thesaurus entry in a sentence, with the words
 /// around it.
-struct Occurrence<'w> {
+struct Occurrence {
     /// Index of its first word.
     first: usize,
     /// Words it spans.
     len: usize,
     phrase: String,
-    before: Option<&'w str>,
-    after: Option<&'w str>,
+    /// The word before it, when it is a content word ([`context`]).
+    before: Option<usize>,
+    /// The word after it, when it is a content word.
+    after: Option<usize>,
+    /// Its synonyms worth trying ([`synonyms`], names or not).
+    synonyms: Vec<&'static str>,
+}
+
+impl Occurrence {
+    fn before<'w>(&self, w: &'w [Word]) -> Option<&'w str> {
+        self.before.map(|b| w[b].lower.as_str())
+    }
+
+    fn after<'w>(&self, w: &'w [Word]) -> Option<&'w str> {
+        self.after.map(|a| w[a].lower.as_str())
+    }
 }
 
 /// A content word next to a phrase, the context its use is judged in.
-fn context(x: Option<&Word>) -> Option<&str> {
-    x.map(|x| x.lower.as_str())
-        .filter(|x| !is_stop_word(x) && x.chars().all(char::is_alphabetic))
+fn context(w: &[Word], at: Option<usize>) -> Option<usize> {
+    at.filter(|&k| {
+        w.get(k)
+            .is_some_and(|x| !is_stop_word(&x.lower) && x.lower.chars().all(char::is_alphabetic))
+    })
 }
 
-fn occurrences(w: &[Word]) -> Vec<Occurrence<'_>> {
+/// A sentence's words and the thesaurus entries among them.
+struct SentencePhrases {
+    words: Vec<Word>,
+    occurrences: Vec<Occurrence>,
+}
+
+/// An English text's words and thesaurus entries, sentence by sentence:
+/// what [`needed_keys`] and [`rare_variants`] both walk. Splitting the
+/// words, finding the entries and their synonyms is most of what either
+/// costs, and a judged article asks both: [`Phrases::of`] does it once.
+pub struct Phrases {
+    /// One per sentence of the text; none outside English (the thesaurus
+    /// is English).
+    sentences: Vec<SentencePhrases>,
+}
+
+impl Phrases {
+    /// The words and thesaurus entries of each sentence of `text`.
+    pub fn of(text: &AnalyzedText) -> Self {
+        if text.lang != Lang::EN {
+            return Phrases {
+                sentences: Vec::new(),
+            };
+        }
+        let sentences = text
+            .sentences
+            .iter()
+            .map(|s| {
+                let words = words(&text.text[s.start..s.end]);
+                let occurrences = occurrences(&words);
+                SentencePhrases { words, occurrences }
+            })
+            .collect();
+        Phrases { sentences }
+    }
+
+    /// The words of sentence `i` ([`words`]); none outside English.
+    pub fn words(&self, i: usize) -> &[Word] {
+        self.sentences.get(i).map_or(&[], |s| &s.words)
+    }
+
+    /// Every key [`rare_variants_of`] may look up for the text: read them
+    /// from the store first.
+    pub fn needed_keys(&self) -> Vec<u64> {
+        let mut keys: FxHashSet<u64> = FxHashSet::default();
+        self.walk(&mut |phrase| {
+            keys.insert(key(phrase));
+        });
+        keys.into_iter().collect()
+    }
+
+    /// Visits every phrase whose count the rule needs.
+    fn walk(&self, visit: &mut dyn FnMut(&str)) {
+        for SentencePhrases {
+            words: w,
+            occurrences,
+        } in &self.sentences
+        {
+            for o in occurrences {
+                let (before, after) = (o.before(w), o.after(w));
+                before.into_iter().chain(after).for_each(&mut *visit);
+                for variant in std::iter::once(o.phrase.as_str()).chain(o.synonyms.iter().copied())
+                {
+                    visit(variant);
+                    if let Some(b) = before {
+                        visit(&pair(b, first_word(variant)));
+                    }
+                    if let Some(a) = after {
+                        visit(&pair(last_word(variant), a));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn occurrences(w: &[Word]) -> Vec<Occurrence> {
     let th = &*THESAURUS;
     let mut out = Vec::new();
     // The longest phrase at a word, written once: each shorter one is a
@@ -330,8 +423,9 @@ fn occurrences(w: &[Word]) -> Vec<Occurrence<'_>> {
             first: i,
             len: n,
             phrase: longest[..ends[n - 1]].to_string(),
-            before: context(i.checked_sub(1).and_then(|b| w.get(b))),
-            after: context(w.get(i + n)),
+            before: context(w, i.checked_sub(1)),
+            after: context(w, Some(i + n)),
+            synonyms: synonyms(&longest[..ends[n - 1]], false),
         });
         i += n;
     }
@@ -377,35 +471,10 @@ fn last_word(p: &str) -> &str {
 }
 
 /// Every key [`rare_variants`] may look up for this text: read them from
-/// the store first.
+/// the store first. ([`Phrases::needed_keys`] when the text's
+/// [`Phrases`] are at hand.)
 pub fn needed_keys(text: &AnalyzedText) -> Vec<u64> {
-    let mut keys: FxHashSet<u64> = FxHashSet::default();
-    walk(text, &mut |phrase| {
-        keys.insert(key(phrase));
-    });
-    keys.into_iter().collect()
-}
-
-/// Visits every phrase whose count the rule needs.
-fn walk(text: &AnalyzedText, visit: &mut dyn FnMut(&str)) {
-    if text.lang != Lang::EN {
-        return;
-    }
-    for s in &text.sentences {
-        let w = words(&text.text[s.start..s.end]);
-        for o in occurrences(&w) {
-            o.before.into_iter().chain(o.after).for_each(&mut *visit);
-            for variant in std::iter::once(o.phrase.as_str()).chain(synonyms(&o.phrase, false)) {
-                visit(variant);
-                if let Some(b) = o.before {
-                    visit(&pair(b, first_word(variant)));
-                }
-                if let Some(a) = o.after {
-                    visit(&pair(last_word(variant), a));
-                }
-            }
-        }
-    }
+    Phrases::of(text).needed_keys()
 }
 
 /// Phrases whose usual variant, under a synonym swap from the thesaurus,
@@ -419,22 +488,24 @@ fn walk(text: &AnalyzedText, visit: &mut dyn FnMut(&str)) {
 /// Each is a [`SignalKind::RareVariant`] with the words as written and the
 /// usual variant.
 pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
+    rare_variants_of(text, &Phrases::of(text), usage)
+}
+
+/// [`rare_variants`] with the text's [`Phrases`] found already.
+pub fn rare_variants_of(text: &AnalyzedText, phrases: &Phrases, usage: &Usage) -> Vec<Signal> {
     let mut out = Vec::new();
     if text.lang != Lang::EN {
         return out;
     }
-    for (index, s) in text.sentences.iter().enumerate() {
+    for (index, (s, found)) in text.sentences.iter().zip(&phrases.sentences).enumerate() {
         let sentence = &text.text[s.start..s.end];
-        let w = words(sentence);
-        for o in occurrences(&w) {
+        let w = &found.words;
+        for o in &found.occurrences {
+            let (before, after) = (o.before(w), o.after(w));
             let last = o.first + o.len - 1;
             let written = |from: usize, to: usize| sentence[w[from].start..w[to].end].to_string();
-            let own_before = o
-                .before
-                .map_or(0.0, |b| usage.count(&pair(b, first_word(&o.phrase))));
-            let own_after = o
-                .after
-                .map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
+            let own_before = before.map_or(0.0, |b| usage.count(&pair(b, first_word(&o.phrase))));
+            let own_after = after.map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
             let own = usage.count(&o.phrase);
             let mut best: Option<(f64, Signal)> = None;
             let names = if is_name(sentence, &w[o.first..=last]) {
@@ -442,14 +513,14 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
             } else {
                 Vec::new()
             };
-            for syn in synonyms(&o.phrase, false) {
+            for &syn in &o.synonyms {
                 let alt = usage.count(syn);
                 // Spinners swap a common word for a rarer one.
                 if alt < COMMONER * (own + 1.0) {
                     continue;
                 }
                 let candidates = [
-                    o.before.map(|b| {
+                    before.map(|b| {
                         let usual = usage.count(&pair(b, first_word(syn)));
                         (
                             usual,
@@ -459,7 +530,7 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                             format!("{} {syn}", &w[o.first - 1].lower),
                         )
                     }),
-                    o.after.map(|a| {
+                    after.map(|a| {
                         let usual = usage.count(&pair(last_word(syn), a));
                         (usual, own_after, o.first, last + 1, format!("{syn} {a}"))
                     }),
@@ -467,7 +538,7 @@ pub fn rare_variants(text: &AnalyzedText, usage: &Usage) -> Vec<Signal> {
                 for (usual, seen, from, to, usual_text) in candidates.into_iter().flatten() {
                     // The usual pair must be a collocation, not two common
                     // words that happen to meet ("two large").
-                    let context = if to == last + 1 { o.after } else { o.before };
+                    let context = if to == last + 1 { after } else { before };
                     let tied = usual >= TIED * usage.count(context.unwrap_or("")).min(alt);
                     if usual >= MIN_USUAL_CONTEXT
                         && seen == 0.0
@@ -595,6 +666,56 @@ mod tests {
                     && s.usual.as_deref() == Some("international law")),
             "{found:?}"
         );
+    }
+
+    /// One [`Phrases`] per judged article serves both the counts read and
+    /// the rule: on a spun seed article, the keys it names hold every
+    /// entry found, its synonyms and its pairs with the words around it,
+    /// and the rule reading the same walk finds the spun name.
+    #[test]
+    fn one_phrase_walk_serves_the_keys_and_the_rule() {
+        let seed = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../corpus/seeds/000_4ca324f4dd3e4842.txt"),
+        )
+        .unwrap();
+        let t = analyze(&seed);
+        let phrases = Phrases::of(&t);
+        assert_eq!(phrases.sentences.len(), t.sentences.len());
+        let keys: FxHashSet<u64> = phrases.needed_keys().into_iter().collect();
+        let mut pairs = 0;
+        for s in &phrases.sentences {
+            for o in &s.occurrences {
+                assert!(keys.contains(&key(&o.phrase)), "{}", o.phrase);
+                assert_eq!(o.synonyms, synonyms(&o.phrase, false), "{}", o.phrase);
+                for syn in &o.synonyms {
+                    assert!(keys.contains(&key(syn)), "{syn}");
+                    if let Some(b) = o.before(&s.words) {
+                        assert!(keys.contains(&key(&pair(b, first_word(syn)))));
+                        pairs += 1;
+                    }
+                }
+            }
+        }
+        assert!(pairs > 100, "{pairs}");
+        let russia = phrases.sentences.iter().flat_map(|s| &s.occurrences);
+        let russia: Vec<&Occurrence> = russia
+            .filter(|o| o.phrase == "russian federation")
+            .collect();
+        assert!(!russia.is_empty() && russia.iter().all(|o| o.synonyms.contains(&"russia")));
+        let found = rare_variants_of(&t, &phrases, &Usage::shipped());
+        assert!(
+            found
+                .iter()
+                .any(|s| s.text == "Russian Federation" && s.usual.as_deref() == Some("Russia")),
+            "{found:?}"
+        );
+        assert_eq!(found, rare_variants(&t, &Usage::shipped()));
+        // Outside English there is nothing to walk.
+        let mut french = t.clone();
+        french.lang = Lang::new("fr").unwrap();
+        assert!(Phrases::of(&french).needed_keys().is_empty());
+        assert!(rare_variants_of(&french, &Phrases::of(&french), &Usage::shipped()).is_empty());
     }
 
     #[test]

@@ -12,9 +12,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::diff::Edit;
-use super::signals::{Signal, SignalKind, coherence_signals, spin_signals, stitch_signals};
+use super::signals::{Signal, SignalKind, coherence_signals_with, spin_signals, stitch_signals};
 use super::swaps::{Change, classify, is_pure_substitution, replacements};
-use super::usage::{Usage, rare_variants};
+use super::usage::{Phrases, Usage, rare_variants_of};
 use crate::text::AnalyzedText;
 
 /// A sentence of one article that another article carries too.
@@ -219,6 +219,17 @@ pub fn assess_spin(
     from_sources: &[(SentenceMatch, Vec<Edit>)],
     usage: &Usage,
 ) -> SpinVerdict {
+    assess_spin_with(text, &Phrases::of(text), from_sources, usage)
+}
+
+/// [`assess_spin`] with the text's [`Phrases`] found already (those its
+/// usage counts were read for).
+pub fn assess_spin_with(
+    text: &AnalyzedText,
+    phrases: &Phrases,
+    from_sources: &[(SentenceMatch, Vec<Edit>)],
+    usage: &Usage,
+) -> SpinVerdict {
     let mut subs = Vec::new();
     let mut substituted = 0;
     let mut aligned = 0;
@@ -273,7 +284,7 @@ pub fn assess_spin(
         0.0
     };
     let mut signals = spin_signals(text);
-    for rare in rare_variants(text, usage) {
+    for rare in rare_variants_of(text, phrases, usage) {
         // The same words found by a list already count.
         let known = signals.iter().any(|s| {
             s.sentence == rare.sentence
@@ -315,6 +326,17 @@ pub fn assess_stitch(
     from_sources: &[SentenceMatch],
     group_of: impl Fn(i64) -> i64,
 ) -> StitchVerdict {
+    assess_stitch_with(text, &Phrases::of(text), from_sources, group_of)
+}
+
+/// [`assess_stitch`] with the text's [`Phrases`] found already: their
+/// words serve the coherence signals.
+pub fn assess_stitch_with(
+    text: &AnalyzedText,
+    phrases: &Phrases,
+    from_sources: &[SentenceMatch],
+    group_of: impl Fn(i64) -> i64,
+) -> StitchVerdict {
     let mut per_group: BTreeMap<i64, usize> = BTreeMap::new();
     for m in from_sources {
         *per_group.entry(group_of(m.other_article)).or_default() += 1;
@@ -335,7 +357,7 @@ pub fn assess_stitch(
         0.0
     };
     let mut signals = stitch_signals(text);
-    signals.extend(coherence_signals(text));
+    signals.extend(coherence_signals_with(text, &|i| phrases.words(i)));
     signals.sort_by_key(|s| s.sentence);
     let weight: f64 = signals
         .iter()

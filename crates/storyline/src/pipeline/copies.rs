@@ -13,7 +13,9 @@ use crate::copies::index::{ARTICLE, ArticleKeys, GENERATION, Key};
 use crate::copies::paraphrase::{PARAPHRASE_THRESHOLD, SentenceProfile};
 use crate::copies::shingles::jaccard_at_least;
 use crate::copies::usage::{self, Usage};
-use crate::copies::{SentenceMatch, assess_spin, assess_stitch, minhash::MIN_THRESHOLD, word_diff};
+use crate::copies::{
+    SentenceMatch, assess_spin_with, assess_stitch_with, minhash::MIN_THRESHOLD, word_diff,
+};
 use crate::error::Result;
 use crate::store::copies::{NearCandidate, SentenceCandidate, StoredText, earlier};
 use crate::store::{Batch, Store};
@@ -37,10 +39,17 @@ const MAX_ARCHIVED_ALIGNED: usize = 8;
 /// a new article's sentences are settled against the closest one.
 const FAMILY_THRESHOLD: f64 = 0.8;
 
-/// Texts read during one step, so each is read once.
+/// Texts and usage counts read during one step, so each is read once.
 #[derive(Default)]
 struct Texts {
     cache: HashMap<i64, Option<StoredText>>,
+    /// Usage counts read while judging (0 for a key the store lacks). The
+    /// counts of a step are added before its first judgement
+    /// ([`Batch::count_usage`]) and stay as they are until it ends, and the
+    /// articles judged share most of their words: each key is read once.
+    /// Keys come from article text: a seeded hasher keeps them from being
+    /// chosen to collide.
+    usage: foldhash::HashMap<u64, u32>,
 }
 
 impl Texts {
@@ -49,6 +58,31 @@ impl Texts {
             e.insert(batch.stored_text(id)?);
         }
         Ok(self.cache.get(&id).and_then(Option::as_ref))
+    }
+
+    /// The store's usage counts of `keys`, as [`Batch::usage_counts`] reads
+    /// them, the keys not read yet in this step read in one query. Only
+    /// for judging: the counts must not change while the cache lives.
+    fn usage_counts(
+        &mut self,
+        batch: &Batch<'_>,
+        keys: &[u64],
+    ) -> Result<foldhash::HashMap<u64, u32>> {
+        let unread: Vec<u64> = keys
+            .iter()
+            .copied()
+            .filter(|k| !self.usage.contains_key(k))
+            .collect();
+        if !unread.is_empty() {
+            let read = batch.usage_counts(&unread)?;
+            for k in unread {
+                self.usage.insert(k, read.get(&k).copied().unwrap_or(0));
+            }
+        }
+        Ok(keys
+            .iter()
+            .filter_map(|k| self.usage.get(k).filter(|&&n| n > 0).map(|&n| (*k, n)))
+            .collect())
     }
 }
 
@@ -85,7 +119,8 @@ pub fn update(batch: &Batch<'_>, changed: &[Arrival<'_>]) -> Result<()> {
         reindex(batch)?;
     }
     let mut work = Work::default();
-    let mut counts: HashMap<u64, u32> = HashMap::new();
+    // Keys of article text: seeded, no SipHash (see [`Texts::usage`]).
+    let mut counts: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
     for article in changed {
         let (id, fp) = (article.id, article.fingerprint);
         batch.save_fingerprint(id, fp)?;
@@ -584,11 +619,14 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
         .near_duplicates_of(id)?
         .iter()
         .any(|n| n.exact && n.other < id);
+    // The words and thesaurus entries of its sentences, found once for the
+    // counts to read and the rule that reads them.
+    let phrases = usage::Phrases::of(&analyzed);
     let usage = Usage {
-        stream: batch.usage_counts(&usage::needed_keys(&analyzed))?,
+        stream: texts.usage_counts(batch, &phrases.needed_keys())?,
         counts_itself: !reprint,
     };
-    let spin = assess_spin(&analyzed, &with_diffs, &usage);
+    let spin = assess_spin_with(&analyzed, &phrases, &with_diffs, &usage);
     let mut groups: HashMap<i64, i64> = HashMap::new();
     for m in &from {
         if let Entry::Vacant(e) = groups.entry(m.other_article) {
@@ -602,7 +640,9 @@ fn judge(batch: &Batch<'_>, id: i64, texts: &mut Texts) -> Result<()> {
             e.insert(root);
         }
     }
-    let stitch = assess_stitch(&analyzed, &from, |a| groups.get(&a).copied().unwrap_or(a));
+    let stitch = assess_stitch_with(&analyzed, &phrases, &from, |a| {
+        groups.get(&a).copied().unwrap_or(a)
+    });
     batch.save_verdicts(id, &spin, &stitch)
 }
 
@@ -963,6 +1003,7 @@ mod tests {
 /// read back from the batch, which is then rolled back.
 #[cfg(test)]
 mod step_tests {
+    use std::collections::BTreeMap;
     use std::path::Path;
 
     use super::*;
@@ -1368,6 +1409,47 @@ mod step_tests {
                 assert!(work.affected.is_empty());
             });
         }
+    }
+
+    /// The usage counts a step reads once answer what the store answers,
+    /// for a second article whose keys are mostly read already too; keys
+    /// the store lacks are left out, as the store leaves them out.
+    #[test]
+    fn usage_counts_read_once_are_the_stores() {
+        let mut store = store_with(&[
+            corpus_line(IE_BUG),
+            corpus_line(QUAKE),
+            corpus_line(OTHERS[1]),
+        ]);
+        let (ie, quake) = (id(&store, IE_BUG), id(&store, QUAKE));
+        let batch = store.begin().unwrap();
+        let mut texts = Texts::default();
+        let keys = |id: i64| {
+            let text = batch.stored_text(id).unwrap().unwrap().analyzed();
+            usage::needed_keys(&text)
+        };
+        let (ie_keys, quake_keys) = (keys(ie), keys(quake));
+        let shared = ie_keys.iter().filter(|k| quake_keys.contains(k)).count();
+        assert!(shared >= 20, "{shared}");
+        for keys in [&ie_keys, &quake_keys, &ie_keys] {
+            let direct: BTreeMap<u64, u32> =
+                batch.usage_counts(keys).unwrap().into_iter().collect();
+            let cached: BTreeMap<u64, u32> = texts
+                .usage_counts(&batch, keys)
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert_eq!(cached, direct);
+            // The stream counted these articles' words and pairs; most of
+            // the synonyms asked for are in none of them.
+            assert!(
+                direct.len() >= 100 && direct.len() * 2 < keys.len(),
+                "{} of {}",
+                direct.len(),
+                keys.len()
+            );
+        }
+        assert_eq!(texts.usage.len(), ie_keys.len() + quake_keys.len() - shared);
     }
 
     #[test]

@@ -911,7 +911,7 @@ impl Batch<'_> {
     /// Adds one to the usage count of each key (an article's words, word
     /// pairs and names, [`crate::copies::usage::counted_keys`]), `counts`
     /// summed over the articles of one batch.
-    pub fn count_usage(&self, counts: &HashMap<u64, u32>) -> Result<()> {
+    pub fn count_usage<S>(&self, counts: &HashMap<u64, u32, S>) -> Result<()> {
         let mut keys: Vec<(&u64, &u32)> = counts.iter().collect();
         // In key order, the upserts walk the table's B-tree forward.
         keys.sort_unstable_by_key(|(k, _)| **k as i64);

@@ -112,8 +112,10 @@ pub struct StoryAssignments {
 /// writes walk the index in order instead of all over it.
 pub struct SqlStoryIndex<'b, 'c> {
     batch: &'b Batch<'c>,
-    df: HashMap<u64, u32>,
-    pending: HashMap<u64, u32>,
+    // Keys of article text, looked up for every key of every arrival:
+    // seeded hashers (no chosen collisions), not SipHash.
+    df: foldhash::HashMap<u64, u32>,
+    pending: foldhash::HashMap<u64, u32>,
     documents: Option<u64>,
     counted: u64,
     now: String,
@@ -124,8 +126,8 @@ impl<'b, 'c> SqlStoryIndex<'b, 'c> {
     pub fn new(batch: &'b Batch<'c>) -> Self {
         SqlStoryIndex {
             batch,
-            df: HashMap::new(),
-            pending: HashMap::new(),
+            df: foldhash::HashMap::default(),
+            pending: foldhash::HashMap::default(),
             documents: None,
             counted: 0,
             now: now(),
@@ -195,7 +197,7 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
             .filter(|k| !self.df.contains_key(k))
             .collect();
         if !missing.is_empty() {
-            let mut stored: HashMap<u64, u32> = HashMap::new();
+            let mut stored: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
             let mut stmt = self
                 .batch
                 .tx

@@ -2,8 +2,6 @@
 //! its time span and cohesion, and the keys it is indexed under. Stored as
 //! one blob per story, so judging a candidate story is one read.
 
-use std::collections::HashMap;
-
 use super::features::{StoryFeatures, decode_weights, encode_weights};
 
 /// Topic words kept in a story's centroid.
@@ -28,8 +26,10 @@ const NO_DAY: i32 = i32::MIN;
 pub struct Idf {
     /// Documents counted.
     pub documents: u64,
-    /// Document frequency of each key looked up so far.
-    pub df: HashMap<u64, u32>,
+    /// Document frequency of each key looked up so far. Looked up for every
+    /// key of every vector weighed; the keys come from article text, so
+    /// the hasher is seeded (no chosen collisions) but no SipHash.
+    pub df: foldhash::HashMap<u64, u32>,
 }
 
 impl Idf {
@@ -214,8 +214,13 @@ impl StoryProfile {
     fn refresh(&mut self, idf: &Idf) {
         let rank = |v: &mut Vec<(u64, f32)>, keep: usize| {
             if v.len() > keep {
-                v.sort_by(|a, b| (b.1 * idf.of(b.0)).total_cmp(&(a.1 * idf.of(a.0))));
-                v.truncate(keep);
+                // Each entry weighed once, not twice per comparison (a map
+                // lookup and a logarithm each): the same stable order.
+                let mut weighed: Vec<(f32, (u64, f32))> =
+                    v.iter().map(|&e| (e.1 * idf.of(e.0), e)).collect();
+                weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.clear();
+                v.extend(weighed.into_iter().take(keep).map(|(_, e)| e));
                 v.sort_unstable_by_key(|e| e.0);
             }
         };
