@@ -56,7 +56,8 @@ def report(d):
     print(f"== {d}: {len(passes)} passes, {sum(p['added'] for p in passes)} added, "
           f"last at {end:.1f} min")
     print("min   " + " ".join(f"{k[:-6]:>10}" for k in KEYS) + "  stem_words")
-    for m in list(range(10, int(end) + 1, 10)) + [end]:
+    marks = list(range(10, int(end) + 1, 10))
+    for m in marks + ([end] if end - marks[-1] > 0.5 else []) if marks else [end]:
         at, mem = min(pts, key=lambda x: abs(x[0] - m))
         print(f"{at:5.1f} " + " ".join(f"{(mem.get(k) or 0) / 1e6:10.1f}" for k in KEYS)
               + f"  {mem.get('stem_cache_words')}")
