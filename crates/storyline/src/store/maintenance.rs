@@ -10,7 +10,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{Reader, Store, now};
-use crate::copies::index::IndexBudget;
+use crate::copies::index::{GENERATION, IndexBudget};
 use crate::error::{Error, Result};
 
 /// How big the store is on disk.
@@ -145,6 +145,14 @@ pub const MIN_CACHE_MB: u64 = 4;
 /// connections share a budget.
 const MIN_PAGE_CACHE: u64 = 256 << 10;
 
+/// What an article takes in the copies index's open generation, spare
+/// capacity included (see [`CacheBudget::index_budget`]).
+const OPEN_GENERATION_BYTES_PER_ARTICLE: usize = 16 << 10;
+
+/// The fewest articles a generation holds, whatever the budget: a tiny
+/// budget archives early rather than sealing a generation per article.
+const MIN_GENERATION: usize = 64;
+
 /// What one connection to the store may take of its process's memory
 /// budget (`--cache-mb`), in bytes. Of a budget of `B`:
 /// - seven sixteenths are the copies index's recent tier, which only the
@@ -189,6 +197,29 @@ impl CacheBudget {
         }
     }
 
+    /// The copies index's budget: the recent tier's bytes, and generations
+    /// small enough that the open one stays within half of them.
+    ///
+    /// Only sealed generations can move to the archive, so the open one
+    /// is held whatever the budget says, and it is the costly one: a hash
+    /// table of its keys and a chain of postings, each grown by doubling,
+    /// about 16 KiB an article counting the spare capacity (some 440 keys
+    /// an article in the watch soak's articles, up to 36 bytes each just
+    /// after both have doubled), against 8 bytes a key once sealed. With
+    /// 4,096 articles a generation, a watcher's open generation outgrew its
+    /// whole 28 MiB tier before it was full (`tests/index_budget.rs`: 33.3
+    /// MB at 4,096 articles of about 400 keys), and nothing could move it
+    /// out until it was sealed, a day or so of a watcher storing a few
+    /// articles a minute.
+    pub fn index_budget(&self) -> IndexBudget {
+        let recent_bytes = self.recent_tier_bytes as usize;
+        IndexBudget {
+            recent_bytes,
+            generation: (recent_bytes / 2 / OPEN_GENERATION_BYTES_PER_ARTICLE)
+                .clamp(MIN_GENERATION, GENERATION),
+        }
+    }
+
     /// The same share for a connection that only reads: no recent tier,
     /// and the writer's budget sets the stem cache.
     pub fn for_reader(self) -> CacheBudget {
@@ -227,10 +258,7 @@ impl Store {
             -((budget.page_cache_bytes / 1024) as i64),
         )?;
         conn.pragma_update(None, "mmap_size", budget.mmap_bytes as i64)?;
-        self.set_copy_index_budget(IndexBudget {
-            recent_bytes: budget.recent_tier_bytes as usize,
-            ..IndexBudget::default()
-        });
+        self.set_copy_index_budget(budget.index_budget());
         if budget.stem_cache_bytes > 0 {
             crate::text::filters::set_stem_cache_bytes(budget.stem_cache_bytes);
         }
