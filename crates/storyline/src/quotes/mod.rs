@@ -32,8 +32,9 @@ use crate::text::Lang;
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]). 8: names
-/// no longer keep a sentence's full stop or run over it.
-pub const VERSION: i64 = 8;
+/// no longer keep a sentence's full stop or run over it. 9: a closing mark
+/// left alone by a quotation broken across paragraphs is not quoted.
+pub const VERSION: i64 = 9;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
