@@ -32,8 +32,9 @@ use crate::text::Lang;
 
 /// The extractor's version: stored attributions from another version are
 /// found again (see [`crate::pipeline::quotes::backfill`]). 8: names
-/// no longer keep a sentence's full stop or run over it.
-pub const VERSION: i64 = 8;
+/// no longer keep a sentence's full stop or run over it. 9: a closing mark
+/// left alone by a quotation broken across paragraphs is not quoted.
+pub const VERSION: i64 = 9;
 
 /// A span of an article's stored text, in characters (Unicode code points),
 /// end exclusive.
@@ -383,6 +384,16 @@ fn strip_marks(s: &str) -> &str {
     // Only a piece that is all quotation loses its marks: reported speech
     // with quoted words (`that "an attack is unlikely"`) keeps them.
     if !s.starts_with(OPEN) && !s.starts_with("''") {
+        // A quotation opened in an earlier paragraph (sources with a
+        // sentence a line break one that way) leaves this piece its closing
+        // mark alone: it goes, as an opening one would. With a mark of its
+        // own inside, the piece quotes words and keeps them in marks.
+        let s = s.trim_end_matches(' ');
+        if let Some(body) = s.strip_suffix(['”', '"', '»'])
+            && !body.contains(['“', '"', '«', '„'])
+        {
+            return body.trim_end_matches([',', ' ']);
+        }
         return s.trim_end_matches([',', ' ']);
     }
     let s = s.trim_start_matches(OPEN).trim_start_matches('\'');
@@ -424,6 +435,29 @@ mod tests {
             q.text.starts_with("We will not give up") && q.text.ends_with("Nobody wants a war")
         );
         assert!(chars(text, q.span).starts_with('“'));
+    }
+
+    /// ECB+ texts have a sentence a line, which breaks a quotation across
+    /// paragraphs with no mark where the second starts: that piece ends
+    /// with the closing mark alone, which is not part of what was said.
+    #[test]
+    fn a_closing_mark_left_by_a_broken_quotation_is_not_quoted() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../corpus/text/7_1ecbplus.txt"),
+        )
+        .unwrap();
+        let found = extract(&text);
+        let q = found
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("satisfied"))
+            .unwrap_or_else(|| panic!("{:#?}", found.quotes));
+        assert_eq!(q.text, "I'm satisfied");
+        assert_eq!(q.speaker.as_deref(), Some("Klitschko"));
+        for q in &found.quotes {
+            assert!(!q.text.ends_with(['"', ',']), "{:?}", q.text);
+        }
     }
 
     #[test]
