@@ -32,6 +32,8 @@ import re
 import sys
 import time
 
+from soak_memory import per_hour  # the same least squares as the soak report
+
 
 def threads(pid):
     """Stack pointer -> thread name, for threads blocked in a system call."""
@@ -143,12 +145,6 @@ def run(out, every, pattern):
         time.sleep(every)
 
 
-def slope(pts):
-    if len(pts) < 2:
-        return float("nan")
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    return 60 * sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
 
 
 def report(path):
@@ -174,8 +170,8 @@ def report(path):
               + "  slope 10-end  30-end (MB/h)")
         for k in keys:
             v = lambda r: r["rss_kb"].get(k, 0) * 1024 / 1e6
-            s10 = slope([(r["min"], v(r)) for r in rs if r["min"] >= 10])
-            s30 = slope([(r["min"], v(r)) for r in rs if r["min"] >= 30])
+            s10 = per_hour([(r["min"], v(r)) for r in rs if r["min"] >= 10])
+            s30 = per_hour([(r["min"], v(r)) for r in rs if r["min"] >= 30])
             print(f"{k[:28]:28}" + "".join(f"{v(r):7.1f}" for r in at)
                   + f"  {s10:+8.2f} {s30:+8.2f}")
 

@@ -38,13 +38,18 @@ def when(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
-def slope(pts, lo, hi, key):
-    xs = [(m, mem[key] / 1e6) for m, mem in pts if lo <= m <= hi and mem.get(key) is not None]
+def per_hour(xs):
+    """Least-squares slope of (minute, MB) points, in MB an hour."""
     if len(xs) < 2:
         return float("nan")
     mx = sum(x for x, _ in xs) / len(xs)
     my = sum(y for _, y in xs) / len(xs)
     return 60 * sum((x - mx) * (y - my) for x, y in xs) / sum((x - mx) ** 2 for x, _ in xs)
+
+
+def slope(pts, lo, hi, key):
+    return per_hour([(m, mem[key] / 1e6) for m, mem in pts
+                     if lo <= m <= hi and mem.get(key) is not None])
 
 
 def report(d):
