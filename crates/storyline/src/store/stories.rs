@@ -439,27 +439,24 @@ impl Batch<'_> {
     /// (`story_features_recoded`) and how many of those are now read from
     /// the text.
     pub(crate) fn recode_story_features(&self) -> Result<(u64, u64)> {
-        let ids: Vec<i64> = self
+        let rows: Vec<(i64, i64)> = self
             .tx
             .prepare(
-                "SELECT f.article_id FROM story_features f JOIN articles a ON a.id = f.article_id
+                "SELECT f.article_id, f.encoding FROM story_features f
+                 JOIN articles a ON a.id = f.article_id
                  WHERE f.encoding != ?1 AND f.headline IS NOT NULL AND a.text_pruned_at IS NULL",
             )?
-            .query_map([features_codec::FROM_TEXT], |r| r.get(0))?
+            .query_map([features_codec::FROM_TEXT], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let (mut recoded, mut from_text) = (0, 0);
-        for id in ids {
+        for (id, encoding) in rows {
             let Some(f) = self.current_story_features(id)? else {
                 continue;
             };
             if self.text_story_features(id)?.as_ref() == Some(&f) {
                 self.save_text_story_features(id, &f)?;
                 from_text += 1;
-            } else if self.tx.query_row(
-                "SELECT encoding = ?2 FROM story_features WHERE article_id = ?1",
-                params![id, features_codec::BLOBS],
-                |r| r.get::<_, bool>(0),
-            )? {
+            } else if encoding == features_codec::BLOBS {
                 self.save_story_features(id, &f)?;
             } else {
                 continue;
