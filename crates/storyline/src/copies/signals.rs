@@ -13,7 +13,7 @@ use super::lexicon::{
 };
 use super::usage::{Word, is_common_word, words};
 use crate::text::filters::is_stop_word;
-use crate::text::{AnalyzedText, Lang, content_analyzer, floor_char_boundary, tokenize};
+use crate::text::{AnalyzedText, Lang, content_analyzer, floor_char_boundary, for_each_word};
 
 /// What kind of evidence a [`Signal`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,23 +112,24 @@ pub fn spin_signals(text: &AnalyzedText) -> Vec<Signal> {
     if text.lang != Lang::EN {
         return out;
     }
-    let tokens = tokenize(t);
-    for pair in tokens.windows(2) {
-        let (art, word) = (&pair[0], &pair[1]);
-        let article = &t[art.offset_from..art.offset_to];
-        if !matches!(article, "a" | "an" | "A" | "An") || word.offset_from != art.offset_to + 1 {
-            continue;
-        }
-        let w = &t[word.offset_from..word.offset_to];
-        if let Some(wrong) = article_disagrees(article, w) {
+    // Each word with the one before it, scanned without a token per word
+    // (a judged text may be megabytes).
+    let mut previous: Option<(usize, &str)> = None;
+    for_each_word(t, |offset, w| {
+        if let Some((at, article)) = previous
+            && matches!(article, "a" | "an" | "A" | "An")
+            && offset == at + article.len() + 1
+            && let Some(wrong) = article_disagrees(article, w)
+        {
             out.push(Signal {
                 kind: SignalKind::ArticleNoun,
                 text: format!("{article} {w}"),
                 usual: Some(format!("{wrong} {w}")),
-                sentence: sentence_of(text, art.offset_from),
+                sentence: sentence_of(text, at),
             });
         }
-    }
+        previous = Some((offset, &t[offset..offset + w.len()]));
+    });
     for m in PHRASES.find_iter(t) {
         if is_word_boundary(t, m.start(), m.end()) {
             out.push(Signal {

@@ -286,13 +286,15 @@ struct Occurrence {
     first: usize,
     /// Words it spans.
     len: usize,
-    phrase: String,
+    /// The thesaurus' own lower-cased entry: no copy per occurrence (a
+    /// megabyte of judged text holds tens of thousands).
+    phrase: &'static str,
     /// The word before it, when it is a content word ([`context`]).
     before: Option<usize>,
     /// The word after it, when it is a content word.
     after: Option<usize>,
-    /// Its synonyms worth trying ([`synonyms`], names or not).
-    synonyms: Vec<&'static str>,
+    /// Its thesaurus entry: its synonyms are [`Phrases`]'s for the entry.
+    entry: u32,
 }
 
 impl Occurrence {
@@ -327,6 +329,10 @@ pub struct Phrases {
     /// One per sentence of the text; none outside English (the thesaurus
     /// is English).
     sentences: Vec<SentencePhrases>,
+    /// The synonyms worth trying ([`synonyms`], names or not) of each
+    /// entry found, once per entry: a long text repeats its entries, and
+    /// a list per occurrence was most of a 1 MB record's peak memory.
+    synonyms: FxHashMap<u32, Box<[&'static str]>>,
 }
 
 impl Phrases {
@@ -335,18 +341,28 @@ impl Phrases {
         if text.lang != Lang::EN {
             return Phrases {
                 sentences: Vec::new(),
+                synonyms: FxHashMap::default(),
             };
         }
+        let mut synonyms = FxHashMap::default();
         let sentences = text
             .sentences
             .iter()
             .map(|s| {
                 let words = words(&text.text[s.start..s.end]);
-                let occurrences = occurrences(&words);
+                let occurrences = occurrences(&words, &mut synonyms);
                 SentencePhrases { words, occurrences }
             })
             .collect();
-        Phrases { sentences }
+        Phrases {
+            sentences,
+            synonyms,
+        }
+    }
+
+    /// The synonyms worth trying of an occurrence's entry.
+    fn synonyms_of(&self, o: &Occurrence) -> &[&'static str] {
+        self.synonyms.get(&o.entry).map_or(&[], |s| s)
     }
 
     /// The words of sentence `i` ([`words`]); none outside English.
@@ -374,7 +390,7 @@ impl Phrases {
             for o in occurrences {
                 let (before, after) = (o.before(w), o.after(w));
                 before.into_iter().chain(after).for_each(&mut *visit);
-                for variant in std::iter::once(o.phrase.as_str()).chain(o.synonyms.iter().copied())
+                for variant in std::iter::once(o.phrase).chain(self.synonyms_of(o).iter().copied())
                 {
                     visit(variant);
                     if let Some(b) = before {
@@ -389,7 +405,12 @@ impl Phrases {
     }
 }
 
-fn occurrences(w: &[Word]) -> Vec<Occurrence> {
+/// The thesaurus entries among a sentence's words, each entry's synonyms
+/// added to `synonyms` the first time it is found.
+fn occurrences(
+    w: &[Word],
+    synonyms_of: &mut FxHashMap<u32, Box<[&'static str]>>,
+) -> Vec<Occurrence> {
     let th = &*THESAURUS;
     let mut out = Vec::new();
     // The longest phrase at a word, written once: each shorter one is a
@@ -419,13 +440,18 @@ fn occurrences(w: &[Word]) -> Vec<Occurrence> {
             i += 1;
             continue;
         };
+        let phrase = &longest[..ends[n - 1]];
+        let entry = th.ids[phrase];
+        synonyms_of
+            .entry(entry)
+            .or_insert_with(|| synonyms(phrase, false).into_boxed_slice());
         out.push(Occurrence {
             first: i,
             len: n,
-            phrase: longest[..ends[n - 1]].to_string(),
+            phrase: th.phrases[entry as usize].as_str(),
             before: context(w, i.checked_sub(1)),
             after: context(w, Some(i + n)),
-            synonyms: synonyms(&longest[..ends[n - 1]], false),
+            entry,
         });
         i += n;
     }
@@ -455,7 +481,12 @@ fn synonyms(phrase: &str, names: bool) -> Vec<&'static str> {
         }
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    out.into_iter().take(MAX_SYNONYMS).map(|(_, p)| p).collect()
+    // Not `into_iter().take().collect()`: that reuses `out`'s buffer, and
+    // every occurrence of a judged text would keep room for all its
+    // entry's synonyms (24 MB of a 1 MB record's peak).
+    let mut kept = Vec::with_capacity(out.len().min(MAX_SYNONYMS));
+    kept.extend(out.iter().take(MAX_SYNONYMS).map(|&(_, p)| p));
+    kept
 }
 
 fn pair(a: &str, b: &str) -> String {
@@ -513,7 +544,7 @@ pub fn rare_variants_of(text: &AnalyzedText, phrases: &Phrases, usage: &Usage) -
             } else {
                 Vec::new()
             };
-            for &syn in &o.synonyms {
+            for &syn in phrases.synonyms_of(o) {
                 let alt = usage.count(syn);
                 // Spinners swap a common word for a rarer one.
                 if alt < COMMONER * (own + 1.0) {
@@ -687,8 +718,13 @@ mod tests {
         for s in &phrases.sentences {
             for o in &s.occurrences {
                 assert!(keys.contains(&key(&o.phrase)), "{}", o.phrase);
-                assert_eq!(o.synonyms, synonyms(&o.phrase, false), "{}", o.phrase);
-                for syn in &o.synonyms {
+                assert_eq!(
+                    *phrases.synonyms_of(o),
+                    *synonyms(o.phrase, false),
+                    "{}",
+                    o.phrase
+                );
+                for syn in phrases.synonyms_of(o) {
                     assert!(keys.contains(&key(syn)), "{syn}");
                     if let Some(b) = o.before(&s.words) {
                         assert!(keys.contains(&key(&pair(b, first_word(syn)))));
@@ -702,7 +738,12 @@ mod tests {
         let russia: Vec<&Occurrence> = russia
             .filter(|o| o.phrase == "russian federation")
             .collect();
-        assert!(!russia.is_empty() && russia.iter().all(|o| o.synonyms.contains(&"russia")));
+        assert!(
+            !russia.is_empty()
+                && russia
+                    .iter()
+                    .all(|o| phrases.synonyms_of(o).contains(&"russia"))
+        );
         let found = rare_variants_of(&t, &phrases, &Usage::shipped());
         assert!(
             found

@@ -20,8 +20,8 @@ pub use lang::Lang;
 pub use normalize::{PARAGRAPH_BREAK, fingerprint_text, normalize, paragraphs};
 pub use sentences::{SentenceSpan, keeps_period, split_sentences, split_sentences_in};
 pub use tokenizer::{
-    Token, ZERO_WIDTH_SPACE, count_words, count_words_in, search_form, tokenize, tokenize_in,
-    unspaced_script,
+    Token, ZERO_WIDTH_SPACE, count_words, count_words_in, for_each_word, search_form, tokenize,
+    tokenize_in, unspaced_script,
 };
 
 use std::sync::{LazyLock, RwLock};

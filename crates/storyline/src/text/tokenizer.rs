@@ -48,6 +48,13 @@ pub fn tokenize_in(text: &str, lang: Lang) -> Vec<Token> {
     tokens
 }
 
+/// Calls `f` with the byte offset and text of every word [`tokenize`]
+/// finds, without making them: a scan of a long text need not hold a
+/// token per word.
+pub fn for_each_word(text: &str, f: impl FnMut(usize, &str)) {
+    each_word_in(text, Lang::EN, f);
+}
+
 /// The number of words [`tokenize`] finds, without making them.
 pub fn count_words(text: &str) -> usize {
     count_words_in(text, Lang::EN)
