@@ -197,11 +197,11 @@ news.db check"
         after_help = "Writes the log into the file, merges the copies index's runs (dropping \
 deleted and pruned articles' keys), writes quotes, names, story features, copy verdicts, \
 fingerprints and reused sentences stored before their compact encodings in them, leaves story features \
-to be read from the text where it gives them back, optimises the full-text index and rewrites \
+and summaries' sentences to be read from the text where it gives them back, optimises the full-text index and rewrites \
 the file without its free pages. Takes a write lock for its duration.\n\nJSON: \
 {\"bytes_before\", \"bytes_after\", \"bytes_saved\", \"index_runs_merged\", \
 \"attributions_recoded\", \"story_features_recoded\", \"story_features_from_text\", \
-\"verdicts_deflated\", \"fingerprints_recoded\", \"reuse_packed\"}.\n\nExample:\n  storyline --db \
+\"summaries_recoded\", \"verdicts_deflated\", \"fingerprints_recoded\", \"reuse_packed\"}.\n\nExample:\n  storyline --db \
 news.db compact --json"
     )]
     Compact(JsonArgs),

@@ -535,12 +535,12 @@ pub fn rare_variants_of(text: &AnalyzedText, phrases: &Phrases, usage: &Usage) -
             let (before, after) = (o.before(w), o.after(w));
             let last = o.first + o.len - 1;
             let written = |from: usize, to: usize| sentence[w[from].start..w[to].end].to_string();
-            let own_before = before.map_or(0.0, |b| usage.count(&pair(b, first_word(&o.phrase))));
-            let own_after = after.map_or(0.0, |a| usage.count(&pair(last_word(&o.phrase), a)));
-            let own = usage.count(&o.phrase);
+            let own_before = before.map_or(0.0, |b| usage.count(&pair(b, first_word(o.phrase))));
+            let own_after = after.map_or(0.0, |a| usage.count(&pair(last_word(o.phrase), a)));
+            let own = usage.count(o.phrase);
             let mut best: Option<(f64, Signal)> = None;
             let names = if is_name(sentence, &w[o.first..=last]) {
-                synonyms(&o.phrase, true)
+                synonyms(o.phrase, true)
             } else {
                 Vec::new()
             };
@@ -588,7 +588,7 @@ pub fn rare_variants_of(text: &AnalyzedText, phrases: &Phrases, usage: &Usage) -
                     }
                 }
                 // A person's surname is no spun form of the full name.
-                let surname = o.len == 2 && syn == last_word(&o.phrase);
+                let surname = o.len == 2 && syn == last_word(o.phrase);
                 if names.contains(&syn)
                     && !surname
                     && alt >= MIN_USUAL_NAME
@@ -717,7 +717,7 @@ mod tests {
         let mut pairs = 0;
         for s in &phrases.sentences {
             for o in &s.occurrences {
-                assert!(keys.contains(&key(&o.phrase)), "{}", o.phrase);
+                assert!(keys.contains(&key(o.phrase)), "{}", o.phrase);
                 assert_eq!(
                     *phrases.synonyms_of(o),
                     *synonyms(o.phrase, false),

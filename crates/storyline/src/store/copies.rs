@@ -1080,6 +1080,7 @@ pub(crate) mod tests {
     /// each way), and drops what schema 14 added. Returns how many
     /// `sentence_reuse` rows it wrote. The caller sets `user_version`.
     pub(crate) fn back_to_schema_13(conn: &rusqlite::Connection) -> usize {
+        crate::store::summary::back_to_schema_15(Path::new(conn.path().unwrap()));
         let texts: Vec<(i64, String)> = conn
             .prepare(
                 "SELECT f.article_id, a.text FROM copy_fingerprints f

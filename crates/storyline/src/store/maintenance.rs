@@ -49,6 +49,10 @@ pub struct CompactReport {
     /// Of those, the rows now read from the article's text (schema 15):
     /// only their day and headline flag stay written.
     pub story_features_from_text: u64,
+    /// Summaries rewritten by reference to their articles' stored
+    /// sentences (written out in full before schema 16, or for a text
+    /// since pruned).
+    pub summaries_recoded: u64,
     /// Articles' copy verdicts stored as JSON text before, now deflated.
     pub verdicts_deflated: u64,
     /// Articles' fingerprints whose shingles were written out before
@@ -303,6 +307,7 @@ impl Store {
         let batch = self.begin()?;
         let attributions_recoded = batch.recode_json_attributions()?;
         let (story_features_recoded, story_features_from_text) = batch.recode_story_features()?;
+        let summaries_recoded = batch.recode_summaries()?;
         let verdicts_deflated = batch.deflate_text_verdicts()?;
         let fingerprints_recoded = batch.recode_fingerprints()?;
         let reuse_packed = batch.pack_reuse_rows()?;
@@ -323,6 +328,7 @@ impl Store {
             attributions_recoded,
             story_features_recoded,
             story_features_from_text,
+            summaries_recoded,
             verdicts_deflated,
             fingerprints_recoded,
             reuse_packed,
@@ -353,6 +359,7 @@ impl Store {
             .query_map([&cutoff], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let stamp = now();
+        batch.write_out_summaries_citing(&ids)?;
         for &id in &ids {
             // Compact attributions point into the text, and story features
             // may be read from it: both written out first.
@@ -636,6 +643,107 @@ mod tests {
         let more: Vec<&str> = corpus.lines().skip(30).take(5).collect();
         ingest(&mut restored, &more);
         assert_eq!(restored.stats().unwrap().articles, 35);
+    }
+
+    fn summary_encodings(store: &Store) -> std::collections::BTreeMap<i64, i64> {
+        store
+            .conn
+            .prepare("SELECT encoding, count(*) FROM story_summaries GROUP BY 1")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Summaries are stored by reference to their articles' sentences
+    /// (schema 16): they read the same as written out, at a fraction of
+    /// the bytes; rows written out as before are rewritten by `compact`;
+    /// deleting a cited article writes the summaries that read its text
+    /// out first.
+    #[test]
+    fn summaries_stored_by_reference_read_as_written_out() {
+        let corpus = corpus();
+        let lines: Vec<&str> = corpus.lines().collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("news.db")).unwrap();
+        ingest(&mut store, &lines);
+        let stories = store.story_ids().unwrap();
+        let read = |store: &Store| -> Vec<Option<Vec<crate::summary::SummarySentence>>> {
+            stories.iter().map(|&s| store.summary(s).unwrap()).collect()
+        };
+        let before = read(&store);
+        let n = before.iter().flatten().count() as i64;
+        assert!(n > 20, "{n}");
+        assert_eq!(summary_encodings(&store), [(1, n)].into());
+        let bytes = |store: &Store| -> i64 {
+            store
+                .conn
+                .query_row(
+                    "SELECT sum(length(summary)) FROM story_summaries",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let by_reference = bytes(&store);
+
+        // As schema 15 wrote them: every text in the row.
+        let batch = store.begin().unwrap();
+        for (&story, summary) in stories.iter().zip(&before) {
+            if let Some(summary) = summary {
+                let json = serde_json::to_string(summary).unwrap();
+                batch
+                    .tx
+                    .execute(
+                        "UPDATE story_summaries SET summary = ?2, encoding = 0 WHERE story_id = ?1",
+                        rusqlite::params![story, json],
+                    )
+                    .unwrap();
+            }
+        }
+        batch.commit().unwrap();
+        let written_out = bytes(&store);
+        assert!(
+            by_reference * 3 < written_out,
+            "{by_reference} against {written_out}"
+        );
+        assert_eq!(read(&store), before);
+        assert_eq!(store.compact().unwrap().summaries_recoded, n as u64);
+        assert_eq!(summary_encodings(&store), [(1, n)].into());
+        assert_eq!(bytes(&store), by_reference);
+        assert_eq!(read(&store), before);
+
+        // A story whose summary cites an article about to be deleted.
+        let (story, summary) = stories
+            .iter()
+            .zip(&before)
+            .find_map(|(&s, summary)| {
+                let summary = summary.as_ref()?;
+                let cited = summary.iter().flat_map(|x| &x.citations);
+                (cited
+                    .map(|c| c.article)
+                    .collect::<std::collections::HashSet<_>>()
+                    .len()
+                    >= 2)
+                    .then_some((s, summary))
+            })
+            .unwrap();
+        let gone = summary[0].citations[0].article;
+        assert_eq!(store.delete_articles(&[gone]).unwrap(), 1);
+        if let Some(after) = store.summary(story).unwrap() {
+            for (a, b) in after.iter().zip(summary) {
+                assert_eq!(a.text, b.text);
+                let texts = |s: &crate::summary::SummarySentence| -> Vec<(i64, String)> {
+                    s.citations
+                        .iter()
+                        .map(|c| (c.article, c.text.clone()))
+                        .collect()
+                };
+                assert_eq!(texts(a), texts(b));
+            }
+        }
+        assert!(summary_encodings(&store).get(&0).copied().unwrap_or(0) >= 1);
     }
 
     #[test]

@@ -434,4 +434,10 @@ pub const MIGRATIONS: &[&str] = &[
     // rewrites the rows written before, and `prune` writes a row out
     // before its text goes.
     "",
+    // 16: summaries stored by reference (store/summary.rs): a citation as
+    // its article and sentence, the text read from the article's stored
+    // sentence. `encoding` 0 is the JSON of before, 1 by reference;
+    // `compact` rewrites the rows of before, `prune` and `delete` write a
+    // row out before the text it reads goes.
+    "ALTER TABLE story_summaries ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0;",
 ];

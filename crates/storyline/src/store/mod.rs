@@ -577,6 +577,7 @@ impl Store {
     /// existed.
     pub fn delete_articles(&mut self, ids: &[i64]) -> Result<usize> {
         let batch = self.begin()?;
+        batch.write_out_summaries_citing(ids)?;
         let mut n = 0;
         for id in ids {
             n += batch

@@ -1,15 +1,181 @@
 //! Persistence for the summary stage: each story's summary as JSON, with
 //! the number of articles it was made from.
+//!
+//! A summary is stored by reference (`encoding` [`BY_REFERENCE`]): each
+//! citation as its article and sentence, its text only where the
+//! article's stored sentence is not it, and a summary sentence's text only
+//! where it is not [`crate::summary::shown`] of its first citation. The
+//! texts were most of a summary's bytes, and the article holds them
+//! already. `prune` and `delete` write a summary out in full
+//! ([`WRITTEN_OUT`]) before the text it reads goes.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 
+use super::copies::StoredText;
 use super::{Batch, Reader, now};
 use crate::error::Result;
-use crate::summary::SummarySentence;
+use crate::summary::{Citation, SummarySentence, shown};
 use crate::text::AnalyzedText;
+
+/// `story_summaries.encoding`: the summary's sentences and citations with
+/// their texts, as [`SummarySentence`]s in JSON (every row before schema
+/// 16, and those written out).
+pub const WRITTEN_OUT: i64 = 0;
+/// `story_summaries.encoding`: [`ByReference`] sentences in JSON.
+pub const BY_REFERENCE: i64 = 1;
+
+/// A summary sentence stored by reference.
+#[derive(Debug, Serialize, Deserialize)]
+struct ByReference {
+    /// Its text, when not that shown of its first citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    /// Its citations.
+    c: Vec<CitationByReference>,
+}
+
+/// A citation stored by reference.
+#[derive(Debug, Serialize, Deserialize)]
+struct CitationByReference {
+    /// The article.
+    a: i64,
+    /// The sentence's index in it.
+    k: usize,
+    /// The text, when the article's stored sentence is not it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    /// `ref` and `source`, kept only for an article with no row left to
+    /// read them from (otherwise read anew, see [`Reader::summary`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    s: Option<String>,
+}
+
+/// The stored texts of the articles a summary cites, each read once.
+struct CitedTexts<'r> {
+    reader: &'r Reader,
+    texts: HashMap<i64, Option<StoredText>>,
+}
+
+impl<'r> CitedTexts<'r> {
+    fn new(reader: &'r Reader) -> Self {
+        CitedTexts {
+            reader,
+            texts: HashMap::new(),
+        }
+    }
+
+    fn stored(&mut self, article: i64) -> Result<&Option<StoredText>> {
+        Ok(match self.texts.entry(article) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(self.reader.stored_text(article)?),
+        })
+    }
+
+    /// Whether the article has a row (its text may be pruned).
+    fn exists(&mut self, article: i64) -> Result<bool> {
+        Ok(self.stored(article)?.is_some())
+    }
+
+    /// Sentence `k` of `article` as stored; `None` when the article, its
+    /// text or the sentence is gone.
+    fn sentence(&mut self, article: i64, k: usize) -> Result<Option<&str>> {
+        Ok(self
+            .stored(article)?
+            .as_ref()
+            .filter(|t| k < t.sentences.len())
+            .map(|t| t.sentence(k)))
+    }
+}
+
+/// A summary by reference: the texts the stored articles give back left
+/// out.
+fn by_reference(summary: &[SummarySentence], cited: &mut CitedTexts<'_>) -> Result<String> {
+    let mut out = Vec::with_capacity(summary.len());
+    for s in summary {
+        let mut c = Vec::with_capacity(s.citations.len());
+        for citation in &s.citations {
+            let stored = cited.sentence(citation.article, citation.sentence)?;
+            let text = (stored != Some(citation.text.as_str())).then(|| citation.text.clone());
+            let gone = !cited.exists(citation.article)?;
+            c.push(CitationByReference {
+                a: citation.article,
+                k: citation.sentence,
+                t: text,
+                r: citation.ref_id.clone().filter(|_| gone),
+                s: citation.source.clone().filter(|_| gone),
+            });
+        }
+        let first = s.citations.first();
+        let t = (first.map(|f| shown(&f.text, f.sentence)) != Some(s.text.as_str()))
+            .then(|| s.text.clone());
+        out.push(ByReference { t, c });
+    }
+    serde_json::to_string(&out).map_err(crate::Error::Encode)
+}
+
+/// A summary sentence's text, and each citation's article, sentence and
+/// text.
+type SentenceTexts<'s> = (&'s str, Vec<(i64, usize, &'s str)>);
+
+/// What a summary stored by reference keeps of each sentence.
+fn texts(summary: &[SummarySentence]) -> Vec<SentenceTexts<'_>> {
+    summary
+        .iter()
+        .map(|s| {
+            let c = s.citations.iter();
+            (
+                s.text.as_str(),
+                c.map(|c| (c.article, c.sentence, c.text.as_str()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A summary stored by reference, its texts read from the articles. A
+/// citation's `ref` and `source` are left empty: [`Reader::summary`] reads
+/// them anew from the article. `None` when a text is missing (a row this
+/// program did not write).
+fn resolve(json: &str, cited: &mut CitedTexts<'_>) -> Result<Option<Vec<SummarySentence>>> {
+    let Ok(stored) = serde_json::from_str::<Vec<ByReference>>(json) else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(stored.len());
+    for s in stored {
+        let mut citations = Vec::with_capacity(s.c.len());
+        for c in s.c {
+            let text = match c.t {
+                Some(t) => t,
+                None => match cited.sentence(c.a, c.k)? {
+                    Some(t) => t.to_string(),
+                    None => return Ok(None),
+                },
+            };
+            citations.push(Citation {
+                article: c.a,
+                ref_id: c.r,
+                source: c.s,
+                sentence: c.k,
+                text,
+            });
+        }
+        let text = match s.t {
+            Some(t) => t,
+            None => match citations.first() {
+                Some(f) => shown(&f.text, f.sentence).to_string(),
+                None => return Ok(None),
+            },
+        };
+        out.push(SummarySentence { text, citations });
+    }
+    Ok(Some(out))
+}
 
 /// A stored article, as the summary stage reads it.
 #[derive(Debug, Clone)]
@@ -38,17 +204,7 @@ pub struct SummaryState {
 impl Reader {
     /// A story's stored summary.
     pub fn summary(&self, story: i64) -> Result<Option<Vec<SummarySentence>>> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT summary FROM story_summaries WHERE story_id = ?1",
-                [story],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(mut summary) =
-            json.and_then(|j| serde_json::from_str::<Vec<SummarySentence>>(&j).ok())
-        else {
+        let Some(mut summary) = self.stored_summary(story)? else {
             return Ok(None);
         };
         // A citation names its article as it stood when the story was
@@ -71,6 +227,22 @@ impl Reader {
             c.source.clone_from(source);
         }
         Ok(Some(summary))
+    }
+
+    /// A story's summary as stored, its texts read back from the articles
+    /// where it is stored by reference (citations' `ref` and `source` as
+    /// stored, or empty).
+    fn stored_summary(&self, story: i64) -> Result<Option<Vec<SummarySentence>>> {
+        let row: Option<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT summary, encoding FROM story_summaries WHERE story_id = ?1")?
+            .query_row([story], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match row {
+            None => None,
+            Some((json, BY_REFERENCE)) => resolve(&json, &mut CitedTexts::new(self))?,
+            Some((json, _)) => serde_json::from_str::<Vec<SummarySentence>>(&json).ok(),
+        })
     }
 
     /// How many articles a story has, and how many its summary was made
@@ -132,7 +304,8 @@ impl Reader {
 }
 
 impl Batch<'_> {
-    /// Stores a story's summary.
+    /// Stores a story's summary, by reference to its articles' stored
+    /// sentences.
     pub fn save_summary(
         &self,
         story: i64,
@@ -140,14 +313,91 @@ impl Batch<'_> {
         articles: usize,
         summary: &[SummarySentence],
     ) -> Result<()> {
-        let json = serde_json::to_string(summary).map_err(crate::Error::Encode)?;
+        let json = by_reference(summary, &mut CitedTexts::new(self))?;
+        debug_assert_eq!(
+            resolve(&json, &mut CitedTexts::new(self))
+                .ok()
+                .flatten()
+                .as_deref()
+                .map(texts),
+            Some(texts(summary)),
+            "a summary stored by reference reads back as itself"
+        );
+        self.put_summary(story, words, articles, &json, BY_REFERENCE)
+    }
+
+    fn put_summary(
+        &self,
+        story: i64,
+        words: usize,
+        articles: usize,
+        json: &str,
+        encoding: i64,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO story_summaries (story_id, words, articles, summary, updated_at, encoding)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![story, words as i64, articles as i64, json, now()])?;
+            .execute(params![story, words as i64, articles as i64, json, now(), encoding])?;
         Ok(())
+    }
+
+    /// Writes out in full every summary stored by reference that reads a
+    /// text of `articles`: their text is about to go (`prune`, `delete`).
+    /// Returns how many were written out.
+    pub(crate) fn write_out_summaries_citing(&self, articles: &[i64]) -> Result<u64> {
+        if articles.is_empty() {
+            return Ok(0);
+        }
+        let going: std::collections::HashSet<i64> = articles.iter().copied().collect();
+        let rows: Vec<(i64, i64, i64, String)> = self
+            .tx
+            .prepare(
+                "SELECT story_id, words, articles, summary FROM story_summaries WHERE encoding = ?1",
+            )?
+            .query_map([BY_REFERENCE], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut written = 0;
+        for (story, words, count, json) in rows {
+            let Ok(stored) = serde_json::from_str::<Vec<ByReference>>(&json) else {
+                continue;
+            };
+            let reads_going = stored
+                .iter()
+                .flat_map(|s| &s.c)
+                .any(|c| c.t.is_none() && going.contains(&c.a));
+            if !reads_going {
+                continue;
+            }
+            if let Some(summary) = self.stored_summary(story)? {
+                let full = serde_json::to_string(&summary).map_err(crate::Error::Encode)?;
+                self.put_summary(story, words as usize, count as usize, &full, WRITTEN_OUT)?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+
+    /// `compact`'s rewrite of the summaries written out in full (before
+    /// schema 16, or written out for a text since pruned) by reference to
+    /// the stored texts they still find. Returns how many were rewritten.
+    pub(crate) fn recode_summaries(&self) -> Result<u64> {
+        let rows: Vec<(i64, i64, i64)> = self
+            .tx
+            .prepare("SELECT story_id, words, articles FROM story_summaries WHERE encoding != ?1")?
+            .query_map([BY_REFERENCE], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut recoded = 0;
+        for (story, words, count) in rows {
+            if let Some(summary) = self.stored_summary(story)? {
+                self.save_summary(story, words as usize, count as usize, &summary)?;
+                recoded += 1;
+            }
+        }
+        Ok(recoded)
     }
 
     /// Drops a story's summary, so the summary stage makes it again.
@@ -157,6 +407,37 @@ impl Batch<'_> {
             .execute([story])?;
         Ok(())
     }
+}
+
+/// Writes every summary stored by reference out in full and drops
+/// `encoding`: the store as a program before schema 16 left it, for the
+/// tests that take a store back to an older schema. The caller sets
+/// `user_version`.
+#[cfg(test)]
+pub(crate) fn back_to_schema_15(db: &std::path::Path) {
+    let reader = Reader::new(rusqlite::Connection::open(db).unwrap());
+    let stories: Vec<i64> = reader
+        .conn
+        .prepare("SELECT story_id FROM story_summaries WHERE encoding = ?1")
+        .unwrap()
+        .query_map([BY_REFERENCE], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for story in stories {
+        let summary = reader.stored_summary(story).unwrap().unwrap();
+        reader
+            .conn
+            .execute(
+                "UPDATE story_summaries SET summary = ?2 WHERE story_id = ?1",
+                params![story, serde_json::to_string(&summary).unwrap()],
+            )
+            .unwrap();
+    }
+    reader
+        .conn
+        .execute_batch("ALTER TABLE story_summaries DROP COLUMN encoding;")
+        .unwrap();
 }
 
 #[cfg(test)]

@@ -110,6 +110,19 @@ pub struct SummarySentence {
     pub citations: Vec<Citation>,
 }
 
+/// A sentence as a summary shows it, from the article's sentence `k`
+/// as written: a first sentence loses its dateline. The store keeps a
+/// summary sentence's text only where it is not this of its first
+/// citation.
+pub fn shown(raw: &str, k: usize) -> &str {
+    if k == 0 {
+        clean::strip_dateline(raw)
+    } else {
+        raw
+    }
+    .trim()
+}
+
 struct Candidate {
     article: usize,
     sentence: usize,
@@ -172,12 +185,7 @@ pub fn summarize_any_language(articles: &[SummaryInput<'_>], words: usize) -> Ve
                 raw,
                 lang,
             ));
-            let text = if k == 0 {
-                clean::strip_dateline(raw)
-            } else {
-                raw
-            }
-            .trim();
+            let text = shown(raw, k);
             let skip = words_before(raw, text, lang);
             let n = word_count(text, lang);
             cands.push(Candidate {
