@@ -3,16 +3,29 @@
 //! prints per file how many are flagged spun and stitched:
 //! `cargo run --release --example spin_alone -- [--show] A.jsonl ...`.
 //! With `--show`, the flagged articles' signals go to standard error.
+//! With `--dump FILE`, every article's two verdicts go to FILE, one JSON
+//! line each (`{"file", "id", "spin", "stitch"}`), for weighing the
+//! signals again without a rebuild.
 //! Used by `bench/spin/false_positives.sh`.
+use std::io::Write;
+
 use storyline::copies::{Usage, assess_spin, assess_stitch};
 use storyline::text::analyze;
 
 fn main() {
     let mut show = false;
+    let mut dump: Option<std::io::BufWriter<std::fs::File>> = None;
     let mut report = serde_json::Map::new();
-    for arg in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         if arg == "--show" {
             show = true;
+            continue;
+        }
+        if arg == "--dump" {
+            let path = args.next().expect("--dump FILE");
+            let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            dump = Some(std::io::BufWriter::new(file));
             continue;
         }
         let text = std::fs::read_to_string(&arg).unwrap_or_else(|e| panic!("{arg}: {e}"));
@@ -28,6 +41,12 @@ fn main() {
             let a = analyze(body);
             let spin = assess_spin(&a, &[], &Usage::shipped());
             let stitch = assess_stitch(&a, &[], |x| x);
+            if let Some(out) = dump.as_mut() {
+                let line = serde_json::json!({
+                    "file": arg, "id": v["id"], "spin": spin, "stitch": stitch,
+                });
+                writeln!(out, "{line}").expect("--dump: write");
+            }
             n += 1;
             spun += u64::from(spin.spun);
             stitched += u64::from(stitch.stitched);
@@ -53,6 +72,9 @@ fn main() {
                 "spun_rate": rate(spun), "stitched_rate": rate(stitched),
             }),
         );
+    }
+    if let Some(mut out) = dump {
+        out.flush().expect("--dump: write");
     }
     println!("{}", serde_json::Value::Object(report));
 }

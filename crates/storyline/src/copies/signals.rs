@@ -44,6 +44,10 @@ pub enum SignalKind {
     UnattributedQuote,
     /// A paragraph sharing no content word with the two before it.
     TopicJump,
+    /// A paragraph whose typography differs from the one before that had
+    /// any (straight quotes after curly ones, "US" after "U.S."): one
+    /// outlet's copy desk after another's.
+    MixedStyle,
 }
 
 impl SignalKind {
@@ -61,6 +65,7 @@ impl SignalKind {
             SignalKind::Unintroduced => "unintroduced",
             SignalKind::UnattributedQuote => "unattributed_quote",
             SignalKind::TopicJump => "topic_jump",
+            SignalKind::MixedStyle => "mixed_style",
         }
     }
 }
@@ -266,7 +271,17 @@ pub fn stitch_signals(text: &AnalyzedText) -> Vec<Signal> {
                 .trim_end()
                 .ends_with(['.', '!', '?', '"', '\'', ')', '\u{201D}', '\u{2019}'])
         };
+        // A cut sentence keeps the end of the one it was cut from, and some
+        // words of it. A page's furniture does not: a byline's e-mail
+        // address, "toggle caption", a list's "a)" item (Multi-News crawls).
+        let furniture = sentence.split_whitespace().count() < 4
+            || sentence.contains('@')
+            || second == ')'
+            || !sentence.trim_end().ends_with([
+                '.', '!', '?', '"', '\'', ')', '\u{201D}', '\u{2019}', '\u{2026}',
+            ]);
         let fragment = !continues
+            && !furniture
             && ((first.is_lowercase() && !brand && !in_quote)
                 || (matches!(first, '-' | '\u{2013}' | ',' | ';' | ')')
                     && second.is_alphanumeric()));
@@ -432,6 +447,7 @@ pub fn coherence_signals_with<'w>(
     if text.lang == Lang::EN {
         unintroduced(text, words_of, &mut out);
         unattributed_quotes(text, words_of, &mut out);
+        style_switches(text, &mut out);
     }
     topic_jumps(text, &mut out);
     out.sort_by_key(|s| s.sentence);
@@ -602,6 +618,88 @@ fn topic_jumps(text: &AnalyzedText, out: &mut Vec<Signal>) {
     }
 }
 
+/// Typographic habits a copy desk keeps through one article: each is two
+/// ways of writing one thing, and the mark that tells them apart.
+struct Habit {
+    /// The first way (`usual` when the second is found after it).
+    first: &'static str,
+    second: &'static str,
+    /// Where in a paragraph each way is written.
+    find: fn(&str) -> (bool, bool),
+}
+
+const HABITS: &[Habit] = &[
+    Habit {
+        first: "\u{2019}",
+        second: "'",
+        find: |p| (inner_mark(p, '\u{2019}'), inner_mark(p, '\'')),
+    },
+    Habit {
+        first: "\u{201C}",
+        second: "\"",
+        find: |p| (p.contains(['\u{201C}', '\u{201D}']), p.contains('"')),
+    },
+    Habit {
+        first: "U.S.",
+        second: "US",
+        find: |p| (find_word(p, "U.S").is_some(), find_word(p, "US").is_some()),
+    },
+];
+
+/// An apostrophe inside a word ("don't"), not a quotation mark.
+fn inner_mark(p: &str, mark: char) -> bool {
+    let mut prev = ' ';
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == mark && prev.is_alphabetic() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
+/// Paragraphs that write a habit the other way from the last paragraph
+/// that wrote it at all. A writer and a copy desk keep curly or straight
+/// quotes, "U.S." or "US", through an article; a stitcher pasting
+/// paragraphs of several outlets in turn switches back and forth. A
+/// paragraph writing both ways says nothing.
+fn style_switches(text: &AnalyzedText, out: &mut Vec<Signal>) {
+    let t = &text.text;
+    let mut paragraphs: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, s) in text.sentences.iter().enumerate() {
+        match paragraphs.last_mut() {
+            Some((first, _, end)) if text.sentences[*first].paragraph == s.paragraph => {
+                *end = s.end;
+            }
+            _ => paragraphs.push((i, s.start, s.end)),
+        }
+    }
+    for habit in HABITS {
+        let mut last: Option<bool> = None;
+        for &(first, start, end) in &paragraphs {
+            let (a, b) = (habit.find)(&t[start..end]);
+            if a == b {
+                continue;
+            }
+            if last.is_some_and(|l| l != b) {
+                let (written, usual) = if b {
+                    (habit.second, habit.first)
+                } else {
+                    (habit.first, habit.second)
+                };
+                out.push(Signal {
+                    kind: SignalKind::MixedStyle,
+                    sentence: first,
+                    text: written.to_string(),
+                    usual: Some(usual.to_string()),
+                });
+            }
+            last = Some(b);
+        }
+    }
+}
+
 fn clip(s: &str) -> String {
     match s.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -727,6 +825,117 @@ mod tests {
             jumps += found.len();
         }
         assert!(jumps >= 20, "{jumps}");
+    }
+
+    fn ecb_paragraphs(id: &str) -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let corpus = std::fs::read_to_string(root.join("jsonl/ecbplus.jsonl")).unwrap();
+        let v: serde_json::Value = corpus
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["id"] == id)
+            .unwrap();
+        v["text"]
+            .as_str()
+            .unwrap()
+            .split("\n\n")
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Paragraphs of a report written with curly apostrophes (19_3ecbplus)
+    /// taken in turn with those of one written with straight ones
+    /// (1_11ecb): each change of report that shows an apostrophe is a
+    /// switch, found at the paragraph where the other report resumes.
+    /// Neither report alone switches.
+    #[test]
+    fn typography_switching_between_reports_marks_the_seams() {
+        let (curly, straight) = (ecb_paragraphs("19_3ecbplus"), ecb_paragraphs("1_11ecb"));
+        let mut paragraphs = Vec::new();
+        let mut from_curly = Vec::new();
+        for block in 0..4 {
+            for p in &curly[block * 6..block * 6 + 6] {
+                paragraphs.push(p.clone());
+                from_curly.push(true);
+            }
+            for p in &straight[block * 5..block * 5 + 5] {
+                paragraphs.push(p.clone());
+                from_curly.push(false);
+            }
+        }
+        let t = analyze(&paragraphs.join("\n\n"));
+        let mut found = Vec::new();
+        style_switches(&t, &mut found);
+        assert!(found.len() >= 3, "{found:?}");
+        for s in &found {
+            assert_eq!(s.kind, SignalKind::MixedStyle);
+            let p = t.sentences[s.sentence].paragraph;
+            assert_eq!(t.sentences[s.sentence].start, {
+                let first = t.sentences.iter().position(|x| x.paragraph == p).unwrap();
+                t.sentences[first].start
+            });
+            // The last paragraph before it writing the habit at all is the
+            // other report's.
+            let habit = HABITS
+                .iter()
+                .find(|h| h.first == s.text || h.second == s.text)
+                .unwrap();
+            let before = (0..p)
+                .rev()
+                .find(|&q| {
+                    let (a, b) = (habit.find)(&paragraphs[q]);
+                    a != b
+                })
+                .unwrap();
+            assert_ne!(from_curly[p], from_curly[before], "{s:?}");
+        }
+        for id in ["19_3ecbplus", "1_11ecb"] {
+            let mut alone = Vec::new();
+            style_switches(&analyze(&ecb_paragraphs(id).join("\n\n")), &mut alone);
+            assert!(alone.is_empty(), "{id}: {alone:?}");
+        }
+    }
+
+    /// Of the corpus's ECB+ articles, few switch typography twice: they
+    /// are each one outlet's copy.
+    #[test]
+    fn honest_reports_rarely_switch_typography() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let corpus = std::fs::read_to_string(root.join("jsonl/ecbplus.jsonl")).unwrap();
+        let (mut articles, mut switching) = (0, 0);
+        for l in corpus.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let mut found = Vec::new();
+            style_switches(&analyze(v["text"].as_str().unwrap()), &mut found);
+            articles += 1;
+            switching += usize::from(found.len() >= 2);
+        }
+        assert!(
+            articles >= 100 && switching * 50 <= articles,
+            "{switching} of {articles}"
+        );
+    }
+
+    /// Lines of Multi-News pages that start in lower case after a finished
+    /// sentence but were cut from nothing: a byline's address, a caption
+    /// button, a list's items.
+    #[test]
+    fn page_furniture_is_no_fragment() {
+        let t = analyze(
+            "The fire destroyed the warehouse early on Friday.\n\n\
+             pfikac@express-news.net\n\n\
+             toggle caption Jay Reed/NPR\n\n\
+             a) Steele was suspended and then terminated as an FBI source.\n\n\
+             text size",
+        );
+        let found = stitch_signals(&t);
+        assert!(!kinds(&found).contains(&SignalKind::Fragment), "{found:?}");
+        // A tail cut mid-clause keeps its sentence's end and is one.
+        let t = analyze(
+            "The fire destroyed the warehouse early on Friday.\n\n\
+             which had stood empty since the dairy closed in 2007.",
+        );
+        assert!(kinds(&stitch_signals(&t)).contains(&SignalKind::Fragment));
     }
 
     #[test]
