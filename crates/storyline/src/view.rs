@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::quotes::{OrUnsupported, StoryEntity, StoryQuote, Support};
 use crate::store::Reader;
 pub use crate::store::copies::ArticleVerdicts;
-use crate::store::copies::{ArticleBrief, StoredText, earlier, earliness};
+use crate::store::copies::{ArticleBrief, StoredTexts, earlier, earliness};
 use crate::store::threads::StoredMembership;
 use crate::stories::features::{day_number, key_words};
 use crate::stories::{Idf, Story, StoryArticle, StoryProfile};
@@ -572,36 +572,10 @@ pub fn duplicate_groups(store: &Reader, threshold: f64) -> Result<Vec<DuplicateG
     Ok(groups)
 }
 
-/// Texts read while building one report, so each is read once.
-struct Texts<'r> {
-    store: &'r Reader,
-    cache: HashMap<i64, Option<StoredText>>,
-}
-
-impl<'r> Texts<'r> {
-    fn new(store: &'r Reader) -> Self {
-        Texts {
-            store,
-            cache: HashMap::new(),
-        }
-    }
-
-    /// Sentence `i` of article `id` ("" when either is gone).
-    fn sentence(&mut self, id: i64, i: usize) -> Result<String> {
-        if let std::collections::hash_map::Entry::Vacant(e) = self.cache.entry(id) {
-            e.insert(self.store.stored_text(id)?);
-        }
-        Ok(self.cache[&id]
-            .as_ref()
-            .map(|t| t.sentence(i).to_string())
-            .unwrap_or_default())
-    }
-}
-
 /// Reused sentences, each pair once (earlier article first), with the
 /// word diff; at most `limit` pairs.
 pub fn reuse_pairs(store: &Reader, limit: usize) -> Result<Vec<ReusePair>> {
-    let mut texts = Texts::new(store);
+    let mut texts = StoredTexts::new(store);
     let mut out = Vec::new();
     for row in store.reuse_rows(limit)? {
         let m = &row.found;
@@ -619,8 +593,8 @@ pub fn reuse_pairs(store: &Reader, limit: usize) -> Result<Vec<ReusePair>> {
                 (row.article, m.sentence),
             )
         };
-        let text = texts.sentence(a, sa)?;
-        let other_text = texts.sentence(b, sb)?;
+        let text = texts.sentence(a, sa)?.unwrap_or_default().to_string();
+        let other_text = texts.sentence(b, sb)?.unwrap_or_default().to_string();
         out.push(ReusePair {
             article: a,
             sentence: sa,
@@ -688,7 +662,7 @@ pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<Article
         };
         let mut reused: BTreeMap<usize, ReusedSentence> = BTreeMap::new();
         let mut others: HashMap<i64, ArticleBrief> = HashMap::new();
-        let mut texts = Texts::new(store);
+        let mut texts = StoredTexts::new(store);
         if let Some(me) = &me {
             for m in store.reuse_of(id)? {
                 if let std::collections::hash_map::Entry::Vacant(e) = others.entry(m.other_article)
@@ -696,7 +670,10 @@ pub fn article_copies(store: &Reader, id: i64, threshold: f64) -> Result<Article
                     e.insert(store.brief(m.other_article)?);
                 }
                 let other = &others[&m.other_article];
-                let theirs = texts.sentence(m.other_article, m.other_sentence)?;
+                let theirs = texts
+                    .sentence(m.other_article, m.other_sentence)?
+                    .unwrap_or_default()
+                    .to_string();
                 let ours = me.sentence(m.sentence);
                 let is_earlier = earlier(
                     (m.other_article, other.date.as_deref()),

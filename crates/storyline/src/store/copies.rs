@@ -28,6 +28,46 @@ pub struct StoredText {
     pub lang: crate::text::Lang,
 }
 
+/// Stored texts read while building one answer (a summary, a report),
+/// each article's read once.
+pub(crate) struct StoredTexts<'r> {
+    reader: &'r Reader,
+    texts: HashMap<i64, Option<StoredText>>,
+}
+
+impl<'r> StoredTexts<'r> {
+    pub(crate) fn new(reader: &'r Reader) -> Self {
+        StoredTexts {
+            reader,
+            texts: HashMap::new(),
+        }
+    }
+
+    fn stored(&mut self, article: i64) -> Result<&Option<StoredText>> {
+        Ok(match self.texts.entry(article) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(self.reader.stored_text(article)?)
+            }
+        })
+    }
+
+    /// Whether the article has a row (its text may be pruned).
+    pub(crate) fn exists(&mut self, article: i64) -> Result<bool> {
+        Ok(self.stored(article)?.is_some())
+    }
+
+    /// Sentence `k` of `article` as stored; `None` when the article, its
+    /// text or the sentence is gone.
+    pub(crate) fn sentence(&mut self, article: i64, k: usize) -> Result<Option<&str>> {
+        Ok(self
+            .stored(article)?
+            .as_ref()
+            .filter(|t| k < t.sentences.len())
+            .map(|t| t.sentence(k)))
+    }
+}
+
 impl StoredText {
     /// The text, its sentences and its language, as the stages read them.
     pub fn analyzed(&self) -> crate::text::AnalyzedText {

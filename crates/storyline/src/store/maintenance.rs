@@ -456,6 +456,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::store::quotes::tests::encodings;
 
     fn ingest(store: &mut Store, lines: &[&str]) {
         let r = crate::pipeline::tests::ingest_lines(store, lines);
@@ -465,17 +466,6 @@ mod tests {
     fn corpus() -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/jsonl/ecbplus.jsonl");
         std::fs::read_to_string(path).unwrap()
-    }
-
-    fn feature_encodings(store: &Store) -> std::collections::BTreeMap<i64, i64> {
-        store
-            .conn
-            .prepare("SELECT encoding, count(*) FROM story_features GROUP BY 1")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
     }
 
     /// Story features are read from the article's text (schema 15): rows a
@@ -498,7 +488,7 @@ mod tests {
         };
         let before = read(&store);
         assert!(before.iter().all(|f| !f.terms.is_empty()));
-        assert_eq!(feature_encodings(&store), [(2, n)].into());
+        assert_eq!(encodings(&store, "story_features"), [(2, n)].into());
         let stored: i64 = store
             .conn
             .query_row("SELECT sum(length(terms)) FROM story_features", [], |r| {
@@ -513,7 +503,7 @@ mod tests {
             batch.save_story_features(*id, f).unwrap();
         }
         batch.commit().unwrap();
-        assert_eq!(feature_encodings(&store), [(1, n)].into());
+        assert_eq!(encodings(&store, "story_features"), [(1, n)].into());
         assert_eq!(read(&store), before);
         let report = store.compact().unwrap();
         assert_eq!(
@@ -523,7 +513,7 @@ mod tests {
             ),
             (n as u64, n as u64)
         );
-        assert_eq!(feature_encodings(&store), [(2, n)].into());
+        assert_eq!(encodings(&store, "story_features"), [(2, n)].into());
         assert_eq!(read(&store), before);
 
         let placed = |store: &mut Store| -> Vec<Option<i64>> {
@@ -536,7 +526,7 @@ mod tests {
         let pruned = store.prune_text("2013-05-03").unwrap().pruned as i64;
         assert!(pruned >= 4, "{pruned}");
         assert_eq!(
-            feature_encodings(&store),
+            encodings(&store, "story_features"),
             [(1, pruned), (2, n - pruned)].into()
         );
         assert_eq!(read(&store), before);
@@ -645,17 +635,6 @@ mod tests {
         assert_eq!(restored.stats().unwrap().articles, 35);
     }
 
-    fn summary_encodings(store: &Store) -> std::collections::BTreeMap<i64, i64> {
-        store
-            .conn
-            .prepare("SELECT encoding, count(*) FROM story_summaries GROUP BY 1")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
-    }
-
     /// Summaries are stored by reference to their articles' sentences
     /// (schema 16): they read the same as written out, at a fraction of
     /// the bytes; rows written out as before are rewritten by `compact`;
@@ -675,7 +654,7 @@ mod tests {
         let before = read(&store);
         let n = before.iter().flatten().count() as i64;
         assert!(n > 20, "{n}");
-        assert_eq!(summary_encodings(&store), [(1, n)].into());
+        assert_eq!(encodings(&store, "story_summaries"), [(1, n)].into());
         let bytes = |store: &Store| -> i64 {
             store
                 .conn
@@ -710,7 +689,7 @@ mod tests {
         );
         assert_eq!(read(&store), before);
         assert_eq!(store.compact().unwrap().summaries_recoded, n as u64);
-        assert_eq!(summary_encodings(&store), [(1, n)].into());
+        assert_eq!(encodings(&store, "story_summaries"), [(1, n)].into());
         assert_eq!(bytes(&store), by_reference);
         assert_eq!(read(&store), before);
 
@@ -743,7 +722,13 @@ mod tests {
                 assert_eq!(texts(a), texts(b));
             }
         }
-        assert!(summary_encodings(&store).get(&0).copied().unwrap_or(0) >= 1);
+        assert!(
+            encodings(&store, "story_summaries")
+                .get(&0)
+                .copied()
+                .unwrap_or(0)
+                >= 1
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Batch<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeMap;
     use std::path::Path;
 
@@ -226,7 +226,8 @@ mod tests {
         (articles, features, stories, verdicts)
     }
 
-    fn encodings(store: &Reader, table: &str) -> BTreeMap<i64, i64> {
+    /// How many rows of `table` have each `encoding`.
+    pub(crate) fn encodings(store: &Reader, table: &str) -> BTreeMap<i64, i64> {
         store
             .conn
             .prepare(&format!(

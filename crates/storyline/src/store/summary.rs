@@ -15,7 +15,7 @@ use std::collections::hash_map::Entry;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::copies::StoredText;
+use super::copies::StoredTexts;
 use super::{Batch, Reader, now};
 use crate::error::Result;
 use crate::summary::{Citation, SummarySentence, shown};
@@ -56,46 +56,9 @@ struct CitationByReference {
     s: Option<String>,
 }
 
-/// The stored texts of the articles a summary cites, each read once.
-struct CitedTexts<'r> {
-    reader: &'r Reader,
-    texts: HashMap<i64, Option<StoredText>>,
-}
-
-impl<'r> CitedTexts<'r> {
-    fn new(reader: &'r Reader) -> Self {
-        CitedTexts {
-            reader,
-            texts: HashMap::new(),
-        }
-    }
-
-    fn stored(&mut self, article: i64) -> Result<&Option<StoredText>> {
-        Ok(match self.texts.entry(article) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(self.reader.stored_text(article)?),
-        })
-    }
-
-    /// Whether the article has a row (its text may be pruned).
-    fn exists(&mut self, article: i64) -> Result<bool> {
-        Ok(self.stored(article)?.is_some())
-    }
-
-    /// Sentence `k` of `article` as stored; `None` when the article, its
-    /// text or the sentence is gone.
-    fn sentence(&mut self, article: i64, k: usize) -> Result<Option<&str>> {
-        Ok(self
-            .stored(article)?
-            .as_ref()
-            .filter(|t| k < t.sentences.len())
-            .map(|t| t.sentence(k)))
-    }
-}
-
 /// A summary by reference: the texts the stored articles give back left
 /// out.
-fn by_reference(summary: &[SummarySentence], cited: &mut CitedTexts<'_>) -> Result<String> {
+fn by_reference(summary: &[SummarySentence], cited: &mut StoredTexts<'_>) -> Result<String> {
     let mut out = Vec::with_capacity(summary.len());
     for s in summary {
         let mut c = Vec::with_capacity(s.citations.len());
@@ -142,7 +105,7 @@ fn texts(summary: &[SummarySentence]) -> Vec<SentenceTexts<'_>> {
 /// citation's `ref` and `source` are left empty: [`Reader::summary`] reads
 /// them anew from the article. `None` when a text is missing (a row this
 /// program did not write).
-fn resolve(json: &str, cited: &mut CitedTexts<'_>) -> Result<Option<Vec<SummarySentence>>> {
+fn resolve(json: &str, cited: &mut StoredTexts<'_>) -> Result<Option<Vec<SummarySentence>>> {
     let Ok(stored) = serde_json::from_str::<Vec<ByReference>>(json) else {
         return Ok(None);
     };
@@ -240,7 +203,7 @@ impl Reader {
             .optional()?;
         Ok(match row {
             None => None,
-            Some((json, BY_REFERENCE)) => resolve(&json, &mut CitedTexts::new(self))?,
+            Some((json, BY_REFERENCE)) => resolve(&json, &mut StoredTexts::new(self))?,
             Some((json, _)) => serde_json::from_str::<Vec<SummarySentence>>(&json).ok(),
         })
     }
@@ -313,9 +276,9 @@ impl Batch<'_> {
         articles: usize,
         summary: &[SummarySentence],
     ) -> Result<()> {
-        let json = by_reference(summary, &mut CitedTexts::new(self))?;
+        let json = by_reference(summary, &mut StoredTexts::new(self))?;
         debug_assert_eq!(
-            resolve(&json, &mut CitedTexts::new(self))
+            resolve(&json, &mut StoredTexts::new(self))
                 .ok()
                 .flatten()
                 .as_deref()
