@@ -554,28 +554,19 @@ impl Clusterer {
         let mut ranked: Vec<(i64, f32)> = votes.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         ranked.truncate(CANDIDATES);
-        let mut measured = Vec::with_capacity(ranked.len());
-        let mut comparisons = Vec::with_capacity(ranked.len());
+        let mut scored = Vec::with_capacity(ranked.len());
         for (story, _) in ranked {
             let Some(profile) = index.profile(story)? else {
                 continue;
             };
             let n = shared.iter().find(|e| e.0 == story).map_or(0, |e| e.1);
-            comparisons.push(self.measure(arrival, &profile, n));
-            measured.push((story, profile));
+            scored.push(self.score(arrival, story, profile, n));
         }
-        Comparison::compare_candidates(&mut comparisons, arrival.features.day.is_none());
-        let mut scored: Vec<Candidate> = measured
-            .into_iter()
-            .zip(comparisons)
-            .map(|((story, profile), comparison)| self.rate(story, profile, comparison))
-            .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.story.cmp(&b.story)));
         Ok(scored)
     }
 
-    /// Measures and scores one story for an arriving article, on its own
-    /// (what depends on the other candidates is missing).
+    /// Measures and scores one story for an arriving article.
     fn score(
         &self,
         arrival: &Arrival<'_>,
@@ -583,22 +574,13 @@ impl Clusterer {
         profile: StoryProfile,
         shared: u32,
     ) -> Candidate {
-        let comparison = self.measure(arrival, &profile, shared);
-        self.rate(story, profile, comparison)
-    }
-
-    fn measure(&self, arrival: &Arrival<'_>, profile: &StoryProfile, shared: u32) -> Comparison {
-        Comparison::measure(
+        let comparison = Comparison::measure(
             arrival.features,
             &arrival.weighted,
             &arrival.idf,
-            profile,
+            &profile,
             shared,
-        )
-    }
-
-    /// Scores a measured story.
-    fn rate(&self, story: i64, profile: StoryProfile, comparison: Comparison) -> Candidate {
+        );
         let signals = comparison.signals();
         let (score, bar) = match self.params.scorer {
             Scorer::Learned => (

@@ -47,20 +47,6 @@ pub enum Signal {
     Cohesion,
     /// The story's size, as ln(1 + articles) / ln(101).
     Size,
-    /// The story's own time span (first to last article), as ln(1 + days)
-    /// / ln(366); missing when the story is undated. A story that has
-    /// grown over months is a running subject more than one event.
-    Span,
-    /// How far this story's `words` lead those of the best other
-    /// candidate (negative when another is closer), from -1 to 1; missing
-    /// when there is no other candidate. It lets the model tell a story
-    /// that stands out from one of several alike.
-    Margin,
-    /// How many other candidate stories are within a few days of the
-    /// article, as ln(1 + n) / ln(25); missing when the article is
-    /// undated. Where many stories run in the same days, being of the same
-    /// days says less.
-    BusyDays,
 }
 
 impl Signal {
@@ -77,9 +63,6 @@ impl Signal {
         Signal::SharedSentences,
         Signal::Cohesion,
         Signal::Size,
-        Signal::Span,
-        Signal::Margin,
-        Signal::BusyDays,
     ];
 
     /// The name shown and used in the model file.
@@ -96,9 +79,6 @@ impl Signal {
             Signal::SharedSentences => "shared_sentences",
             Signal::Cohesion => "cohesion",
             Signal::Size => "size",
-            Signal::Span => "span",
-            Signal::Margin => "margin",
-            Signal::BusyDays => "busy_days",
         }
     }
 
@@ -109,16 +89,13 @@ impl Signal {
 }
 
 /// Number of signals.
-pub const SIGNAL_COUNT: usize = 14;
+pub const SIGNAL_COUNT: usize = 11;
 
 /// Articles this many days or fewer from a story's span are the same days'
 /// news.
 pub const SAME_DAYS: i32 = 3;
 /// Shared sentences that count in full.
 const SHARED_FULL: u32 = 3;
-/// `busy_days` is 1 at this many stories plus one (the candidates scored
-/// in full).
-const BUSY_FULL: f32 = 25.0;
 
 /// The model's inputs for one article and one story, in [`Signal::ALL`]'s
 /// order; NaN where a signal is missing.
@@ -150,15 +127,12 @@ impl Signals {
         self.0.iter().flat_map(|x| x.to_le_bytes()).collect()
     }
 
-    /// The inverse of [`Self::encode`]; `None` for bytes that are not
-    /// whole `f32`s or are more than there are signals. Fewer are read as
-    /// the first signals, the rest missing: memberships stored before a
-    /// signal was added keep the ones they had.
+    /// The inverse of [`Self::encode`]; `None` for bytes of another length.
     pub fn decode(b: &[u8]) -> Option<Signals> {
-        if b.is_empty() || !b.len().is_multiple_of(4) || b.len() > SIGNAL_COUNT * 4 {
+        if b.len() != SIGNAL_COUNT * 4 {
             return None;
         }
-        let mut out = [f32::NAN; SIGNAL_COUNT];
+        let mut out = [0f32; SIGNAL_COUNT];
         for (x, c) in out.iter_mut().zip(b.chunks_exact(4)) {
             *x = f32::from_le_bytes(c.try_into().ok()?);
         }
@@ -193,14 +167,6 @@ pub struct Comparison {
     pub cohesion: Option<f32>,
     /// Articles in the story.
     pub size: u32,
-    /// Days from the story's first article to its last, when dated.
-    pub span_days: Option<i32>,
-    /// `words` minus the best other candidate's (`None`: no other
-    /// candidate, or not measured yet).
-    pub margin: Option<f32>,
-    /// Other candidates within a few days of the article (`None`: the
-    /// article is undated, or not measured yet).
-    pub busy_days: Option<u32>,
 }
 
 impl Comparison {
@@ -240,31 +206,6 @@ impl Comparison {
             shared_sentences: shared,
             cohesion: story.word_cohesion(),
             size: story.size,
-            span_days: story.first_day.zip(story.last_day).map(|(a, b)| b - a),
-            margin: None,
-            busy_days: None,
-        }
-    }
-
-    /// Fills in what depends on the other candidates (`margin`,
-    /// `busy_days`), once all of them are measured; `undated` when the
-    /// article has no day.
-    pub fn compare_candidates(all: &mut [Comparison], undated: bool) {
-        let words: Vec<f32> = all.iter().map(|c| c.words).collect();
-        let near: Vec<bool> = all
-            .iter()
-            .map(|c| c.gap_days.is_some_and(|g| g <= SAME_DAYS))
-            .collect();
-        let busy = near.iter().filter(|n| **n).count() as u32;
-        for (i, c) in all.iter_mut().enumerate() {
-            let best_other = words
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, w)| *w)
-                .fold(None, |m: Option<f32>, w| Some(m.map_or(w, |m| m.max(w))));
-            c.margin = best_other.map(|o| (c.words - o).clamp(-1.0, 1.0));
-            c.busy_days = (!undated).then(|| busy - u32::from(near[i]));
         }
     }
 
@@ -298,21 +239,6 @@ impl Comparison {
         );
         s.set(Signal::Cohesion, or_missing(self.cohesion));
         s.set(Signal::Size, (1.0 + self.size as f32).ln() / 101f32.ln());
-        s.set(
-            Signal::Span,
-            or_missing(
-                self.span_days
-                    .map(|d| (1.0 + d.max(0) as f32).ln() / 366f32.ln()),
-            ),
-        );
-        s.set(Signal::Margin, or_missing(self.margin));
-        s.set(
-            Signal::BusyDays,
-            or_missing(
-                self.busy_days
-                    .map(|n| (1.0 + n as f32).ln() / BUSY_FULL.ln()),
-            ),
-        );
         s
     }
 }
@@ -346,49 +272,6 @@ mod tests {
                 .is_nan()
         );
         assert_eq!(Signals::decode(&[0, 1, 2]), None);
-        assert_eq!(Signals::decode(&[0; SIGNAL_COUNT * 4 + 4]), None);
-    }
-
-    #[test]
-    fn signals_stored_before_the_last_ones_were_added_still_read() {
-        // A membership stored by the 11-signal model: 44 bytes.
-        let old: Vec<u8> = (0..11)
-            .flat_map(|i| (i as f32 / 10.0).to_le_bytes())
-            .collect();
-        let s = Signals::decode(&old).expect("an older, shorter row");
-        assert_eq!(s.get(Signal::Words), 0.0);
-        assert_eq!(s.get(Signal::Size), 1.0);
-        assert!(s.get(Signal::Span).is_nan() && s.get(Signal::BusyDays).is_nan());
-    }
-
-    #[test]
-    fn margin_and_busy_days_come_from_the_other_candidates() {
-        let at = |words: f32, gap: Option<i32>| Comparison {
-            words,
-            gap_days: gap,
-            ..Comparison::default()
-        };
-        let mut all = [at(0.6, Some(0)), at(0.4, Some(2)), at(0.1, Some(40))];
-        Comparison::compare_candidates(&mut all, false);
-        assert!((all[0].margin.unwrap() - 0.2).abs() < 1e-6, "ahead of 0.4");
-        assert!((all[1].margin.unwrap() + 0.2).abs() < 1e-6, "behind 0.6");
-        // Two candidates are of the same days; each sees the other one.
-        assert_eq!(all[0].busy_days, Some(1));
-        assert_eq!(all[2].busy_days, Some(2));
-        let s = all[2].signals();
-        assert!((s.get(Signal::BusyDays) - 3f32.ln() / 25f32.ln()).abs() < 1e-6);
-
-        let mut alone = [at(0.3, None)];
-        Comparison::compare_candidates(&mut alone, true);
-        assert_eq!((alone[0].margin, alone[0].busy_days), (None, None));
-        let s = alone[0].signals();
-        assert!(s.get(Signal::Margin).is_nan() && s.get(Signal::BusyDays).is_nan());
-        assert!(s.get(Signal::Span).is_nan(), "an undated story has no span");
-        let spread = Comparison {
-            span_days: Some(365),
-            ..alone[0]
-        };
-        assert!((spread.signals().get(Signal::Span) - 1.0).abs() < 1e-6);
     }
 
     #[test]
