@@ -1,6 +1,8 @@
 //! How fast a store's per-article rows read back: every article's
-//! attributions (quotes and names) and story features, and every story's
-//! quotes and entities joined from them, timed on one thread. For comparing
+//! attributions (quotes and names) and story features, every story's
+//! quotes and entities joined from them, and every story's summary (read
+//! by reference to its articles' sentences since schema 16), timed on one
+//! thread. For comparing
 //! the encodings of a store written before schema 13 (open it once with
 //! write access to upgrade it; its rows stay as they were) with one written
 //! after, or the same store before and after `storyline compact`.
@@ -62,6 +64,14 @@ fn main() -> Result<()> {
         }
         Ok(quotes)
     })?;
+    let (summaries, sentences) = best(rounds, || {
+        let mut sentences = 0usize;
+        for &s in &stories {
+            sentences += store.summary(s)?.map_or(0, |x| x.len());
+        }
+        Ok(sentences)
+    })?;
+    let per_story = stories.len().max(1) as f64;
     println!(
         "{}",
         serde_json::json!({
@@ -76,6 +86,8 @@ fn main() -> Result<()> {
             "story_quotes_seconds": (story_quotes * 1000.0).round() / 1000.0,
             "story_quotes_us_per_article": (1e6 * story_quotes / n * 100.0).round() / 100.0,
             "story_quotes_found": quotes,
+            "summary_us_per_story": (1e6 * summaries / per_story * 100.0).round() / 100.0,
+            "summary_sentences_found": sentences,
         })
     );
     Ok(())
