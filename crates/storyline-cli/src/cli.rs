@@ -201,7 +201,7 @@ and summaries' sentences to be read from the text where it gives them back, opti
 the file without its free pages. Takes a write lock for its duration.\n\nJSON: \
 {\"bytes_before\", \"bytes_after\", \"bytes_saved\", \"index_runs_merged\", \
 \"attributions_recoded\", \"story_features_recoded\", \"story_features_from_text\", \
-\"summaries_recoded\", \"verdicts_deflated\", \"fingerprints_recoded\", \"reuse_packed\"}.\n\nExample:\n  storyline --db \
+\"summaries_recoded\", \"contributions_recoded\", \"verdicts_deflated\", \"fingerprints_recoded\", \"reuse_packed\"}.\n\nExample:\n  storyline --db \
 news.db compact --json"
     )]
     Compact(JsonArgs),

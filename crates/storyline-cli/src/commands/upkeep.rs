@@ -16,7 +16,7 @@ pub fn compact(db: &super::Db, args: JsonArgs) -> Result<ExitCode> {
         render::print_json(&report)?;
     } else {
         println!(
-            "{}: {} bytes before, {} after, {} saved ({} index runs merged, {} articles' attributions, {} story features ({} now read from the text), {} summaries, {} verdicts, {} fingerprints and {} articles' reused sentences re-encoded)",
+            "{}: {} bytes before, {} after, {} saved ({} index runs merged, {} articles' attributions, {} story features ({} now read from the text), {} summaries, {} thread contributions, {} verdicts, {} fingerprints and {} articles' reused sentences re-encoded)",
             db.display(),
             report.bytes_before,
             report.bytes_after,
@@ -26,6 +26,7 @@ pub fn compact(db: &super::Db, args: JsonArgs) -> Result<ExitCode> {
             report.story_features_recoded,
             report.story_features_from_text,
             report.summaries_recoded,
+            report.contributions_recoded,
             report.verdicts_deflated,
             report.fingerprints_recoded,
             report.reuse_packed

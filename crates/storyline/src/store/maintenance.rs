@@ -53,6 +53,9 @@ pub struct CompactReport {
     /// sentences (written out in full before schema 16, or for a text
     /// since pruned).
     pub summaries_recoded: u64,
+    /// Stories' contributions to their threads stored by reference to the
+    /// story's profile (written out before schema 17).
+    pub contributions_recoded: u64,
     /// Articles' copy verdicts stored as JSON text before, now deflated.
     pub verdicts_deflated: u64,
     /// Articles' fingerprints whose shingles were written out before
@@ -308,6 +311,7 @@ impl Store {
         let attributions_recoded = batch.recode_json_attributions()?;
         let (story_features_recoded, story_features_from_text) = batch.recode_story_features()?;
         let summaries_recoded = batch.recode_summaries()?;
+        let contributions_recoded = batch.recode_contributions()?;
         let verdicts_deflated = batch.deflate_text_verdicts()?;
         let fingerprints_recoded = batch.recode_fingerprints()?;
         let reuse_packed = batch.pack_reuse_rows()?;
@@ -329,6 +333,7 @@ impl Store {
             story_features_recoded,
             story_features_from_text,
             summaries_recoded,
+            contributions_recoded,
             verdicts_deflated,
             fingerprints_recoded,
             reuse_packed,
@@ -729,6 +734,72 @@ mod tests {
                 .unwrap_or(0)
                 >= 1
         );
+    }
+
+    fn thread_profiles(store: &Store) -> Vec<(i64, Vec<u8>)> {
+        store
+            .conn
+            .prepare("SELECT id, profile FROM threads ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn by_reference_contributions(store: &Store) -> (i64, i64) {
+        store
+            .conn
+            .query_row(
+                "SELECT count(*), sum(length(contribution) = 0) FROM thread_stories",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    /// A story's contribution to its thread is read from its profile
+    /// (schema 17), and written out before the profile changes: a store
+    /// whose contributions were all written out halfway (as before schema
+    /// 17) ends with the same threads, bit for bit, as one that kept them
+    /// by reference while its stories grew; `compact` takes the written-out
+    /// ones back to references.
+    #[test]
+    fn thread_contributions_by_reference_take_out_what_they_put_in() {
+        let corpus = corpus();
+        let lines: Vec<&str> = corpus.lines().collect();
+        // Every other article first, the rest after: the stories of the
+        // first half grow in the second.
+        let first: Vec<&str> = lines.iter().copied().step_by(2).collect();
+        let second: Vec<&str> = lines.iter().copied().skip(1).step_by(2).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut by_reference = Store::open(dir.path().join("a.db")).unwrap();
+        let mut written_out = Store::open(dir.path().join("b.db")).unwrap();
+        ingest(&mut by_reference, &first);
+        ingest(&mut written_out, &first);
+        let (rows, empty) = by_reference_contributions(&by_reference);
+        assert!(rows > 5 && empty == rows, "{rows} {empty}");
+        let batch = written_out.begin().unwrap();
+        for story in batch.story_ids().unwrap() {
+            batch.write_out_contribution(story).unwrap();
+        }
+        batch.commit().unwrap();
+        assert_eq!(by_reference_contributions(&written_out).1, 0);
+        ingest(&mut by_reference, &second);
+        ingest(&mut written_out, &second);
+        let threads = thread_profiles(&by_reference);
+        assert!(threads.len() > 5, "{}", threads.len());
+        // (Not assert_eq: a profile is kilobytes of blob.)
+        assert!(
+            threads == thread_profiles(&written_out),
+            "the threads differ from those of contributions written out"
+        );
+        let (rows, empty) = by_reference_contributions(&written_out);
+        assert!(empty < rows, "{rows} {empty}");
+        let recoded = written_out.compact().unwrap().contributions_recoded as i64;
+        assert_eq!(recoded, rows - empty);
+        assert_eq!(by_reference_contributions(&written_out), (rows, rows));
+        assert!(thread_profiles(&written_out) == threads);
     }
 
     #[test]

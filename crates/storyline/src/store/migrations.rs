@@ -440,4 +440,12 @@ pub const MIGRATIONS: &[&str] = &[
     // `compact` rewrites the rows of before, `prune` and `delete` write a
     // row out before the text it reads goes.
     "ALTER TABLE story_summaries ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0;",
+    // 17: a story's contribution to its thread stored by reference (an
+    // empty `thread_stories.contribution`) when the story's profile gives
+    // it (store/threads.rs). Nothing to change in the tables; the version
+    // keeps a program from before, which would read an empty blob as no
+    // membership, from opening the store. `compact` rewrites the rows of
+    // before; a contribution is written out before its story's profile
+    // changes or the story goes.
+    "",
 ];

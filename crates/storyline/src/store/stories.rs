@@ -255,6 +255,7 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
     }
 
     fn update_story(&mut self, story: i64, old_keys: &[u64], profile: &StoryProfile) -> Result<()> {
+        self.batch.write_out_contribution(story)?;
         let tx = &self.batch.tx;
         tx.prepare_cached("UPDATE stories SET profile = ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![story, profile.encode(), self.now])?;
@@ -337,6 +338,7 @@ impl StoryIndex for SqlStoryIndex<'_, '_> {
             "INSERT OR REPLACE INTO story_aliases (alias, story_id) VALUES (?1, ?2)",
             params![from, into],
         )?;
+        self.batch.write_out_contribution(from)?;
         tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
         self.batch.refresh_story_span(into)?;
         self.update_story(into, old_keys, profile)
@@ -508,6 +510,7 @@ impl Batch<'_> {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             if members.is_empty() {
+                self.write_out_contribution(story)?;
                 self.tx
                     .execute("DELETE FROM stories WHERE id = ?1", [story])?;
                 continue;

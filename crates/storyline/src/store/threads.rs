@@ -1,6 +1,13 @@
 //! Persistence for the threads stage: each thread's profile and index
 //! keys, each story's place in a thread, merged thread ids, and the reads
 //! behind `threads`, `thread` and the timeline.
+//!
+//! A story's contribution to its thread ([`crate::threads::contribution`]
+//! of its profile) is stored by reference (an empty blob, schema 17) when
+//! it is that of the story's stored profile, as it nearly always is: it is
+//! read from the profile. Before the profile changes or the story goes,
+//! the contribution is written out ([`Batch::write_out_contribution`]), so
+//! the thread stage takes out exactly what it put in.
 
 use std::collections::HashMap;
 
@@ -80,12 +87,16 @@ impl ThreadIndex for SqlThreadIndex<'_, '_> {
             )?
             .query_row([story], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        Ok(row.and_then(|(thread, b)| {
-            StoryProfile::decode(&b).map(|contribution| Membership {
+        let Some((thread, blob)) = row else {
+            return Ok(None);
+        };
+        Ok(self
+            .batch
+            .stored_contribution(story, &blob)?
+            .map(|contribution| Membership {
                 thread,
                 contribution,
-            })
-        }))
+            }))
     }
 
     fn create_thread(&mut self, profile: &StoryProfile, keys: &[u64]) -> Result<i64> {
@@ -124,7 +135,7 @@ impl ThreadIndex for SqlThreadIndex<'_, '_> {
             .execute(params![
                 story,
                 m.thread,
-                m.contribution.encode(),
+                self.batch.contribution_blob(story, &m.contribution)?,
                 how.score as f64,
                 how.words as f64,
                 how.names as f64,
@@ -208,6 +219,65 @@ impl Batch<'_> {
             [json],
         )?;
         Ok(())
+    }
+
+    /// The blob a story's contribution is stored as: empty (by reference)
+    /// when it is that of the story's stored profile, bit for bit.
+    fn contribution_blob(&self, story: i64, contribution: &StoryProfile) -> Result<Vec<u8>> {
+        let written = contribution.encode();
+        let by_reference = self
+            .stored_contribution(story, &[])?
+            .is_some_and(|c| c.encode() == written);
+        Ok(if by_reference { Vec::new() } else { written })
+    }
+
+    /// Writes out the contribution of a story stored by reference, as its
+    /// profile now gives it: called before the profile changes or the
+    /// story is deleted, since the thread stage takes out of the thread
+    /// what the story put in.
+    pub(crate) fn write_out_contribution(&self, story: i64) -> Result<()> {
+        let by_reference = self
+            .tx
+            .prepare_cached(
+                "SELECT length(contribution) = 0 FROM thread_stories WHERE story_id = ?1",
+            )?
+            .query_row([story], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false);
+        if by_reference && let Some(c) = self.stored_contribution(story, &[])? {
+            self.tx
+                .prepare_cached("UPDATE thread_stories SET contribution = ?2 WHERE story_id = ?1")?
+                .execute(params![story, c.encode()])?;
+        }
+        Ok(())
+    }
+
+    /// `compact`'s rewrite of the contributions written out (before schema
+    /// 17, or before a profile changed) that the story's profile gives
+    /// back bit for bit: stored by reference from now on. Returns how many.
+    pub(crate) fn recode_contributions(&self) -> Result<u64> {
+        let rows: Vec<(i64, Vec<u8>)> = self
+            .tx
+            .prepare(
+                "SELECT story_id, contribution FROM thread_stories WHERE length(contribution) > 0",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut recoded = 0;
+        for (story, blob) in rows {
+            let Some(c) = StoryProfile::decode(&blob) else {
+                continue;
+            };
+            if self.contribution_blob(story, &c)?.is_empty() {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE thread_stories SET contribution = x'' WHERE story_id = ?1",
+                    )?
+                    .execute([story])?;
+                recoded += 1;
+            }
+        }
+        Ok(recoded)
     }
 
     /// Stories deleted (or merged into another) since the threads last
@@ -405,11 +475,27 @@ impl Reader {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A story's contribution to its thread as stored in `blob`: read
+    /// from the story's profile when stored by reference (empty).
+    fn stored_contribution(&self, story: i64, blob: &[u8]) -> Result<Option<StoryProfile>> {
+        if !blob.is_empty() {
+            return Ok(StoryProfile::decode(blob));
+        }
+        let profile: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT profile FROM stories WHERE id = ?1")?
+            .query_row([story], |r| r.get(0))
+            .optional()?;
+        Ok(profile
+            .and_then(|b| StoryProfile::decode(&b))
+            .map(|p| crate::threads::contribution(&p)))
+    }
+
     /// A thread's stories with how they joined, oldest first (undated
     /// ones last).
     pub fn thread_members(&self, thread: i64) -> Result<Vec<StoredMembership>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT ts.story_id, ts.score, ts.words, ts.names, ts.contribution
+            "SELECT ts.story_id, ts.score, ts.words, ts.names, ts.contribution, s.profile
              FROM thread_stories ts JOIN stories s ON s.id = ts.story_id
              WHERE ts.thread_id = ?1
              ORDER BY s.first_date IS NULL, coalesce(s.first_date, s.first_stored), s.id",
@@ -424,7 +510,15 @@ impl Reader {
                     gap_days: None,
                     lead_shared: false,
                 },
-                contribution: StoryProfile::decode(&r.get::<_, Vec<u8>>(4)?),
+                contribution: {
+                    let blob: Vec<u8> = r.get(4)?;
+                    if blob.is_empty() {
+                        StoryProfile::decode(&r.get::<_, Vec<u8>>(5)?)
+                            .map(|p| crate::threads::contribution(&p))
+                    } else {
+                        StoryProfile::decode(&blob)
+                    }
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
