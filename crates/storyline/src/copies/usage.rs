@@ -444,6 +444,8 @@ fn occurrences(
         let entry = th.ids[phrase];
         synonyms_of
             .entry(entry)
+            // Boxed: `collect` above reuses the buffer of every synonym
+            // found, and the box drops the room beyond those kept.
             .or_insert_with(|| synonyms(phrase, false).into_boxed_slice());
         out.push(Occurrence {
             first: i,
@@ -481,12 +483,7 @@ fn synonyms(phrase: &str, names: bool) -> Vec<&'static str> {
         }
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    // Not `into_iter().take().collect()`: that reuses `out`'s buffer, and
-    // every occurrence of a judged text would keep room for all its
-    // entry's synonyms (24 MB of a 1 MB record's peak).
-    let mut kept = Vec::with_capacity(out.len().min(MAX_SYNONYMS));
-    kept.extend(out.iter().take(MAX_SYNONYMS).map(|&(_, p)| p));
-    kept
+    out.into_iter().take(MAX_SYNONYMS).map(|(_, p)| p).collect()
 }
 
 fn pair(a: &str, b: &str) -> String {

@@ -479,16 +479,14 @@ impl Reader {
     /// from the story's profile when stored by reference (empty).
     fn stored_contribution(&self, story: i64, blob: &[u8]) -> Result<Option<StoryProfile>> {
         if !blob.is_empty() {
-            return Ok(StoryProfile::decode(blob));
+            return Ok(decode_contribution(blob, None));
         }
         let profile: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT profile FROM stories WHERE id = ?1")?
             .query_row([story], |r| r.get(0))
             .optional()?;
-        Ok(profile
-            .and_then(|b| StoryProfile::decode(&b))
-            .map(|p| crate::threads::contribution(&p)))
+        Ok(decode_contribution(blob, profile.as_deref()))
     }
 
     /// A thread's stories with how they joined, oldest first (undated
@@ -510,15 +508,10 @@ impl Reader {
                     gap_days: None,
                     lead_shared: false,
                 },
-                contribution: {
-                    let blob: Vec<u8> = r.get(4)?;
-                    if blob.is_empty() {
-                        StoryProfile::decode(&r.get::<_, Vec<u8>>(5)?)
-                            .map(|p| crate::threads::contribution(&p))
-                    } else {
-                        StoryProfile::decode(&blob)
-                    }
-                },
+                contribution: decode_contribution(
+                    &r.get::<_, Vec<u8>>(4)?,
+                    Some(&r.get::<_, Vec<u8>>(5)?),
+                ),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -665,5 +658,17 @@ impl Reader {
             }
         }
         Ok(idf)
+    }
+}
+
+/// A story's contribution to its thread from its stored `blob`, or, when
+/// that is empty (by reference), from the story's stored `profile`.
+fn decode_contribution(blob: &[u8], profile: Option<&[u8]>) -> Option<StoryProfile> {
+    if blob.is_empty() {
+        profile
+            .and_then(StoryProfile::decode)
+            .map(|p| crate::threads::contribution(&p))
+    } else {
+        StoryProfile::decode(blob)
     }
 }
